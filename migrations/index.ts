@@ -1,0 +1,4 @@
+import { InitialSchema1795427000000 } from './1795427000000-InitialSchema';
+
+/** Every migration, in order. Append new ones; never edit one that has shipped. */
+export const MIGRATIONS: Function[] = [InitialSchema1795427000000];

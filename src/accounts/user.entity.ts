@@ -1,0 +1,33 @@
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
+import { Unit } from '../units/unit.entity';
+
+@Entity('users')
+export class User {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Index('users_email_key', { unique: true })
+  @Column('text') email: string;
+  @Column('text', { name: 'full_name' }) fullName: string;
+  @Column('text', { name: 'password_hash', select: false }) passwordHash: string;
+  @Column('boolean', { default: true }) active: boolean;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
+}
+
+@Entity('role_grants')
+@Check('role_grants_role_check', `role IN ('admin', 'organiser', 'school', 'judge', 'chair')`)
+@Unique('role_grants_user_role_unit_key', ['userId', 'role', 'unitId'])
+export class RoleGrant {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Index('role_grants_user_idx')
+  @Column('uuid', { name: 'user_id' }) userId: string;
+  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'user_id' })
+  user?: User;
+  @Column('text') role: string;
+  @Index('role_grants_unit_idx')
+  @Column('uuid', { name: 'unit_id' }) unitId: string;
+  @ManyToOne(() => Unit, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'unit_id' })
+  unit?: Unit;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
+}

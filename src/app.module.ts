@@ -1,0 +1,42 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { AccountsModule } from './accounts/accounts.module';
+import { ContestsModule } from './contests/contests.module';
+import { AuthGuard } from './core/auth/auth.guard';
+import { CoreModule, Runtime } from './core/core.module';
+import { ErrorFilter } from './core/errors/error.filter';
+import { IdempotencyInterceptor } from './core/idempotency/idempotency.interceptor';
+import { EntriesModule } from './entries/entries.module';
+import { HealthModule } from './health/health.module';
+import { NotificationsModule } from './notifications/notifications.module';
+import { UnitsModule } from './units/units.module';
+
+export interface AppOptions {
+  /** Serve HTTP routes. */
+  api: boolean;
+  /** Run queue workers and the outbox relay in this process. */
+  workers: boolean;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(runtime: Runtime, options: AppOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        CoreModule.forRoot(runtime),
+        UnitsModule,
+        AccountsModule,
+        ContestsModule,
+        EntriesModule,
+        NotificationsModule.forRoot(options),
+        HealthModule,
+      ],
+      providers: [
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+        { provide: APP_FILTER, useClass: ErrorFilter },
+      ],
+    };
+  }
+}

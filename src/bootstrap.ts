@@ -1,0 +1,82 @@
+import 'reflect-metadata';
+import multipart from '@fastify/multipart';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { join } from 'node:path';
+import { AppModule, AppOptions } from './app.module';
+import { AppConfig } from './core/config/config';
+import { Runtime } from './core/core.module';
+import { createValidationPipe } from './core/errors/validation.pipe';
+import { startEmbeddedPostgres } from './core/infrastructure/embedded-postgres';
+import { resolveLocalRedis } from './core/infrastructure/local-redis';
+import { startDevMailbox } from './notifications/dev-mailbox';
+
+export interface StartedRuntime {
+  runtime: Runtime;
+  /** What was started for us, to say so at boot. */
+  embedded: { database: boolean; redis: boolean; mailbox: boolean };
+  stop(): Promise<void>;
+}
+
+/** Resolves DATABASE_URL, REDIS_URL and SMTP_URL, starting the embedded stand-ins for those not given. */
+export async function prepareRuntime(config: AppConfig): Promise<StartedRuntime> {
+  const stops: Array<() => Promise<void>> = [];
+  const logger = new Logger('Runtime');
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    const database = await startEmbeddedPostgres(join(config.dataDir, 'postgres'), 'contest', (line) => logger.debug(line));
+    stops.push(database.stop);
+    databaseUrl = database.url;
+  }
+  let redisUrl = config.redisUrl;
+  let redisStarted = false;
+  if (!redisUrl) {
+    const redis = await resolveLocalRedis(join(config.dataDir, 'redis'));
+    stops.push(redis.stop);
+    redisUrl = redis.url;
+    redisStarted = redis.started;
+  }
+  let smtpUrl = config.smtpUrl;
+  if (!smtpUrl) {
+    const mailbox = await startDevMailbox(join(config.dataDir, 'mailbox'));
+    stops.push(mailbox.stop);
+    smtpUrl = mailbox.url;
+  }
+  return {
+    runtime: { config, databaseUrl, redisUrl, smtpUrl },
+    embedded: { database: !config.databaseUrl, redis: redisStarted, mailbox: !config.smtpUrl },
+    stop: async () => {
+      for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    },
+  };
+}
+
+/** The HTTP application (with workers when asked), configured exactly as in production. */
+export async function createApp(runtime: Runtime, options: AppOptions, logger: false | undefined = undefined): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ trustProxy: true, bodyLimit: runtime.config.uploadMaxBytes + 1024 * 1024 });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(runtime, options), adapter, {
+    logger: logger === false ? false : levelsFrom(runtime.config.logLevel),
+  });
+  await app.register(multipart, { limits: { fileSize: runtime.config.uploadMaxBytes, files: 1, fields: 20 } });
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Contest platform API')
+      .setDescription('Youth creativity and technical innovation contests: units, accounts, editions, entries. Errors share one shape: { code, message, details }.')
+      .setVersion('0.1.0')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  await app.init();
+  return app;
+}
+
+function levelsFrom(level: AppConfig['logLevel']): Array<'error' | 'warn' | 'log' | 'debug'> {
+  const order = ['error', 'warn', 'log', 'debug'] as const;
+  return order.slice(0, order.indexOf(level) + 1) as Array<'error' | 'warn' | 'log' | 'debug'>;
+}

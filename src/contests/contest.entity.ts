@@ -1,0 +1,92 @@
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
+import { decimal } from '../core/database/columns';
+import { Unit } from '../units/unit.entity';
+import type { AdvancementRule, Aggregation, ContestKind, Eligibility, PrizeScheme } from './edition.types';
+
+@Entity('contests')
+@Check('contests_kind_check', `kind IN ('youth', 'technical')`)
+export class Contest {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('text') kind: ContestKind;
+  @Column('text') name: string;
+  @Index('contests_unit_idx')
+  @Column('uuid', { name: 'unit_id' }) unitId: string;
+  @ManyToOne(() => Unit, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'unit_id' })
+  unit?: Unit;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
+}
+
+@Entity('editions')
+@Unique('editions_contest_number_key', ['contestId', 'number'])
+export class Edition {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('uuid', { name: 'contest_id' }) contestId: string;
+  @ManyToOne(() => Contest, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'contest_id' })
+  contest?: Contest;
+  @Index('editions_unit_idx')
+  @Column('uuid', { name: 'unit_id' }) unitId: string;
+  @ManyToOne(() => Unit, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'unit_id' })
+  unit?: Unit;
+  @Column('int') number: number;
+  @Column('text', { name: 'season_label' }) seasonLabel: string;
+  @Column('timestamptz', { name: 'registration_opens_at' }) registrationOpensAt: Date;
+  @Column('timestamptz', { name: 'registration_closes_at' }) registrationClosesAt: Date;
+  @Column('jsonb') eligibility: Eligibility;
+  @Column('int', { name: 'max_authors' }) maxAuthors: number;
+  @Column('int', { name: 'planned_entries', nullable: true }) plannedEntries: number | null;
+  @Column('int', { default: 1 }) version: number;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
+}
+
+@Entity('edition_fields')
+@Unique('edition_fields_edition_code_key', ['editionId', 'code'])
+export class EditionField {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('uuid', { name: 'edition_id' }) editionId: string;
+  @ManyToOne(() => Edition, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'edition_id' })
+  edition?: Edition;
+  @Column('int') position: number;
+  @Column('text') code: string;
+  @Column('text') name: string;
+}
+
+@Entity('rubric_criteria')
+@Unique('rubric_criteria_edition_code_key', ['editionId', 'code'])
+export class RubricCriterionRow {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('uuid', { name: 'edition_id' }) editionId: string;
+  @ManyToOne(() => Edition, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'edition_id' })
+  edition?: Edition;
+  @Column('int') position: number;
+  @Column('text') code: string;
+  @Column('text') name: string;
+  @Column('numeric', { name: 'max_points', precision: 6, scale: 2, transformer: decimal }) maxPoints: number;
+}
+
+@Entity('stages')
+@Unique('stages_edition_position_key', ['editionId', 'position'])
+export class Stage {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('uuid', { name: 'edition_id' }) editionId: string;
+  @ManyToOne(() => Edition, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'edition_id' })
+  edition?: Edition;
+  /** 1 for the first (lowest) stage. */
+  @Column('int') position: number;
+  @Column('text') name: string;
+  @Column('text', { name: 'level_code' }) levelCode: string;
+  @Column('boolean') judged: boolean;
+  @Column('int', { name: 'judges_per_entry' }) judgesPerEntry: number;
+  @Column('text') aggregation: Aggregation;
+  @Column('numeric', { name: 'discrepancy_spread', precision: 6, scale: 2, nullable: true, transformer: decimal }) discrepancySpread: number | null;
+  @Column('jsonb', { name: 'tie_break', default: () => "'[]'" }) tieBreak: string[];
+  @Column('jsonb', { nullable: true }) advancement: AdvancementRule | null;
+  @Column('jsonb', { name: 'prize_scheme', nullable: true }) prizeScheme: PrizeScheme | null;
+}

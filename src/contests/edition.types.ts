@@ -1,0 +1,72 @@
+/** Plain data shapes of an edition's rules, shared by the pure validators, entities and DTOs. */
+
+export type ContestKind = 'youth' | 'technical';
+
+export interface YouthEligibility {
+  kind: 'youth';
+  /** ISO dates (YYYY-MM-DD), inclusive: authors must be born within the window. */
+  bornFrom: string;
+  bornTo: string;
+}
+
+export interface TechnicalEligibility {
+  kind: 'technical';
+  /** A solution must have been created (and applied) in this year or later. */
+  createdFromYear: number;
+}
+
+export type Eligibility = YouthEligibility | TechnicalEligibility;
+
+export type Aggregation = 'mean' | 'trimmed_mean';
+
+export type AdvancementRule =
+  | { kind: 'pick'; perFieldCap?: number }
+  | { kind: 'top_n'; count: number; perFieldCap?: number }
+  | { kind: 'threshold'; minScore: number; perFieldCap?: number }
+  | { kind: 'top_percent'; percent: number; perFieldCap?: number };
+
+export type QuotaKind = 'count' | 'share';
+export type TiePolicy = 'all_get_level' | 'group_drops';
+
+export interface PrizeLevel {
+  code: string;
+  name: string;
+  quotaKind: QuotaKind;
+  /** A count of prizes, or a share (0–1) of the stage's entries. */
+  quota: number;
+  minScore: number;
+  scope: 'stage' | 'field';
+  /** Prize money per award, in VND. */
+  prizeMoney: number;
+}
+
+export interface PrizeScheme {
+  levels: PrizeLevel[];
+  tiePolicy: TiePolicy;
+  passUnusedQuotaDown: boolean;
+}
+
+export interface StageDefinition {
+  name: string;
+  levelCode: string;
+  judged: boolean;
+  judgesPerEntry: number;
+  aggregation: Aggregation;
+  /** Judges' totals further apart than this flag the entry for the chair. */
+  discrepancySpread: number | null;
+  /** Rubric criterion codes breaking ties, in order. */
+  tieBreak: string[];
+  advancement: AdvancementRule | null;
+  prizeScheme: PrizeScheme | null;
+}
+
+export interface RubricCriterion {
+  code: string;
+  name: string;
+  maxPoints: number;
+}
+
+export interface FieldDefinition {
+  code: string;
+  name: string;
+}

@@ -1,0 +1,62 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { Actor } from '../auth/actor';
+import { underScopes } from '../auth/scope-sql';
+import { Page, pageOf, PageQuery } from '../http/paging';
+import { AuditRecord } from './audit.entity';
+
+export interface AuditChange {
+  action: string;
+  entityType: string;
+  entityId: string;
+  unitPath: string;
+  before?: unknown;
+  after?: unknown;
+}
+
+export interface AuditFilter extends PageQuery {
+  entityType?: string;
+  entityId?: string;
+  action?: string;
+}
+
+export type AuditView = Omit<AuditRecord, 'unitPath'>;
+
+/** Writes audit rows, always inside the transaction of the change they record, and reads them back by scope. */
+@Injectable()
+export class AuditService {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** The audit trail of the organiser's units, newest first. */
+  async list(actor: Actor, filter: AuditFilter): Promise<Page<AuditView>> {
+    const [scope, params] = underScopes('a.unit_path', actor.scopes('organiser'));
+    const qb = this.db.getRepository(AuditRecord).createQueryBuilder('a').where(scope, params);
+    if (filter.entityType) qb.andWhere('a.entity_type = :entityType', { entityType: filter.entityType });
+    if (filter.entityId) qb.andWhere('a.entity_id = :entityId', { entityId: filter.entityId });
+    if (filter.action) qb.andWhere('a.action = :action', { action: filter.action });
+    const [rows, total] = await qb
+      .orderBy('a.id', 'DESC')
+      .skip((filter.page - 1) * filter.pageSize)
+      .take(filter.pageSize)
+      .getManyAndCount();
+    return pageOf(rows.map(({ unitPath: _unitPath, ...row }) => row), total, filter);
+  }
+
+  async record(manager: EntityManager, actor: Actor | null, changes: AuditChange | AuditChange[]): Promise<void> {
+    const list = Array.isArray(changes) ? changes : [changes];
+    if (list.length === 0) return;
+    await manager.insert(
+      AuditRecord,
+      list.map((change) => ({
+        actorId: actor?.userId ?? null,
+        unitPath: change.unitPath,
+        action: change.action,
+        entityType: change.entityType,
+        entityId: change.entityId,
+        before: (change.before ?? null) as object,
+        after: (change.after ?? null) as object,
+      })),
+    );
+  }
+}

@@ -1,0 +1,50 @@
+import { Logger } from '@nestjs/common';
+import { createApp, prepareRuntime } from './bootstrap';
+import { ConfigError, loadConfig } from './core/config/config';
+import { runMigrations } from './core/database/migrate';
+import { RedisUnavailableError } from './core/infrastructure/local-redis';
+import { seedDemoIfEmpty } from './seed/demo-seed';
+
+/** `npm start`: API and workers in one process; `--api-only` (npm run start:api) leaves the workers to `worker.js`. */
+async function main(): Promise<void> {
+  const apiOnly = process.argv.includes('--api-only');
+  const config = loadConfig();
+  const logger = new Logger('Main');
+  const started = await prepareRuntime(config);
+  const { runtime } = started;
+  const applied = await runMigrations(runtime.databaseUrl);
+  if (applied.length) logger.log(`Applied migrations: ${applied.join(', ')}`);
+  const demo = config.seedDemo ? await seedDemoIfEmpty(runtime.databaseUrl) : null;
+  const app = await createApp(runtime, { api: true, workers: !apiOnly });
+  await app.listen({ port: config.port, host: config.host });
+  const base = config.publicUrl;
+  const lines = [
+    `Contest platform listening on ${base}${apiOnly ? ' (API only; run the workers with npm run start:worker)' : ' (API and workers)'}`,
+    `API docs:  ${base}/docs   (OpenAPI JSON: ${base}/docs-json)`,
+    `Health:    ${base}/health`,
+    `Database:  ${started.embedded.database ? `embedded PostgreSQL, data in ${config.dataDir}/postgres` : 'DATABASE_URL'}`,
+    `Redis:     ${started.embedded.redis ? `redis-server started by the app, data in ${config.dataDir}/redis` : config.redisUrl ? 'REDIS_URL' : runtime.redisUrl}`,
+    `Mail:      ${started.embedded.mailbox ? `development mailbox, read it at ${base}/dev/mailbox` : 'SMTP_URL'}`,
+  ];
+  if (demo) {
+    lines.push(`Demo season: ${demo.summary}`, 'Demo accounts (password for all: ' + demo.password + '):');
+    for (const account of demo.accounts) lines.push(`  ${account.role.padEnd(10)} ${account.email.padEnd(34)} ${account.scope}`);
+  }
+  console.log(`\n${lines.join('\n')}\n`);
+  const shutdown = async () => {
+    await app.close();
+    await started.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+main().catch((error) => {
+  if (error instanceof ConfigError || error instanceof RedisUnavailableError) {
+    console.error(`\n${error.message}\n`);
+  } else {
+    console.error(error);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,98 @@
+import type { StageDefinition } from '../../src/contests/edition.types';
+import type { WorldSpec } from '../../src/seed/world';
+
+export const PASSWORD = 'correct-horse-battery';
+
+const DAY = 24 * 3600 * 1000;
+
+export const STAGES: StageDefinition[] = [
+  { name: 'Cấp trường', levelCode: 'school', judged: false, judgesPerEntry: 0, aggregation: 'mean', discrepancySpread: null, tieBreak: [], advancement: { kind: 'pick' }, prizeScheme: null },
+  { name: 'Cấp huyện', levelCode: 'district', judged: true, judgesPerEntry: 3, aggregation: 'mean', discrepancySpread: 20, tieBreak: ['novelty'], advancement: { kind: 'top_n', count: 12 }, prizeScheme: null },
+  {
+    name: 'Cấp tỉnh',
+    levelCode: 'province',
+    judged: true,
+    judgesPerEntry: 5,
+    aggregation: 'trimmed_mean',
+    discrepancySpread: 15,
+    tieBreak: ['novelty', 'applicability'],
+    advancement: { kind: 'pick' },
+    prizeScheme: {
+      tiePolicy: 'all_get_level',
+      passUnusedQuotaDown: false,
+      levels: [
+        { code: 'first', name: 'Giải Nhất', quotaKind: 'count', quota: 1, minScore: 85, scope: 'field', prizeMoney: 3_000_000 },
+        { code: 'second', name: 'Giải Nhì', quotaKind: 'count', quota: 2, minScore: 75, scope: 'field', prizeMoney: 2_000_000 },
+      ],
+    },
+  },
+  { name: 'Toàn quốc', levelCode: 'nation', judged: true, judgesPerEntry: 5, aggregation: 'mean', discrepancySpread: null, tieBreak: [], advancement: null, prizeScheme: null },
+];
+
+/**
+ * A small province: two districts, three schools, one account per role.
+ * Registration is open from yesterday to 30 days from now.
+ */
+export function smallWorld(now = new Date()): WorldSpec {
+  return {
+    levels: [
+      { code: 'nation', name: 'Toàn quốc', rank: 0 },
+      { code: 'province', name: 'Tỉnh', rank: 1 },
+      { code: 'district', name: 'Huyện', rank: 2 },
+      { code: 'school', name: 'Trường', rank: 3, isLeaf: true },
+    ],
+    units: [
+      { code: 'VN', name: 'Việt Nam', level: 'nation' },
+      { code: 'ST', name: 'Sóc Trăng', level: 'province', parent: 'VN' },
+      { code: 'ST-KS', name: 'Huyện Kế Sách', level: 'district', parent: 'ST' },
+      { code: 'ST-MT', name: 'Thị xã Ngã Năm', level: 'district', parent: 'ST' },
+      { code: 'ST-KS-01', name: 'Trường THCS Kế Sách', level: 'school', parent: 'ST-KS' },
+      { code: 'ST-KS-02', name: 'Trường Tiểu học An Lạc Tây', level: 'school', parent: 'ST-KS' },
+      { code: 'ST-MT-01', name: 'Trường THPT Mai Thanh Thế', level: 'school', parent: 'ST-MT' },
+    ],
+    users: [
+      { email: 'admin@test.vn', fullName: 'Quản trị', password: PASSWORD, grants: [{ role: 'admin', unit: 'VN' }] },
+      { email: 'province@test.vn', fullName: 'Ban tổ chức tỉnh', password: PASSWORD, grants: [{ role: 'organiser', unit: 'ST' }] },
+      { email: 'ks@test.vn', fullName: 'Ban tổ chức Kế Sách', password: PASSWORD, grants: [{ role: 'organiser', unit: 'ST-KS' }] },
+      { email: 'mt@test.vn', fullName: 'Ban tổ chức Ngã Năm', password: PASSWORD, grants: [{ role: 'organiser', unit: 'ST-MT' }] },
+      { email: 'school1@test.vn', fullName: 'THCS Kế Sách', password: PASSWORD, grants: [{ role: 'school', unit: 'ST-KS-01' }] },
+      { email: 'school2@test.vn', fullName: 'TH An Lạc Tây', password: PASSWORD, grants: [{ role: 'school', unit: 'ST-KS-02' }] },
+      { email: 'school3@test.vn', fullName: 'THPT Mai Thanh Thế', password: PASSWORD, grants: [{ role: 'school', unit: 'ST-MT-01' }] },
+      { email: 'judge@test.vn', fullName: 'Giám khảo', password: PASSWORD, grants: [{ role: 'judge', unit: 'ST' }] },
+    ],
+    contests: [
+      {
+        kind: 'youth',
+        name: 'Cuộc thi Sáng tạo Thanh thiếu niên, Nhi đồng tỉnh Sóc Trăng',
+        unit: 'ST',
+        editions: [
+          {
+            number: 6,
+            seasonLabel: '2017',
+            unit: 'ST',
+            registrationOpensAt: new Date(now.getTime() - DAY),
+            registrationClosesAt: new Date(now.getTime() + 30 * DAY),
+            eligibility: { kind: 'youth', bornFrom: '2001-07-31', bornTo: '2014-07-31' },
+            maxAuthors: 5,
+            plannedEntries: 3000,
+            fields: [
+              { code: 'HT', name: 'Đồ dùng dành cho học tập' },
+              { code: 'PM', name: 'Phần mềm tin học' },
+              { code: 'MT', name: 'Sản phẩm thân thiện với môi trường' },
+            ],
+            rubric: [
+              { code: 'novelty', name: 'Tính mới, sáng tạo', maxPoints: 30 },
+              { code: 'science', name: 'Tính khoa học', maxPoints: 20 },
+              { code: 'applicability', name: 'Khả năng ứng dụng', maxPoints: 30 },
+              { code: 'effect', name: 'Hiệu quả kinh tế - xã hội', maxPoints: 10 },
+              { code: 'presentation', name: 'Trình bày', maxPoints: 10 },
+            ],
+            stages: STAGES,
+          },
+        ],
+      },
+    ],
+  };
+}
+
+export const YOUTH_EDITION = 'Cuộc thi Sáng tạo Thanh thiếu niên, Nhi đồng tỉnh Sóc Trăng#6';

@@ -1,0 +1,107 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createApp } from '../../src/bootstrap';
+import { loadConfig } from '../../src/core/config/config';
+import { seedWorld, World, WorldSpec } from '../../src/seed/world';
+import { PASSWORD, smallWorld } from './fixtures';
+import { createTestDatabase, TestDatabase } from './test-db';
+import { testEnvironment } from './test-env';
+import { TestMailbox } from './test-mailbox';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface InjectOptions {
+  headers?: Record<string, string>;
+  payload?: unknown;
+  query?: Record<string, string>;
+}
+
+export interface TestResponse {
+  statusCode: number;
+  headers: Record<string, unknown>;
+  body: string;
+  rawPayload: Buffer;
+  json<T = any>(): T;
+}
+
+/** The whole app over HTTP (Fastify inject), on its own database, Redis queue prefix and SMTP mailbox. */
+export class TestApp {
+  private tokens = new Map<string, string>();
+
+  private constructor(
+    readonly app: NestFastifyApplication,
+    readonly db: TestDatabase,
+    readonly mailbox: TestMailbox,
+    readonly world: World,
+  ) {}
+
+  static async start(options: { spec?: WorldSpec; workers?: boolean; env?: Record<string, string> } = {}): Promise<TestApp> {
+    const db = await createTestDatabase();
+    const world = await db.source.transaction((manager) => seedWorld(manager, options.spec ?? smallWorld()));
+    const mailbox = await new TestMailbox().start();
+    const { redisUrl, runId } = testEnvironment();
+    const dataDir = mkdtempSync(join(tmpdir(), 'contest-test-'));
+    const config = loadConfig({
+      DATA_DIR: dataDir,
+      JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256',
+      REDIS_PREFIX: `test-${runId}-${Math.random().toString(36).slice(2, 8)}`,
+      LOG_LEVEL: 'error',
+      ...options.env,
+    });
+    const app = await createApp({ config, databaseUrl: db.url, redisUrl, smtpUrl: mailbox.url }, { api: true, workers: options.workers ?? true }, false);
+    await app.getHttpAdapter().getInstance().ready();
+    return new TestApp(app, db, mailbox, world);
+  }
+
+  async stop(): Promise<void> {
+    await this.app.close();
+    await this.mailbox.stop();
+    await this.db.drop();
+  }
+
+  unitId(code: string): string {
+    const unit = this.world.units.get(code);
+    if (!unit) throw new Error(`No unit ${code} in the test world`);
+    return unit.id;
+  }
+
+  async token(email: string, password = PASSWORD): Promise<string> {
+    const cached = this.tokens.get(email);
+    if (cached) return cached;
+    const response = await this.request('POST', '/auth/login', { payload: { email, password } });
+    if (response.statusCode !== 200) throw new Error(`Login as ${email} failed: ${response.statusCode} ${response.body}`);
+    const token = response.json<{ accessToken: string }>().accessToken;
+    this.tokens.set(email, token);
+    return token;
+  }
+
+  async request(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, options: InjectOptions = {}): Promise<TestResponse> {
+    return (await this.app.inject({ method, url, headers: options.headers, payload: options.payload as never, query: options.query })) as unknown as TestResponse;
+  }
+
+  /** Requests as a logged-in user of the test world. */
+  as(email: string) {
+    const send = async (method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', url: string, options: InjectOptions = {}) =>
+      this.request(method, url, { ...options, headers: { authorization: `Bearer ${await this.token(email)}`, ...options.headers } });
+    return {
+      get: (url: string, options?: InjectOptions) => send('GET', url, options),
+      post: (url: string, payload?: unknown, options?: InjectOptions) => send('POST', url, { ...options, payload }),
+      put: (url: string, payload?: unknown, options?: InjectOptions) => send('PUT', url, { ...options, payload }),
+      patch: (url: string, payload?: unknown, options?: InjectOptions) => send('PATCH', url, { ...options, payload }),
+      delete: (url: string, options?: InjectOptions) => send('DELETE', url, options),
+    };
+  }
+}
+
+/** Builds a multipart/form-data body with one file part (and optional text fields) for inject(). */
+export function multipart(file: { field?: string; filename: string; contentType: string; content: Buffer | string }, fields: Record<string, string> = {}) {
+  const boundary = `----contest${Math.random().toString(16).slice(2)}`;
+  const parts: Buffer[] = [];
+  for (const [name, value] of Object.entries(fields)) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`));
+  }
+  parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${file.field ?? 'file'}"; filename="${file.filename}"\r\nContent-Type: ${file.contentType}\r\n\r\n`));
+  parts.push(Buffer.isBuffer(file.content) ? file.content : Buffer.from(file.content));
+  parts.push(Buffer.from(`\r\n--${boundary}--\r\n`));
+  return { payload: Buffer.concat(parts), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
