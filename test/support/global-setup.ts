@@ -4,7 +4,19 @@ import { Client } from 'pg';
 import { runMigrations } from '../../src/core/database/migrate';
 import { startEmbeddedPostgres } from '../../src/core/infrastructure/embedded-postgres';
 import { resolveLocalRedis } from '../../src/core/infrastructure/local-redis';
-import { TEMPLATE_DATABASE, TEST_DATA_DIR, TEST_ENV_FILE, TestEnvironment } from './test-env';
+import { TEMPLATE_PREFIX, TEST_DATA_DIR, TEST_ENV_FILE, TestEnvironment } from './test-env';
+
+/** Drops this run's template and any test database a crashed file left behind. */
+async function dropRunDatabases(adminUrl: string, runId: string): Promise<void> {
+  const client = new Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const rows = await client.query(`SELECT datname FROM pg_database WHERE datname LIKE $1 OR datname LIKE $2`, [`test_${runId}_%`, `${TEMPLATE_PREFIX}${runId}`]);
+    for (const row of rows.rows) await client.query(`DROP DATABASE IF EXISTS "${row.datname}" WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+}
 
 /**
  * Starts the services the suite runs against, on the same defaults as `npm start`: an embedded PostgreSQL
@@ -22,20 +34,22 @@ export default async function globalSetup(): Promise<void> {
   }
   const client = new Client({ connectionString: adminUrl });
   await client.connect();
-  const stale = await client.query(`SELECT datname FROM pg_database WHERE datname = $1 OR datname LIKE 'test_%'`, [TEMPLATE_DATABASE]);
-  for (const row of stale.rows) await client.query(`DROP DATABASE IF EXISTS "${row.datname}" WITH (FORCE)`);
-  await client.query(`CREATE DATABASE "${TEMPLATE_DATABASE}"`);
+  const runId = `${Date.now().toString(36)}${process.pid.toString(36)}`;
+  const template = `${TEMPLATE_PREFIX}${runId}`;
+  await client.query(`CREATE DATABASE "${template}"`);
   await client.end();
   const templateUrl = new URL(adminUrl);
-  templateUrl.pathname = `/${TEMPLATE_DATABASE}`;
+  templateUrl.pathname = `/${template}`;
   await runMigrations(templateUrl.toString());
 
   const redis = process.env.TEST_REDIS_URL
     ? { url: process.env.TEST_REDIS_URL, stop: async () => {} }
     : await resolveLocalRedis(join(TEST_DATA_DIR, 'redis'));
-  const env: TestEnvironment = { adminUrl, redisUrl: redis.url, runId: Date.now().toString(36) };
-  writeFileSync(TEST_ENV_FILE, JSON.stringify(env));
+  const env: TestEnvironment = { adminUrl, redisUrl: redis.url, runId, template };
+  writeFileSync(TEST_ENV_FILE(runId), JSON.stringify(env));
+  process.env.CONTEST_TEST_RUN = runId;
   (globalThis as Record<string, unknown>).__stopTestServices = async () => {
+    await dropRunDatabases(adminUrl!, runId);
     await redis.stop();
     await stopDatabase?.();
   };

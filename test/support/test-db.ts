@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../../migrations';
 import { dataSourceOptions } from '../../src/core/database/data-source';
 import { ENTITIES } from '../../src/entities';
-import { TEMPLATE_DATABASE, testEnvironment } from './test-env';
+import { testEnvironment } from './test-env';
 
 export interface TestDatabase {
   url: string;
@@ -24,8 +24,9 @@ async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
 
 /** A fresh database for one test file, copied from the migrated template. */
 export async function createTestDatabase(): Promise<TestDatabase> {
-  const name = `test_${randomBytes(6).toString('hex')}`;
-  await admin((c) => c.query(`CREATE DATABASE "${name}" TEMPLATE "${TEMPLATE_DATABASE}"`));
+  const { runId, template } = testEnvironment();
+  const name = `test_${runId}_${randomBytes(4).toString('hex')}`;
+  await admin((c) => c.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`));
   const url = new URL(testEnvironment().adminUrl);
   url.pathname = `/${name}`;
   const source = new DataSource(dataSourceOptions(url.toString(), ENTITIES, MIGRATIONS));

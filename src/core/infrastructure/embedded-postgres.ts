@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from './free-port';
 
@@ -29,6 +29,7 @@ export async function startEmbeddedPostgres(dir: string, database = 'contest', l
     onError: (message) => log(String(message)),
   });
   if (!existsSync(join(dir, 'PG_VERSION'))) await pg.initialise();
+  claimDataDirectory(dir);
   await pg.start();
   const client = pg.getPgClient('postgres', '127.0.0.1');
   await client.connect();
@@ -42,4 +43,24 @@ export async function startEmbeddedPostgres(dir: string, database = 'contest', l
     url: `postgresql://contest:${password}@127.0.0.1:${port}/${database}`,
     stop: () => pg.stop(),
   };
+}
+
+/** A live postmaster on the directory means another process owns it; a dead one left a stale lock file. */
+function claimDataDirectory(dir: string): void {
+  const lockFile = join(dir, 'postmaster.pid');
+  if (!existsSync(lockFile)) return;
+  const pid = Number(readFileSync(lockFile, 'utf8').split('\n')[0]);
+  if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
+    throw new Error(`The embedded PostgreSQL in ${dir} is already running (process ${pid}): stop the other instance, or set DATABASE_URL`);
+  }
+  rmSync(lockFile, { force: true });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
