@@ -1,0 +1,46 @@
+import type { FieldProblem } from '../core/errors/domain-error';
+import { searchKey } from '../core/text';
+import { EditionRules, eligibilityProblems } from './eligibility';
+
+/** An entry as a school submits it (one form, or one row of a bulk file), already trimmed and NFC. */
+export interface EntryDraft {
+  reference: string;
+  title: string;
+  fieldCode: string;
+  summary: string;
+  contactName: string;
+  contactEmail: string;
+  contactPhone: string | null;
+  createdYear: number | null;
+  authors: Array<{ fullName: string; birthDate: string | null; classOrJob: string | null }>;
+}
+
+export interface RegistrationWindow {
+  registrationOpensAt: Date;
+  registrationClosesAt: Date;
+}
+
+export function registrationOpen(window: RegistrationWindow, now: Date): boolean {
+  return now >= window.registrationOpensAt && now <= window.registrationClosesAt;
+}
+
+/** Why registration, editing or withdrawal is not possible now; null while the window is open. */
+export function windowProblem(window: RegistrationWindow, now: Date): string | null {
+  if (now < window.registrationOpensAt) return `Registration opens on ${window.registrationOpensAt.toISOString()}`;
+  if (now > window.registrationClosesAt) return `Registration closed on ${window.registrationClosesAt.toISOString()}`;
+  return null;
+}
+
+/** Rule problems of a draft under an edition (field known, authors eligible), each naming its field. */
+export function draftProblems(draft: EntryDraft, rules: EditionRules, fieldCodes: ReadonlySet<string>, currentYear?: number): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if (!fieldCodes.has(draft.fieldCode)) {
+    problems.push({ field: 'fieldCode', reason: `"${draft.fieldCode}" is not a field of this edition (${[...fieldCodes].join(', ')})` });
+  }
+  return [...problems, ...eligibilityProblems({ authors: draft.authors, createdYear: draft.createdYear }, rules, currentYear)];
+}
+
+/** What text search matches: reference, title and authors, without case or diacritics. */
+export function entrySearchKey(draft: Pick<EntryDraft, 'reference' | 'title' | 'authors'>): string {
+  return searchKey([draft.reference, draft.title, ...draft.authors.map((a) => a.fullName)].join(' '));
+}
