@@ -7,6 +7,7 @@ import { CoreModule, Runtime } from './core/core.module';
 import { ErrorFilter } from './core/errors/error.filter';
 import { IdempotencyInterceptor } from './core/idempotency/idempotency.interceptor';
 import { EntriesModule } from './entries/entries.module';
+import { ENTITIES } from './entities';
 import { HealthModule } from './health/health.module';
 import { NotificationsModule } from './notifications/notifications.module';
 import { UnitsModule } from './units/units.module';
@@ -24,7 +25,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        CoreModule.forRoot(runtime),
+        CoreModule.forRoot(runtime, ENTITIES),
         UnitsModule,
         AccountsModule,
         ContestsModule,

@@ -58,6 +58,7 @@ export async function createApp(runtime: Runtime, options: AppOptions, logger: f
   const adapter = new FastifyAdapter({ trustProxy: true, bodyLimit: runtime.config.uploadMaxBytes + 1024 * 1024 });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(runtime, options), adapter, {
     logger: logger === false ? false : levelsFrom(runtime.config.logLevel),
+    abortOnError: false,
   });
   await app.register(multipart, { limits: { fileSize: runtime.config.uploadMaxBytes, files: 1, fields: 20 } });
   app.useGlobalPipes(createValidationPipe());

@@ -4,7 +4,6 @@ import type IORedis from 'ioredis';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { MIGRATIONS } from '../../migrations';
-import { ENTITIES } from '../entities';
 import { AuditController } from './audit/audit.controller';
 import { AuditService } from './audit/audit.service';
 import { APP_CONFIG, AppConfig } from './config/config';
@@ -31,11 +30,12 @@ export class CoreModule implements OnApplicationShutdown {
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 
-  static forRoot(runtime: Runtime): DynamicModule {
+  /** `entities` come from the app: core knows no domain. */
+  static forRoot(runtime: Runtime, entities: Function[]): DynamicModule {
     return {
       module: CoreModule,
       imports: [
-        TypeOrmModule.forRoot(dataSourceOptions(runtime.databaseUrl, ENTITIES, MIGRATIONS)),
+        TypeOrmModule.forRoot(dataSourceOptions(runtime.databaseUrl, entities, MIGRATIONS)),
         JwtModule.register({ secret: runtime.config.jwtSecret, signOptions: { expiresIn: runtime.config.jwtTtlSeconds } }),
         BullModule.forRoot({ connection: queueConnection(runtime.redisUrl), prefix: runtime.config.redisPrefix }),
       ],

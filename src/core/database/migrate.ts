@@ -1,13 +1,12 @@
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../../../migrations';
-import { ENTITIES } from '../../entities';
 import { dataSourceOptions } from './data-source';
 
 const MIGRATION_LOCK = 727_001;
 
 /** Runs pending migrations; an advisory lock lets several API processes boot at once. */
 export async function runMigrations(url: string): Promise<string[]> {
-  const source = new DataSource(dataSourceOptions(url, ENTITIES, MIGRATIONS));
+  const source = new DataSource(dataSourceOptions(url, [], MIGRATIONS));
   await source.initialize();
   try {
     await source.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);

@@ -15,29 +15,32 @@ const HOW_TO_GET_REDIS =
   '  Install one (Debian/Ubuntu: apt-get install -y redis-server; macOS: brew install redis)\n' +
   '  or point REDIS_URL at a running Redis (redis://host:6379).';
 
-function redisServerOnPath(): boolean {
-  return spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
+function onPath(command: string): boolean {
+  return spawnSync(command, ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
 /**
  * Uses the Redis on 127.0.0.1:`preferredPort` when one answers, otherwise starts `redis-server`
  * from the PATH with its files under `dir`, on a free port, in the mode queues require (noeviction).
  */
-export async function resolveLocalRedis(dir: string, preferredPort = 6379): Promise<LocalRedis> {
+export async function resolveLocalRedis(dir: string, preferredPort = 6379, command = 'redis-server'): Promise<LocalRedis> {
   if (await isListening('127.0.0.1', preferredPort)) {
     return { url: `redis://127.0.0.1:${preferredPort}`, started: false, stop: async () => {} };
   }
-  if (!redisServerOnPath()) throw new RedisUnavailableError(HOW_TO_GET_REDIS);
+  if (!onPath(command)) throw new RedisUnavailableError(HOW_TO_GET_REDIS);
   mkdirSync(dir, { recursive: true });
   const port = await freePort();
   const child = spawn(
-    'redis-server',
+    command,
     ['--bind', '127.0.0.1', '--port', String(port), '--dir', dir, '--save', '', '--appendonly', 'yes', '--maxmemory-policy', 'noeviction'],
     { stdio: 'ignore' },
   );
   const deadline = Date.now() + 10_000;
   while (!(await isListening('127.0.0.1', port))) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new RedisUnavailableError(`redis-server did not start on port ${port}`);
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new RedisUnavailableError(`${command} did not start on port ${port}`);
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
   const stopOnExit = () => child.kill('SIGTERM');
