@@ -70,3 +70,17 @@ export interface FieldDefinition {
   code: string;
   name: string;
 }
+
+/** Everything an organiser sets for one edition: what the edition rules check and what PUT replaces. */
+export interface EditionDefinition {
+  number: number;
+  seasonLabel: string;
+  registrationOpensAt: Date;
+  registrationClosesAt: Date;
+  eligibility: Eligibility;
+  maxAuthors: number;
+  plannedEntries: number | null;
+  fields: FieldDefinition[];
+  rubric: RubricCriterion[];
+  stages: StageDefinition[];
+}

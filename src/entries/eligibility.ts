@@ -1,3 +1,4 @@
+import { isIsoDate } from '../contests/edition-rules';
 import type { Eligibility } from '../contests/edition.types';
 import type { FieldProblem } from '../core/errors/domain-error';
 
@@ -18,13 +19,6 @@ export interface EditionRules {
   maxAuthors: number;
 }
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-function isRealDate(value: string): boolean {
-  if (!ISO_DATE.test(value)) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
-}
 
 function formatVn(iso: string): string {
   const [y, m, d] = iso.split('-');
@@ -47,7 +41,7 @@ export function eligibilityProblems(entry: EntryCandidate, rules: EditionRules, 
       const who = author.fullName || `author ${i + 1}`;
       if (!author.birthDate) {
         problems.push({ field, reason: `${who}: birth date is required in the youth contest` });
-      } else if (!isRealDate(author.birthDate)) {
+      } else if (!isIsoDate(author.birthDate)) {
         problems.push({ field, reason: `${who}: "${author.birthDate}" is not a date (YYYY-MM-DD)` });
       } else if (author.birthDate < eligibility.bornFrom || author.birthDate > eligibility.bornTo) {
         problems.push({
@@ -66,7 +60,7 @@ export function eligibilityProblems(entry: EntryCandidate, rules: EditionRules, 
       problems.push({ field: 'createdYear', reason: `${year} is in the future` });
     }
     entry.authors.forEach((author, i) => {
-      if (author.birthDate && !isRealDate(author.birthDate)) {
+      if (author.birthDate && !isIsoDate(author.birthDate)) {
         problems.push({ field: `authors[${i}].birthDate`, reason: `${author.fullName || `author ${i + 1}`}: "${author.birthDate}" is not a date (YYYY-MM-DD)` });
       }
     });

@@ -1,4 +1,79 @@
-import { Controller } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Actor } from '../core/auth/actor';
+import { Allow, CurrentActor } from '../core/auth/decorators';
+import { ApiErrors } from '../core/http/api-errors';
+import { download } from '../core/http/file-download';
+import { Page, PageDto } from '../core/http/paging';
+import { EditEntryDto, EntrySummaryView, EntryView, RegisterEntryDto } from './dto/entry.dto';
+import { EntryFilterQuery, EntryListQuery } from './dto/entry-query.dto';
+import { EntriesService } from './entries.service';
 
+const IDEMPOTENCY_HEADER = { name: 'Idempotency-Key', required: false, description: 'Repeat the request safely: the same key and body return the first answer' };
+
+@ApiTags('entries')
+@ApiBearerAuth()
 @Controller()
-export class EntriesController {}
+export class EntriesController {
+  constructor(private readonly entries: EntriesService) {}
+
+  @Post('editions/:editionId/entries')
+  @Allow('school', 'organiser')
+  @ApiHeader(IDEMPOTENCY_HEADER)
+  @ApiCreatedResponse({ type: EntryView, description: 'Registered in the first stage; a confirmation goes to the contact' })
+  @ApiErrors(400, 403, 404, 409, 422)
+  register(@CurrentActor() actor: Actor, @Param('editionId', ParseUUIDPipe) editionId: string, @Body() dto: RegisterEntryDto): Promise<EntryView> {
+    return this.entries.register(actor, editionId, dto);
+  }
+
+  @Get('entries')
+  @Allow('school', 'organiser', 'judge', 'chair')
+  @ApiOkResponse({ type: PageDto(EntrySummaryView), description: 'Entries in your scope, by school code then reference' })
+  @ApiErrors(400, 403)
+  list(@CurrentActor() actor: Actor, @Query() query: EntryListQuery): Promise<Page<EntrySummaryView>> {
+    return this.entries.list(actor, query);
+  }
+
+  @Get('entries/export.xlsx')
+  @Allow('school', 'organiser', 'judge', 'chair')
+  @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  @ApiOkResponse({ schema: { type: 'string', format: 'binary' }, description: 'The filtered list as an Excel workbook' })
+  @ApiErrors(400, 403)
+  async exportXlsx(@CurrentActor() actor: Actor, @Query() filter: EntryFilterQuery): Promise<StreamableFile> {
+    return download(await this.entries.export(actor, filter, 'xlsx'));
+  }
+
+  @Get('entries/export.csv')
+  @Allow('school', 'organiser', 'judge', 'chair')
+  @ApiProduces('text/csv')
+  @ApiOkResponse({ schema: { type: 'string', format: 'binary' }, description: 'The filtered list as UTF-8 CSV (with BOM, for Excel)' })
+  @ApiErrors(400, 403)
+  async exportCsv(@CurrentActor() actor: Actor, @Query() filter: EntryFilterQuery): Promise<StreamableFile> {
+    return download(await this.entries.export(actor, filter, 'csv'));
+  }
+
+  @Get('entries/:id')
+  @Allow('school', 'organiser', 'judge', 'chair')
+  @ApiOkResponse({ type: EntryView })
+  @ApiErrors(400, 403, 404)
+  show(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<EntryView> {
+    return this.entries.show(actor, id);
+  }
+
+  @Patch('entries/:id')
+  @Allow('school', 'organiser')
+  @ApiOkResponse({ type: EntryView })
+  @ApiErrors(400, 403, 404, 409, 422)
+  edit(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() dto: EditEntryDto): Promise<EntryView> {
+    return this.entries.edit(actor, id, dto);
+  }
+
+  @Post('entries/:id/withdraw')
+  @Allow('school', 'organiser')
+  @HttpCode(200)
+  @ApiOkResponse({ type: EntryView, description: 'Withdrawn (repeating it changes nothing)' })
+  @ApiErrors(400, 403, 404, 422)
+  withdraw(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<EntryView> {
+    return this.entries.withdraw(actor, id);
+  }
+}

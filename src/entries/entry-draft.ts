@@ -15,6 +15,9 @@ export interface EntryDraft {
   authors: Array<{ fullName: string; birthDate: string | null; classOrJob: string | null }>;
 }
 
+/** Phone numbers as schools write them: 6 to 20 digits, spaces, dots, dashes or brackets, optional leading +. */
+export const PHONE_PATTERN = /^\+?[0-9][0-9 .()-]{5,19}$/;
+
 export interface RegistrationWindow {
   registrationOpensAt: Date;
   registrationClosesAt: Date;

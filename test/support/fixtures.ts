@@ -96,3 +96,65 @@ export function smallWorld(now = new Date()): WorldSpec {
 }
 
 export const YOUTH_EDITION = 'Cuộc thi Sáng tạo Thanh thiếu niên, Nhi đồng tỉnh Sóc Trăng#6';
+
+/**
+ * A technical contest of the province (Phú Yên-like): organisations register directly at the province round,
+ * which awards 1/5/10/14 prizes and sends its best to the national round. Registration is open now.
+ * Add it to a world with `{ ...smallWorld(), contests: [...smallWorld().contests, technicalContest()] }`.
+ */
+export function technicalContest(now = new Date()): WorldSpec['contests'][number] {
+  const prize = (code: string, name: string, quota: number, minScore: number, prizeMoney: number) =>
+    ({ code, name, quotaKind: 'count', quota, minScore, scope: 'stage', prizeMoney }) as const;
+  return {
+    kind: 'technical',
+    name: 'Hội thi Sáng tạo Kỹ thuật tỉnh Sóc Trăng',
+    unit: 'ST',
+    editions: [
+      {
+        number: 10,
+        seasonLabel: '2022-2023',
+        unit: 'ST',
+        registrationOpensAt: new Date(now.getTime() - DAY),
+        registrationClosesAt: new Date(now.getTime() + 60 * DAY),
+        eligibility: { kind: 'technical', createdFromYear: now.getUTCFullYear() - 5 },
+        maxAuthors: 10,
+        plannedEntries: 40,
+        fields: [
+          { code: 'CNTT', name: 'Công nghệ thông tin, điện tử, viễn thông' },
+          { code: 'CK', name: 'Cơ khí, tự động hóa, xây dựng, giao thông vận tải' },
+          { code: 'NN', name: 'Nông, lâm, ngư nghiệp, tài nguyên và môi trường' },
+        ],
+        rubric: [
+          { code: 'novelty', name: 'Tính mới, tính sáng tạo', maxPoints: 30 },
+          { code: 'applicability', name: 'Khả năng áp dụng', maxPoints: 35 },
+          { code: 'effect', name: 'Hiệu quả kinh tế - xã hội', maxPoints: 35 },
+        ],
+        stages: [
+          {
+            name: 'Cấp tỉnh',
+            levelCode: 'province',
+            judged: true,
+            judgesPerEntry: 5,
+            aggregation: 'trimmed_mean',
+            discrepancySpread: 20,
+            tieBreak: ['novelty'],
+            advancement: { kind: 'pick' },
+            prizeScheme: {
+              tiePolicy: 'group_drops',
+              passUnusedQuotaDown: false,
+              levels: [
+                prize('first', 'Giải Nhất', 1, 85, 10_000_000),
+                prize('second', 'Giải Nhì', 5, 75, 7_000_000),
+                prize('third', 'Giải Ba', 10, 65, 5_000_000),
+                prize('encouragement', 'Giải Khuyến khích', 14, 50, 2_000_000),
+              ],
+            },
+          },
+          { name: 'Toàn quốc', levelCode: 'nation', judged: true, judgesPerEntry: 5, aggregation: 'mean', discrepancySpread: null, tieBreak: [], advancement: null, prizeScheme: null },
+        ],
+      },
+    ],
+  };
+}
+
+export const TECHNICAL_EDITION = 'Hội thi Sáng tạo Kỹ thuật tỉnh Sóc Trăng#10';

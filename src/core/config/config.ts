@@ -94,7 +94,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     loginRateLimit: int(env, 'LOGIN_RATE_LIMIT', 10, 1, 10000, problems),
     loginRateWindowSeconds: int(env, 'LOGIN_RATE_WINDOW_SECONDS', 60, 1, 86400, problems),
     redisPrefix: env.REDIS_PREFIX || 'contest',
-    seedDemo: bool(env, 'SEED_DEMO', true, problems),
+    // A known demo password must never land in a real database by default: seed only the embedded one.
+    seedDemo: bool(env, 'SEED_DEMO', !env.DATABASE_URL, problems),
     logLevel,
   };
   if (problems.length) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);

@@ -9,8 +9,8 @@ export interface Upload {
 }
 
 interface MultipartRequest {
-  isMultipart?: () => boolean;
-  file?: (options?: unknown) => Promise<MultipartFile | undefined>;
+  isMultipart?(): boolean;
+  file?(options?: unknown): Promise<MultipartFile | undefined>;
 }
 
 interface MultipartFile {

@@ -18,6 +18,7 @@ function requestHash(request: { method: string; url: string; body: unknown }): s
 /**
  * POST requests carrying an Idempotency-Key run once per user and key: a repeat with the same body gets
  * the first answer, a repeat with another body is a 422, and a repeat while the first is still running a 409.
+ * File uploads (multipart) are left out: bulk imports are idempotent by each row's reference instead.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -27,7 +28,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const request = context.switchToHttp().getRequest();
     const key: string | undefined = request.headers[HEADER];
     const actor: Actor | undefined = request.actor;
-    if (request.method !== 'POST' || !key || !actor) return next.handle();
+    // Multipart bodies are streamed to the handler and cannot be hashed here; uploads are not replayed.
+    if (request.method !== 'POST' || !key || !actor || request.isMultipart?.()) return next.handle();
     if (key.length > 200) throw new DomainError('VALIDATION_FAILED', 'Idempotency-Key must be at most 200 characters', { problems: [{ field: 'Idempotency-Key', reason: 'longer than 200 characters' }] });
     const reply = context.switchToHttp().getResponse();
     const hash = requestHash(request);

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import { OutboxMessage } from './outbox.entity';
 
 export interface OutboxEvent {
   /** Names the event once and for all (e.g. `entry-registered:<entry id>`): the same key is never sent twice. */
@@ -15,6 +14,13 @@ export class OutboxService {
   async add(manager: EntityManager, events: OutboxEvent | OutboxEvent[]): Promise<void> {
     const list = Array.isArray(events) ? events : [events];
     if (list.length === 0) return;
-    await manager.createQueryBuilder().insert().into(OutboxMessage).values(list as Array<Partial<OutboxMessage>> as object[]).orIgnore().execute();
+    // One statement with three array parameters, whatever the batch size (a bulk import sends thousands).
+    await manager.query(
+      `INSERT INTO outbox (event_key, topic, payload)
+       SELECT e.event_key, e.topic, e.payload::jsonb FROM unnest($1::text[], $2::text[], $3::text[]) AS e(event_key, topic, payload)
+       ON CONFLICT (event_key) DO NOTHING`,
+      [list.map((e) => e.eventKey), list.map((e) => e.topic), list.map((e) => JSON.stringify(e.payload))],
+    );
   }
+
 }

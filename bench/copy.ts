@@ -1,0 +1,60 @@
+import type { Client } from 'pg';
+
+/** The part of pg's connection a COPY FROM STDIN needs (pg calls these on the active query). */
+interface CopyConnection {
+  query(text: string): void;
+  sendCopyFromChunk(chunk: Buffer): void;
+  endCopyFrom(): void;
+}
+
+const CHUNK = 64 * 1024;
+
+/**
+ * `COPY … FROM STDIN` through node-postgres without pg-copy-streams (not installed): a Submittable that
+ * sends the whole text-format payload when the server asks for it. pg drives it like its own queries.
+ */
+class CopyFromStdin {
+  private failure: Error | null = null;
+
+  constructor(
+    private readonly sql: string,
+    private readonly data: Buffer,
+    private readonly settle: (error: Error | null) => void,
+  ) {}
+
+  submit(connection: CopyConnection): void {
+    connection.query(this.sql);
+  }
+
+  handleCopyInResponse(connection: CopyConnection): void {
+    for (let offset = 0; offset < this.data.length; offset += CHUNK) connection.sendCopyFromChunk(this.data.subarray(offset, offset + CHUNK));
+    connection.endCopyFrom();
+  }
+
+  handleCommandComplete(): void {}
+
+  handleError(error: Error): void {
+    // pg drops the active query on an error: this is the last call it gets.
+    this.failure = error;
+    this.settle(error);
+  }
+
+  handleReadyForQuery(): void {
+    if (!this.failure) this.settle(null);
+  }
+}
+
+/** Copies rows into `table` (columns in order) with one COPY FROM STDIN. */
+export function copyRows(client: Client, table: string, columns: string[], rows: Array<Array<string | number | null>>): Promise<void> {
+  const data = Buffer.from(rows.map((row) => row.map(copyField).join('\t')).join('\n') + '\n');
+  return new Promise((resolve, reject) => {
+    const query = new CopyFromStdin(`COPY ${table} (${columns.join(', ')}) FROM STDIN`, data, (error) => (error ? reject(error) : resolve()));
+    void client.query(query as never);
+  });
+}
+
+/** A value in COPY's text format: `\N` for NULL, backslash escapes for the separators. */
+function copyField(value: string | number | null): string {
+  if (value === null) return '\\N';
+  return String(value).replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!);
+}

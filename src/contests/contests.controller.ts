@@ -1,0 +1,99 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Actor, ROLES } from '../core/auth/actor';
+import { Allow, CurrentActor } from '../core/auth/decorators';
+import { ApiErrors } from '../core/http/api-errors';
+import { Page, PageDto } from '../core/http/paging';
+import { ContestsService } from './contests.service';
+import { ContestListQuery, ContestView, CreateContestDto } from './dto/contest.dto';
+import { CreateEditionDto, EditionListQuery, EditionSummaryView, EditionView, UpdateEditionDto } from './dto/edition.dto';
+
+const DEFINITION_ERRORS =
+  'A body of the wrong shape (missing or mistyped properties, unknown properties) answers 400 VALIDATION_FAILED. ' +
+  'A well-formed definition that cannot run (registration closing before it opens, stages that do not climb the unit tree, ' +
+  'a rubric without criteria, a negative quota…) answers 422 RULE_VIOLATION. Both list every problem in details.problems ' +
+  'as { field, reason }, with paths such as stages[2].prizeScheme.levels[0].quota.';
+
+@ApiTags('contests')
+@ApiBearerAuth()
+@Controller('contests')
+export class ContestsController {
+  constructor(private readonly contests: ContestsService) {}
+
+  @Post()
+  @Allow('organiser')
+  @ApiOperation({ summary: 'Create a contest (youth or technical) at a unit you organise' })
+  @ApiCreatedResponse({ type: ContestView })
+  @ApiErrors(400, 403, 404)
+  create(@CurrentActor() actor: Actor, @Body() dto: CreateContestDto): Promise<ContestView> {
+    return this.contests.createContest(actor, dto);
+  }
+
+  @Get()
+  @Allow(...ROLES)
+  @ApiOperation({ summary: 'Contests at units above or below any of your grants', description: 'A school and a district organiser both see their provincial contest; a district organiser does not see another district\'s contests.' })
+  @ApiOkResponse({ type: PageDto(ContestView) })
+  @ApiErrors(400)
+  list(@CurrentActor() actor: Actor, @Query() query: ContestListQuery): Promise<Page<ContestView>> {
+    return this.contests.listContests(actor, query);
+  }
+
+  @Get(':id')
+  @Allow(...ROLES)
+  @ApiOkResponse({ type: ContestView })
+  @ApiErrors(400, 404)
+  get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<ContestView> {
+    return this.contests.getContest(actor, id);
+  }
+
+  @Post(':id/editions')
+  @Allow('organiser')
+  @ApiOperation({
+    summary: "Add an edition with its whole definition (organisers of the contest's unit)",
+    description: `The edition runs at the contest's unit unless unitId names a unit under it. ${DEFINITION_ERRORS} An edition number already used in the contest answers 409 naming \`number\`.`,
+  })
+  @ApiCreatedResponse({ type: EditionView })
+  @ApiErrors(400, 403, 404, 409, 422)
+  createEdition(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() dto: CreateEditionDto): Promise<EditionView> {
+    return this.contests.createEdition(actor, id, dto);
+  }
+}
+
+@ApiTags('contests')
+@ApiBearerAuth()
+@Controller('editions')
+export class EditionsController {
+  constructor(private readonly contests: ContestsService) {}
+
+  @Get()
+  @Allow(...ROLES)
+  @ApiOperation({ summary: 'Editions at units above or below any of your grants', description: 'With openForRegistration=true, only editions whose registration window is open now: for a school, the editions it can register in.' })
+  @ApiOkResponse({ type: PageDto(EditionSummaryView) })
+  @ApiErrors(400)
+  list(@CurrentActor() actor: Actor, @Query() query: EditionListQuery): Promise<Page<EditionSummaryView>> {
+    return this.contests.listEditions(actor, query);
+  }
+
+  @Get(':id')
+  @Allow(...ROLES)
+  @ApiOperation({ summary: 'An edition with its fields, rubric and stages in order' })
+  @ApiOkResponse({ type: EditionView })
+  @ApiErrors(400, 404)
+  get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<EditionView> {
+    return this.contests.getEdition(actor, id);
+  }
+
+  @Put(':id')
+  @Allow('organiser')
+  @ApiOperation({
+    summary: 'Replace the definition of an edition you organise',
+    description:
+      `Send back the version you read: if the edition changed since, the answer is 409 STALE_VERSION. ${DEFINITION_ERRORS} ` +
+      'Fields and rubric criteria are matched by code and stages by level, so entries stay attached; removing a field or a stage that entries use answers 422 naming it.',
+  })
+  @ApiOkResponse({ type: EditionView })
+  @ApiErrors(400, 403, 404, 409, 422)
+  update(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateEditionDto): Promise<EditionView> {
+    return this.contests.updateEdition(actor, id, dto);
+  }
+}

@@ -1,0 +1,315 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, QueryFailedError, SelectQueryBuilder } from 'typeorm';
+import { AuditService } from '../core/audit/audit.service';
+import { Actor } from '../core/auth/actor';
+import { underScopes } from '../core/auth/scope-sql';
+import { ConflictError, DomainError, NotFoundError, RuleViolationError } from '../core/errors/domain-error';
+import { Page, pageOf } from '../core/http/paging';
+import { pathIds } from '../units/unit-rules';
+import { Unit, UnitLevel } from '../units/unit.entity';
+import { Contest, Edition } from './contest.entity';
+import { ContestListQuery, ContestView, CreateContestDto } from './dto/contest.dto';
+import { CreateEditionDto, EditionDefinitionDto, EditionListQuery, EditionSummaryView, EditionView, UpdateEditionDto } from './dto/edition.dto';
+import { editionProblems, rubricTotal } from './edition-rules';
+import { EditionRepository, LoadedEdition } from './edition.repository';
+import type { ContestKind, EditionDefinition, Eligibility } from './edition.types';
+
+type Condition = [string, Record<string, unknown>];
+
+/**
+ * What a user may read: contests and editions at units on the path of any of their grants, whether above
+ * (a school sees its district's and province's contests) or below (a province organiser sees its districts').
+ * Ancestors are the ids a grant's path spells out, so both halves use indexes.
+ */
+function onGrantPaths(alias: string, actor: Actor): Condition {
+  if (actor.isAdmin) return ['TRUE', {}];
+  const paths = [...new Set(actor.grants.map((g) => g.unitPath))];
+  if (paths.length === 0) return ['FALSE', {}];
+  const [below, params] = underScopes(`${alias}.path`, paths, 'visibleBelow');
+  return [`(${alias}.id IN (:...visibleAbove) OR ${below})`, { ...params, visibleAbove: [...new Set(paths.flatMap(pathIds))] }];
+}
+
+/** What a user may change: units at or under those they organise (everything for administrators). */
+function organised(alias: string, actor: Actor): Condition {
+  return underScopes(`${alias}.path`, actor.scopes('organiser'), 'organised');
+}
+
+function notFoundInBody(what: string, field: string): DomainError {
+  return new DomainError('NOT_FOUND', `${what} not found`, { problems: [{ field, reason: `no such ${what.toLowerCase()} in your scope` }] });
+}
+
+function numberTaken(error: unknown, number: number): unknown {
+  const driverError = error instanceof QueryFailedError ? (error.driverError as { code?: string; constraint?: string }) : undefined;
+  if (driverError?.code === '23505' && driverError.constraint === 'editions_contest_number_key') {
+    return new ConflictError(`Edition ${number} of this contest already exists`, { problems: [{ field: 'number', reason: `edition ${number} already exists in this contest` }] });
+  }
+  return error;
+}
+
+/** The definition a DTO describes, with the defaults of optional stage settings filled in. */
+function toDefinition(dto: EditionDefinitionDto): EditionDefinition {
+  const eligibility: Eligibility =
+    dto.eligibility.kind === 'youth'
+      ? { kind: 'youth', bornFrom: dto.eligibility.bornFrom, bornTo: dto.eligibility.bornTo }
+      : { kind: 'technical', createdFromYear: dto.eligibility.createdFromYear };
+  return {
+    number: dto.number,
+    seasonLabel: dto.seasonLabel,
+    registrationOpensAt: new Date(dto.registrationOpensAt),
+    registrationClosesAt: new Date(dto.registrationClosesAt),
+    eligibility,
+    maxAuthors: dto.maxAuthors,
+    plannedEntries: dto.plannedEntries ?? null,
+    fields: dto.fields.map((f) => ({ code: f.code, name: f.name })),
+    rubric: dto.rubric.map((c) => ({ code: c.code, name: c.name, maxPoints: c.maxPoints })),
+    stages: dto.stages.map((s) => ({
+      name: s.name,
+      levelCode: s.levelCode,
+      judged: s.judged,
+      judgesPerEntry: s.judgesPerEntry ?? 0,
+      aggregation: s.aggregation ?? 'mean',
+      discrepancySpread: s.discrepancySpread ?? null,
+      tieBreak: s.tieBreak ?? [],
+      advancement: s.advancement ? { ...s.advancement } : null,
+      prizeScheme: s.prizeScheme
+        ? { tiePolicy: s.prizeScheme.tiePolicy, passUnusedQuotaDown: s.prizeScheme.passUnusedQuotaDown, levels: s.prizeScheme.levels.map((l) => ({ ...l })) }
+        : null,
+    })),
+  };
+}
+
+function editionColumns(definition: EditionDefinition) {
+  const { fields: _fields, rubric: _rubric, stages: _stages, ...columns } = definition;
+  return columns;
+}
+
+function contestView(contest: Contest): ContestView {
+  return { id: contest.id, kind: contest.kind, name: contest.name, unitId: contest.unitId, unitCode: contest.unit!.code, unitName: contest.unit!.name, createdAt: contest.createdAt };
+}
+
+/** Same rule as registration: open from the opening instant to the closing instant, both included. */
+function isOpen(edition: Edition, now: Date): boolean {
+  return edition.registrationOpensAt <= now && now <= edition.registrationClosesAt;
+}
+
+function summaryView(edition: Edition, now = new Date()): EditionSummaryView {
+  return {
+    id: edition.id,
+    contestId: edition.contestId,
+    contestName: edition.contest!.name,
+    kind: edition.contest!.kind,
+    number: edition.number,
+    seasonLabel: edition.seasonLabel,
+    unitId: edition.unitId,
+    unitCode: edition.unit!.code,
+    unitName: edition.unit!.name,
+    registrationOpensAt: edition.registrationOpensAt,
+    registrationClosesAt: edition.registrationClosesAt,
+    openForRegistration: isOpen(edition, now),
+    version: edition.version,
+  };
+}
+
+function editionView({ edition, fields, rubric, stages }: LoadedEdition): EditionView {
+  return {
+    ...summaryView(edition),
+    eligibility: edition.eligibility,
+    maxAuthors: edition.maxAuthors,
+    plannedEntries: edition.plannedEntries,
+    fields: fields.map((f) => ({ id: f.id, position: f.position, code: f.code, name: f.name })),
+    rubric: rubric.map((c) => ({ position: c.position, code: c.code, name: c.name, maxPoints: c.maxPoints })),
+    rubricTotal: rubricTotal(rubric),
+    stages: stages.map((s) => ({
+      id: s.id,
+      position: s.position,
+      name: s.name,
+      levelCode: s.levelCode,
+      judged: s.judged,
+      judgesPerEntry: s.judgesPerEntry,
+      aggregation: s.aggregation,
+      discrepancySpread: s.discrepancySpread,
+      tieBreak: s.tieBreak,
+      advancement: s.advancement,
+      prizeScheme: s.prizeScheme,
+    })),
+    updatedAt: edition.updatedAt,
+  };
+}
+
+/** What the audit trail keeps of an edition: its stored definition, without display names or the clock. */
+function auditSnapshot(view: EditionView) {
+  const { contestName: _c, unitCode: _u, unitName: _n, openForRegistration: _o, rubricTotal: _t, updatedAt: _at, ...snapshot } = view;
+  return snapshot;
+}
+
+@Injectable()
+export class ContestsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly audit: AuditService,
+    private readonly editions: EditionRepository,
+  ) {}
+
+  async createContest(actor: Actor, dto: CreateContestDto): Promise<ContestView> {
+    return this.db.transaction(async (manager) => {
+      const unit = await this.unitWithin(manager, dto.unitId, organised('u', actor));
+      const contest = await manager.save(manager.create(Contest, { kind: dto.kind, name: dto.name, unitId: unit.id }));
+      await this.audit.record(manager, actor, {
+        action: 'contest.create',
+        entityType: 'contest',
+        entityId: contest.id,
+        unitPath: unit.path,
+        after: { kind: contest.kind, name: contest.name, unitId: unit.id },
+      });
+      return contestView({ ...contest, unit });
+    });
+  }
+
+  async listContests(actor: Actor, query: ContestListQuery): Promise<Page<ContestView>> {
+    const qb = this.contests(this.db.manager).andWhere(...onGrantPaths('u', actor));
+    if (query.kind) qb.andWhere('c.kind = :kind', { kind: query.kind });
+    const [rows, total] = await qb
+      .orderBy('u.depth')
+      .addOrderBy('c.name')
+      .addOrderBy('c.id')
+      .skip((query.page - 1) * query.pageSize)
+      .take(query.pageSize)
+      .getManyAndCount();
+    return pageOf(rows.map(contestView), total, query);
+  }
+
+  async getContest(actor: Actor, contestId: string): Promise<ContestView> {
+    const contest = await this.contests(this.db.manager).andWhere('c.id = :contestId', { contestId }).andWhere(...onGrantPaths('u', actor)).getOne();
+    if (!contest) throw new NotFoundError('Contest');
+    return contestView(contest);
+  }
+
+  /** An organiser of the contest's unit adds an edition, at that unit or one under it. */
+  async createEdition(actor: Actor, contestId: string, dto: CreateEditionDto): Promise<EditionView> {
+    const definition = toDefinition(dto);
+    return this.db.transaction(async (manager) => {
+      const contest = await this.contests(manager).andWhere('c.id = :contestId', { contestId }).andWhere(...organised('u', actor)).getOne();
+      if (!contest) throw new NotFoundError('Contest');
+      const unit = dto.unitId ? await this.unitWithin(manager, dto.unitId, underScopes('u.path', [contest.unit!.path], 'contestUnit')) : contest.unit!;
+      await this.checkDefinition(manager, definition, contest.kind, unit);
+      let editionId: string;
+      try {
+        const inserted = await manager.insert(Edition, { ...editionColumns(definition), contestId: contest.id, unitId: unit.id, version: 1 });
+        editionId = inserted.identifiers[0].id;
+      } catch (error) {
+        throw numberTaken(error, definition.number);
+      }
+      await this.editions.insertChildren(manager, editionId, definition);
+      const view = editionView((await this.editions.load(manager, editionId))!);
+      await this.audit.record(manager, actor, { action: 'edition.create', entityType: 'edition', entityId: editionId, unitPath: unit.path, after: auditSnapshot(view) });
+      return view;
+    });
+  }
+
+  async listEditions(actor: Actor, query: EditionListQuery): Promise<Page<EditionSummaryView>> {
+    const qb = this.db.manager
+      .createQueryBuilder(Edition, 'e')
+      .innerJoinAndSelect('e.contest', 'c')
+      .innerJoinAndSelect('e.unit', 'u')
+      .where(...onGrantPaths('u', actor));
+    if (query.contestId) qb.andWhere('e.contestId = :contestId', { contestId: query.contestId });
+    const now = new Date();
+    if (query.openForRegistration === true) qb.andWhere('e.registrationOpensAt <= :now AND e.registrationClosesAt >= :now', { now });
+    if (query.openForRegistration === false) qb.andWhere('(e.registrationOpensAt > :now OR e.registrationClosesAt < :now)', { now });
+    const [rows, total] = await qb
+      .orderBy('e.registrationOpensAt', 'DESC')
+      .addOrderBy('e.id')
+      .skip((query.page - 1) * query.pageSize)
+      .take(query.pageSize)
+      .getManyAndCount();
+    return pageOf(rows.map((e) => summaryView(e, now)), total, query);
+  }
+
+  async getEdition(actor: Actor, editionId: string): Promise<EditionView> {
+    const visible = await this.db.manager
+      .createQueryBuilder(Edition, 'e')
+      .innerJoin('e.unit', 'u')
+      .where('e.id = :editionId', { editionId })
+      .andWhere(...onGrantPaths('u', actor))
+      .getExists();
+    const loaded = visible ? await this.editions.load(this.db.manager, editionId) : null;
+    if (!loaded) throw new NotFoundError('Edition');
+    return editionView(loaded);
+  }
+
+  /**
+   * Replaces the whole definition if nobody changed it since the caller read `version`. Rows that stay keep
+   * their ids, so entries (by field) and their stage records (by stage) stay attached.
+   */
+  async updateEdition(actor: Actor, editionId: string, dto: UpdateEditionDto): Promise<EditionView> {
+    const definition = toDefinition(dto);
+    return this.db.transaction(async (manager) => {
+      const inScope = await manager
+        .createQueryBuilder(Edition, 'e')
+        .innerJoin('e.unit', 'u')
+        .where('e.id = :editionId', { editionId })
+        .andWhere(...organised('u', actor))
+        .getExists();
+      const before = inScope ? await this.editions.load(manager, editionId) : null;
+      if (!before) throw new NotFoundError('Edition');
+      const { edition } = before;
+      await this.checkDefinition(manager, definition, edition.contest!.kind, edition.unit!);
+      let changed: number;
+      try {
+        const result = await manager
+          .createQueryBuilder()
+          .update(Edition)
+          .set({ ...editionColumns(definition), version: () => 'version + 1' })
+          .where('id = :editionId AND version = :version', { editionId, version: dto.version })
+          .execute();
+        changed = result.affected ?? 0;
+      } catch (error) {
+        throw numberTaken(error, definition.number);
+      }
+      if (changed === 0) {
+        throw new DomainError('STALE_VERSION', `The edition was changed since you read it (you sent version ${dto.version}); reload it and apply your change again`, {
+          problems: [{ field: 'version', reason: 'is not the current version' }],
+        });
+      }
+      await this.editions.replaceChildren(manager, editionId, definition);
+      const after = editionView((await this.editions.load(manager, editionId))!);
+      await this.audit.record(manager, actor, {
+        action: 'edition.update',
+        entityType: 'edition',
+        entityId: editionId,
+        unitPath: edition.unit!.path,
+        before: auditSnapshot(editionView(before)),
+        after: auditSnapshot(after),
+      });
+      return after;
+    });
+  }
+
+  /** Contests with their unit (alias `u`) and its level. */
+  private contests(manager: EntityManager): SelectQueryBuilder<Contest> {
+    return manager.createQueryBuilder(Contest, 'c').innerJoinAndSelect('c.unit', 'u').innerJoinAndSelect('u.level', 'l').where('TRUE');
+  }
+
+  /** An active unit meeting the scope condition on alias `u` (with its level); missing and out of scope look alike. */
+  private async unitWithin(manager: EntityManager, unitId: string, [scope, params]: Condition): Promise<Unit> {
+    const unit = await manager
+      .createQueryBuilder(Unit, 'u')
+      .innerJoinAndSelect('u.level', 'l')
+      .where('u.id = :unitId AND u.retiredAt IS NULL', { unitId })
+      .andWhere(scope, params)
+      .getOne();
+    if (!unit) throw notFoundInBody('Unit', 'unitId');
+    return unit;
+  }
+
+  private async checkDefinition(manager: EntityManager, definition: EditionDefinition, contestKind: ContestKind, unit: Unit): Promise<void> {
+    const levels = await manager.find(UnitLevel);
+    const problems = editionProblems(definition, {
+      contestKind,
+      levels: new Map(levels.map((l) => [l.code, { rank: l.rank, isLeaf: l.isLeaf }])),
+      editionUnitRank: unit.level!.rank,
+    });
+    if (problems.length) throw new RuleViolationError(`The edition cannot run as defined: ${problems.map((p) => p.field).join(', ')}`, problems);
+  }
+}

@@ -1,0 +1,125 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { createHash, randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { DataSource } from 'typeorm';
+import { Actor } from '../core/auth/actor';
+import { AuditService } from '../core/audit/audit.service';
+import { APP_CONFIG, AppConfig } from '../core/config/config';
+import { DomainError, NotFoundError, RuleViolationError } from '../core/errors/domain-error';
+import type { Upload } from '../core/http/upload';
+import { DossierFileView } from './dto/entry.dto';
+import { dossierFileView } from './entries.repository';
+import { EntriesService, requireOpenWindow, requireRegistered } from './entries.service';
+import { attachmentDisposition, classifyDossierFile, displayFileName } from './dossier-files';
+import { DossierFile } from './entry.entity';
+
+/** A dossier holds a registration form, a description, photos and drawings: a few files, not an archive. */
+export const MAX_DOSSIER_FILES = 20;
+
+export interface DossierDownload {
+  stream: Readable;
+  length: number;
+  mediaType: string;
+  disposition: string;
+}
+
+/** Files attached to an entry, kept on local disk under the upload directory with their checksum. */
+@Injectable()
+export class DossiersService {
+  private readonly logger = new Logger('Dossiers');
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly entries: EntriesService,
+    private readonly audit: AuditService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** Adds a file to the entry's dossier while registration is open; its type is read from its first bytes. */
+  async attach(actor: Actor, entryId: string, upload: Upload): Promise<DossierFileView> {
+    const entry = await this.entries.entryInScope(actor, entryId);
+    requireOpenWindow(entry.edition);
+    requireRegistered(entry);
+    if (upload.content.length > this.config.uploadMaxBytes) {
+      throw new DomainError('PAYLOAD_TOO_LARGE', `The file is larger than the upload limit of ${this.config.uploadMaxBytes} bytes`);
+    }
+    const classified = classifyDossierFile(upload.filename, upload.content);
+    if ('refusal' in classified) throw new DomainError('UNSUPPORTED_MEDIA_TYPE', classified.refusal, { problems: [{ field: 'file', reason: classified.refusal }] });
+    const { type } = classified;
+    const count = await this.db.getRepository(DossierFile).countBy({ entryId });
+    if (count >= MAX_DOSSIER_FILES) {
+      throw new RuleViolationError(`A dossier holds at most ${MAX_DOSSIER_FILES} files; remove one first`, [{ field: 'file', reason: 'too many files' }]);
+    }
+
+    const id = randomUUID();
+    // Server-chosen name: the user's file name never reaches the file system.
+    const storageKey = `dossiers/${entryId}/${id}.${type.extensions[0]}`;
+    const path = this.pathOf(storageKey);
+    const file = {
+      id,
+      entryId,
+      originalName: displayFileName(upload.filename, type),
+      mediaType: type.mediaType,
+      sizeBytes: upload.content.length,
+      sha256: createHash('sha256').update(upload.content).digest('hex'),
+      storageKey,
+      uploadedBy: actor.userId,
+    };
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, upload.content, { flag: 'wx' });
+    try {
+      return await this.db.transaction(async (manager) => {
+        await manager.insert(DossierFile, file);
+        await this.audit.record(manager, actor, {
+          action: 'entry.dossier.attach',
+          entityType: 'entry',
+          entityId: entryId,
+          unitPath: entry.unitPath,
+          after: { fileId: id, originalName: file.originalName, mediaType: file.mediaType, sizeBytes: file.sizeBytes, sha256: file.sha256 },
+        });
+        return dossierFileView(await manager.findOneByOrFail(DossierFile, { id }));
+      });
+    } catch (error) {
+      await rm(path, { force: true });
+      throw error;
+    }
+  }
+
+  async download(actor: Actor, entryId: string, fileId: string): Promise<DossierDownload> {
+    await this.entries.entryInScope(actor, entryId);
+    const file = await this.db.getRepository(DossierFile).findOneBy({ id: fileId, entryId });
+    if (!file) throw new NotFoundError('Dossier file');
+    const path = this.pathOf(file.storageKey);
+    const { size } = await stat(path);
+    return { stream: createReadStream(path), length: size, mediaType: file.mediaType, disposition: attachmentDisposition(file.originalName) };
+  }
+
+  /** Removes a file from the dossier while registration is open; the disk copy goes once the removal is committed. */
+  async remove(actor: Actor, entryId: string, fileId: string): Promise<void> {
+    const entry = await this.entries.entryInScope(actor, entryId);
+    requireOpenWindow(entry.edition);
+    requireRegistered(entry);
+    const removed = await this.db.transaction(async (manager) => {
+      const file = await manager.findOne(DossierFile, { where: { id: fileId, entryId }, lock: { mode: 'pessimistic_write' } });
+      if (!file) throw new NotFoundError('Dossier file');
+      await manager.delete(DossierFile, { id: fileId });
+      await this.audit.record(manager, actor, {
+        action: 'entry.dossier.remove',
+        entityType: 'entry',
+        entityId: entryId,
+        unitPath: entry.unitPath,
+        before: { fileId, originalName: file.originalName, mediaType: file.mediaType, sizeBytes: file.sizeBytes, sha256: file.sha256 },
+      });
+      return file;
+    });
+    await rm(this.pathOf(removed.storageKey), { force: true }).catch((error) => this.logger.warn(`Could not delete ${removed.storageKey}: ${(error as Error).message}`));
+  }
+
+  private pathOf(storageKey: string): string {
+    return join(this.config.uploadDir, storageKey);
+  }
+}

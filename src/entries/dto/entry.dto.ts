@@ -1,0 +1,168 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { CleanEmail, CleanText } from '../../core/validation';
+import type { EntryStatus } from '../entry.entity';
+import { PHONE_PATTERN } from '../entry-draft';
+
+const ISO_DATE_SHAPE = /^\d{4}-\d{2}-\d{2}$/;
+/** A generous ceiling against abuse; the edition's own maximum is a contest rule checked later (422). */
+const AUTHORS_CEILING = 50;
+
+export class AuthorDto {
+  @ApiProperty({ example: 'Nguyễn Thị Hồng Nhung' }) @CleanText() @IsString() @Length(1, 200) fullName: string;
+
+  @ApiPropertyOptional({ example: '2008-03-05', description: 'YYYY-MM-DD; required in the youth contest' })
+  @IsOptional()
+  @IsString()
+  @Matches(ISO_DATE_SHAPE, { message: 'birthDate must be a date written YYYY-MM-DD' })
+  birthDate?: string | null;
+
+  @ApiPropertyOptional({ example: 'Lớp 8A', description: 'Class for pupils, job title for workers' })
+  @IsOptional()
+  @CleanText()
+  @IsString()
+  @MaxLength(100)
+  classOrJob?: string | null;
+}
+
+export class ContactDto {
+  @ApiProperty({ example: 'Trần Văn Minh' }) @CleanText() @IsString() @Length(1, 200) name: string;
+  @ApiProperty({ example: 'gv.minh@thcs-kesach.edu.vn' }) @CleanEmail() @IsEmail() @MaxLength(200) email: string;
+
+  @ApiPropertyOptional({ example: '0299 3 861 234' })
+  @IsOptional()
+  @CleanText()
+  @IsString()
+  @Matches(PHONE_PATTERN, { message: 'phone must hold 6 to 20 digits, spaces, dots, dashes or brackets' })
+  phone?: string | null;
+}
+
+export class RegisterEntryDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'The school registering; required for organisers registering on behalf of a school in their scope' })
+  @IsOptional()
+  @IsUUID()
+  unitId?: string;
+
+  @ApiProperty({ example: 'Máy tưới cây tự động dùng năng lượng mặt trời' }) @CleanText() @IsString() @Length(1, 500) title: string;
+  @ApiProperty({ example: 'MT', description: 'Code of one of the edition fields' }) @CleanText() @IsString() @Length(1, 20) fieldCode: string;
+  @ApiProperty({ example: 'Mô hình tưới nhỏ giọt điều khiển bằng cảm biến độ ẩm.' }) @CleanText() @IsString() @Length(1, 5000) summary: string;
+
+  @ApiPropertyOptional({ example: 'KS01-007', description: "The school's own reference, unique per school and edition; generated when absent" })
+  @IsOptional()
+  @CleanText()
+  @IsString()
+  @Length(1, 50)
+  reference?: string;
+
+  @ApiProperty({ type: ContactDto }) @ValidateNested() @Type(() => ContactDto) contact: ContactDto;
+
+  @ApiPropertyOptional({ example: 2016, description: 'Technical contest: the year the solution was created' })
+  @IsOptional()
+  @IsInt()
+  @Min(1900)
+  @Max(2100)
+  createdYear?: number | null;
+
+  @ApiProperty({ type: [AuthorDto], description: "1 to the edition's maximum number of authors" })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(AUTHORS_CEILING)
+  @ValidateNested({ each: true })
+  @Type(() => AuthorDto)
+  authors: AuthorDto[];
+}
+
+export class EditEntryDto {
+  @ApiProperty({ example: 1, description: 'The version you read; a stale one is refused with 409 STALE_VERSION' }) @IsInt() @Min(1) version: number;
+  @ApiPropertyOptional() @IsOptional() @CleanText() @IsString() @Length(1, 500) title?: string;
+  @ApiPropertyOptional() @IsOptional() @CleanText() @IsString() @Length(1, 20) fieldCode?: string;
+  @ApiPropertyOptional() @IsOptional() @CleanText() @IsString() @Length(1, 5000) summary?: string;
+  @ApiPropertyOptional() @IsOptional() @CleanText() @IsString() @Length(1, 50) reference?: string;
+  @ApiPropertyOptional({ type: ContactDto }) @IsOptional() @ValidateNested() @Type(() => ContactDto) contact?: ContactDto;
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsInt() @Min(1900) @Max(2100) createdYear?: number | null;
+
+  @ApiPropertyOptional({ type: [AuthorDto], description: 'Replaces all authors' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(AUTHORS_CEILING)
+  @ValidateNested({ each: true })
+  @Type(() => AuthorDto)
+  authors?: AuthorDto[];
+}
+
+export const ENTRY_STATUSES: EntryStatus[] = ['registered', 'withdrawn'];
+
+export class AuthorView {
+  @ApiProperty() position: number;
+  @ApiProperty() fullName: string;
+  @ApiProperty({ nullable: true, example: '2008-03-05' }) birthDate: string | null;
+  @ApiProperty({ nullable: true }) classOrJob: string | null;
+}
+
+export class UnitRefView {
+  @ApiProperty() id: string;
+  @ApiProperty() code: string;
+  @ApiProperty() name: string;
+}
+
+export class FieldRefView {
+  @ApiProperty() code: string;
+  @ApiProperty() name: string;
+}
+
+export class StageRefView {
+  @ApiProperty() id: string;
+  @ApiProperty() name: string;
+  @ApiProperty() position: number;
+  @ApiProperty({ description: 'The unit that runs this stage for the entry' }) unitId: string;
+}
+
+export class ContactView {
+  @ApiProperty() name: string;
+  @ApiProperty() email: string;
+  @ApiProperty({ nullable: true }) phone: string | null;
+}
+
+export class DossierFileView {
+  @ApiProperty() id: string;
+  @ApiProperty() originalName: string;
+  @ApiProperty({ example: 'application/pdf' }) mediaType: string;
+  @ApiProperty() sizeBytes: number;
+  @ApiProperty({ description: 'SHA-256 of the content, hex' }) sha256: string;
+  @ApiProperty() createdAt: Date;
+}
+
+export class EntryView {
+  @ApiProperty() id: string;
+  @ApiProperty() editionId: string;
+  @ApiProperty({ type: UnitRefView }) unit: UnitRefView;
+  @ApiProperty() reference: string;
+  @ApiProperty() title: string;
+  @ApiProperty() summary: string;
+  @ApiProperty({ type: FieldRefView }) field: FieldRefView;
+  @ApiProperty({ type: ContactView }) contact: ContactView;
+  @ApiProperty({ nullable: true }) createdYear: number | null;
+  @ApiProperty({ enum: ENTRY_STATUSES }) status: EntryStatus;
+  @ApiProperty({ description: 'Send it back when editing' }) version: number;
+  @ApiProperty({ type: [AuthorView] }) authors: AuthorView[];
+  @ApiProperty({ type: StageRefView, nullable: true, description: 'The highest stage the entry has reached' }) currentStage: StageRefView | null;
+  @ApiProperty({ type: [DossierFileView] }) dossierFiles: DossierFileView[];
+  @ApiProperty() createdAt: Date;
+  @ApiProperty() updatedAt: Date;
+}
+
+export class EntrySummaryView {
+  @ApiProperty() id: string;
+  @ApiProperty() editionId: string;
+  @ApiProperty({ type: UnitRefView }) unit: UnitRefView;
+  @ApiProperty() reference: string;
+  @ApiProperty() title: string;
+  @ApiProperty({ type: FieldRefView }) field: FieldRefView;
+  @ApiProperty({ enum: ENTRY_STATUSES }) status: EntryStatus;
+  @ApiProperty() version: number;
+  @ApiProperty({ type: [AuthorView] }) authors: AuthorView[];
+  @ApiProperty({ type: StageRefView, nullable: true }) currentStage: StageRefView | null;
+  @ApiProperty() createdAt: Date;
+}

@@ -1,0 +1,174 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { underScopes } from '../core/auth/scope-sql';
+import { PageQuery } from '../core/http/paging';
+import { searchKey } from '../core/text';
+import { KnownUnit } from './unit-import-plan';
+import { pathIds } from './unit-rules';
+import { Unit, UnitLevel } from './unit.entity';
+
+export interface UnitFilter extends PageQuery {
+  /** Only units at or under this path. */
+  within?: string;
+  parentId?: string;
+  level?: string;
+  q?: string;
+  includeRetired?: boolean;
+}
+
+export interface NewUnit {
+  id: string;
+  code: string;
+  name: string;
+  levelCode: string;
+  parentId: string | null;
+}
+
+/** Where a unit sits now: what a subtree rewrite starts from. */
+export interface Position {
+  id: string;
+  path: string;
+  depth: number;
+}
+
+function likeLiteral(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** Searches match on code and name without case or diacritics. */
+function unitSearchKey(code: string, name: string): string {
+  return searchKey(`${code} ${name}`);
+}
+
+/**
+ * Tree queries over the materialised path: a subtree is `path LIKE '<prefix>%'` on the
+ * text_pattern_ops index, ancestors are the ids the path spells out. Nothing walks the tree.
+ */
+@Injectable()
+export class UnitsRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  levels(manager: EntityManager = this.db.manager): Promise<UnitLevel[]> {
+    return manager.find(UnitLevel, { order: { rank: 'ASC', code: 'ASC' } });
+  }
+
+  /** The unit, with its level, if it lies under one of `scopes`; otherwise null, as if it did not exist. */
+  findInScope(scopes: string[], id: string, manager: EntityManager = this.db.manager): Promise<Unit | null> {
+    const [scope, params] = underScopes('u.path', scopes);
+    return manager.createQueryBuilder(Unit, 'u').innerJoinAndSelect('u.level', 'l').where('u.id = :id', { id }).andWhere(scope, params).getOne();
+  }
+
+  async page(scopes: string[], filter: UnitFilter): Promise<[Unit[], number]> {
+    const [scope, params] = underScopes('u.path', scopes);
+    const qb = this.db.getRepository(Unit).createQueryBuilder('u').innerJoinAndSelect('u.level', 'l').where(scope, params);
+    if (filter.within) qb.andWhere('u.path LIKE :within', { within: `${filter.within}%` });
+    if (filter.parentId) qb.andWhere('u.parent_id = :parentId', { parentId: filter.parentId });
+    if (filter.level) qb.andWhere('u.level_code = :level', { level: filter.level });
+    if (filter.q) qb.andWhere('u.search_key LIKE :q', { q: `%${likeLiteral(searchKey(filter.q))}%` });
+    if (!filter.includeRetired) qb.andWhere('u.retired_at IS NULL');
+    return qb
+      .orderBy('u.depth', 'ASC')
+      .addOrderBy('u.name', 'ASC')
+      .addOrderBy('u.code', 'ASC')
+      .skip((filter.page - 1) * filter.pageSize)
+      .take(filter.pageSize)
+      .getManyAndCount();
+  }
+
+  /** The ancestors of a unit, root first, in one query on the ids of its path. */
+  ancestors(unit: Unit, manager: EntityManager = this.db.manager): Promise<Unit[]> {
+    const ids = pathIds(unit.path).filter((id) => id !== unit.id);
+    if (ids.length === 0) return Promise.resolve([]);
+    return manager.createQueryBuilder(Unit, 'u').where('u.id IN (:...ids)', { ids }).orderBy('u.depth', 'ASC').getMany();
+  }
+
+  activeChildCount(id: string, manager: EntityManager = this.db.manager): Promise<number> {
+    return manager.createQueryBuilder(Unit, 'u').where('u.parent_id = :id AND u.retired_at IS NULL', { id }).getCount();
+  }
+
+  /** Serialises changes to the tree's shape, so two concurrent moves cannot build a cycle. */
+  async lockTree(manager: EntityManager): Promise<void> {
+    await manager.query(`SELECT pg_advisory_xact_lock(hashtext('units.tree'))`);
+  }
+
+  async positions(manager: EntityManager, ids: string[]): Promise<Map<string, Position>> {
+    if (ids.length === 0) return new Map();
+    const rows: Position[] = await manager.query(`SELECT id, path, depth FROM units WHERE id = ANY($1::uuid[])`, [ids]);
+    return new Map(rows.map((row) => [row.id, row]));
+  }
+
+  /** Inserts units whose parents are already in place; each path and depth follow from the parent's. */
+  async insertMany(manager: EntityManager, units: NewUnit[]): Promise<void> {
+    if (units.length === 0) return;
+    await manager.query(
+      `INSERT INTO units (id, code, name, search_key, level_code, parent_id, path, depth)
+       SELECT r.id, r.code, r.name, r.search_key, r.level_code, r.parent_id, COALESCE(p.path, '/') || r.id || '/', COALESCE(p.depth + 1, 0)
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[]) AS r(id, code, name, search_key, level_code, parent_id)
+         LEFT JOIN units p ON p.id = r.parent_id`,
+      [
+        units.map((u) => u.id),
+        units.map((u) => u.code),
+        units.map((u) => u.name),
+        units.map((u) => unitSearchKey(u.code, u.name)),
+        units.map((u) => u.levelCode),
+        units.map((u) => u.parentId),
+      ],
+    );
+  }
+
+  async renameMany(manager: EntityManager, units: Array<{ id: string; code: string; name: string }>): Promise<void> {
+    if (units.length === 0) return;
+    await manager.query(
+      `UPDATE units u SET code = r.code, name = r.name, search_key = r.search_key, updated_at = now()
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS r(id, code, name, search_key)
+        WHERE u.id = r.id`,
+      [units.map((u) => u.id), units.map((u) => u.code), units.map((u) => u.name), units.map((u) => unitSearchKey(u.code, u.name))],
+    );
+  }
+
+  /**
+   * Puts `unit` under `parent`: one UPDATE rewrites the path prefix and depth of the whole subtree,
+   * one more the path copies held by the subtree's entries. Returns the unit's new path.
+   */
+  async moveSubtree(manager: EntityManager, unit: Position, parent: Position): Promise<string> {
+    const newPath = `${parent.path}${unit.id}/`;
+    const from = unit.path.length + 1;
+    await manager.query(`UPDATE entries SET unit_path = $2 || substr(unit_path, $3) WHERE unit_path LIKE $1`, [`${unit.path}%`, newPath, from]);
+    await manager.query(
+      `UPDATE units SET path = $2 || substr(path, $3), depth = depth + $4,
+              parent_id = CASE WHEN id = $5 THEN $6::uuid ELSE parent_id END, updated_at = now()
+        WHERE path LIKE $1`,
+      [`${unit.path}%`, newPath, from, parent.depth + 1 - unit.depth, unit.id, parent.id],
+    );
+    return newPath;
+  }
+
+  /** Retires the active units at or under `path`; returns how many. */
+  async retireSubtree(manager: EntityManager, path: string): Promise<number> {
+    const [, count] = await manager.query(`UPDATE units SET retired_at = now(), updated_at = now() WHERE path LIKE $1 AND retired_at IS NULL`, [`${path}%`]);
+    return count;
+  }
+
+  /** Restores the unit at `path` and the units retired together with it (not those retired earlier on their own). */
+  async restoreSubtree(manager: EntityManager, unitId: string, path: string): Promise<number> {
+    const [, count] = await manager.query(
+      `UPDATE units SET retired_at = NULL, updated_at = now()
+        WHERE path LIKE $1 AND retired_at = (SELECT retired_at FROM units WHERE id = $2)`,
+      [`${path}%`, unitId],
+    );
+    return count;
+  }
+
+  /** The units with these codes, with their parent's code: what an import needs to know. */
+  async knownByCode(manager: EntityManager, codes: string[]): Promise<Array<KnownUnit & { id: string }>> {
+    if (codes.length === 0) return [];
+    const rows: Array<{ id: string; code: string; name: string; level_code: string; parent_code: string | null; retired: boolean }> = await manager.query(
+      `SELECT u.id, u.code, u.name, u.level_code, p.code AS parent_code, u.retired_at IS NOT NULL AS retired
+         FROM units u LEFT JOIN units p ON p.id = u.parent_id
+        WHERE u.code = ANY($1::text[])`,
+      [codes],
+    );
+    return rows.map((r) => ({ id: r.id, code: r.code, name: r.name, levelCode: r.level_code, parentCode: r.parent_code, retired: r.retired }));
+  }
+}

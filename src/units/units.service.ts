@@ -1,0 +1,287 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { AuditChange, AuditService } from '../core/audit/audit.service';
+import { Actor } from '../core/auth/actor';
+import { ConflictError, ForbiddenError, NotFoundError, RuleViolationError, ValidationError } from '../core/errors/domain-error';
+import { Page, pageOf } from '../core/http/paging';
+import { Upload } from '../core/http/upload';
+import { missingColumns, readTable } from '../core/spreadsheet';
+import { CreateLevelDto, CreateUnitDto, ImportResultView, LevelView, MoveUnitDto, UnitDetail, UnitFilterQuery, UnitListQuery, UnitRef, UnitView, UpdateUnitDto } from './dto/unit.dto';
+import { canonicalTable, IMPORT_COLUMNS, ImportPlan, importRows, planImport } from './unit-import-plan';
+import { isWithin, placementProblem } from './unit-rules';
+import { Unit, UnitLevel } from './unit.entity';
+import { UnitsRepository } from './units.repository';
+
+/** Audit rows go in chunks well under PostgreSQL's 65,535 parameters per statement. */
+const AUDIT_CHUNK = 5000;
+
+function isCodeTaken(error: unknown): boolean {
+  if (!(error instanceof QueryFailedError)) return false;
+  const cause = error.driverError as { code?: string; constraint?: string };
+  return cause.code === '23505' && cause.constraint === 'units_code_key';
+}
+
+function codeTaken(code: string): ConflictError {
+  return new ConflictError(`A unit with code ${code} already exists`, { problems: [{ field: 'code', reason: 'already in use' }] });
+}
+
+function toLevelView(level: UnitLevel): LevelView {
+  return { code: level.code, name: level.name, rank: level.rank, isLeaf: level.isLeaf };
+}
+
+function toRef(unit: Unit): UnitRef {
+  return { id: unit.id, code: unit.code, name: unit.name, levelCode: unit.levelCode };
+}
+
+function toView(unit: Unit): UnitView {
+  return {
+    ...toRef(unit),
+    levelName: unit.level!.name,
+    levelRank: unit.level!.rank,
+    isLeaf: unit.level!.isLeaf,
+    parentId: unit.parentId,
+    depth: unit.depth,
+    retiredAt: unit.retiredAt,
+  };
+}
+
+/** The unit tree: everyone reads what lies in their scope; administrators shape it. */
+@Injectable()
+export class UnitsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly units: UnitsRepository,
+    private readonly audit: AuditService,
+  ) {}
+
+  async listLevels(_actor: Actor): Promise<LevelView[]> {
+    return (await this.units.levels()).map(toLevelView);
+  }
+
+  async createLevel(actor: Actor, dto: CreateLevelDto): Promise<LevelView> {
+    this.requireAdmin(actor);
+    const level = { code: dto.code, name: dto.name, rank: dto.rank, isLeaf: dto.isLeaf ?? false };
+    return this.db.transaction(async (manager) => {
+      const inserted = await manager.createQueryBuilder().insert().into(UnitLevel).values(level).orIgnore().returning(['code']).execute();
+      if (inserted.raw.length === 0) throw new ConflictError(`A level with code ${dto.code} already exists`, { problems: [{ field: 'code', reason: 'already in use' }] });
+      await this.audit.record(manager, actor, { action: 'unit-level.create', entityType: 'unit-level', entityId: level.code, unitPath: '/', after: level });
+      return level;
+    });
+  }
+
+  async list(actor: Actor, query: UnitListQuery): Promise<Page<UnitView>> {
+    const [units, total] = await this.units.page(this.readScopes(actor), query);
+    return pageOf(units.map(toView), total, query);
+  }
+
+  async get(actor: Actor, id: string): Promise<UnitDetail> {
+    return this.detail(await this.visible(actor, id));
+  }
+
+  async children(actor: Actor, id: string, query: UnitFilterQuery): Promise<Page<UnitView>> {
+    const parent = await this.visible(actor, id);
+    const [units, total] = await this.units.page(this.readScopes(actor), { ...query, parentId: parent.id });
+    return pageOf(units.map(toView), total, query);
+  }
+
+  /** The unit and everything under it. */
+  async subtree(actor: Actor, id: string, query: UnitFilterQuery): Promise<Page<UnitView>> {
+    const root = await this.visible(actor, id);
+    const [units, total] = await this.units.page(this.readScopes(actor), { ...query, within: root.path });
+    return pageOf(units.map(toView), total, query);
+  }
+
+  async create(actor: Actor, dto: CreateUnitDto): Promise<UnitDetail> {
+    this.requireAdmin(actor);
+    return this.db.transaction(async (manager) => {
+      await this.units.lockTree(manager);
+      const level = await manager.findOneBy(UnitLevel, { code: dto.levelCode });
+      if (!level) throw new RuleViolationError(`There is no level ${dto.levelCode}`, [{ field: 'levelCode', reason: 'no such level' }]);
+      const parent = dto.parentId ? await manager.findOne(Unit, { where: { id: dto.parentId }, relations: { level: true } }) : null;
+      if (dto.parentId && !parent) throw new RuleViolationError('The parent unit does not exist', [{ field: 'parentId', reason: 'no such unit' }]);
+      const misplaced = placementProblem({ level, active: true, parent: parent && { code: parent.code, level: parent.level!, retired: parent.retiredAt !== null } });
+      if (misplaced) throw new RuleViolationError(`The unit cannot go there: ${misplaced}`, [{ field: 'parentId', reason: misplaced }]);
+      const id = randomUUID();
+      try {
+        await this.units.insertMany(manager, [{ id, code: dto.code, name: dto.name, levelCode: level.code, parentId: parent?.id ?? null }]);
+      } catch (error) {
+        throw isCodeTaken(error) ? codeTaken(dto.code) : error;
+      }
+      const unit = await this.reload(manager, id);
+      await this.audit.record(manager, actor, {
+        action: 'unit.create',
+        entityType: 'unit',
+        entityId: id,
+        unitPath: unit.path,
+        after: { code: unit.code, name: unit.name, levelCode: unit.levelCode, parentId: unit.parentId },
+      });
+      return this.detail(unit, manager);
+    });
+  }
+
+  async rename(actor: Actor, id: string, dto: UpdateUnitDto): Promise<UnitDetail> {
+    this.requireAdmin(actor);
+    if (dto.name === undefined && dto.code === undefined) {
+      throw new ValidationError('Give a new name, a new code or both', [{ field: 'name', reason: 'name or code is required' }]);
+    }
+    return this.db.transaction(async (manager) => {
+      const unit = await manager.findOne(Unit, { where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!unit) throw new NotFoundError('Unit');
+      const before = { code: unit.code, name: unit.name };
+      const after = { code: dto.code ?? unit.code, name: dto.name ?? unit.name };
+      if (after.code !== before.code || after.name !== before.name) {
+        try {
+          await this.units.renameMany(manager, [{ id, ...after }]);
+        } catch (error) {
+          throw isCodeTaken(error) ? codeTaken(after.code) : error;
+        }
+        await this.audit.record(manager, actor, { action: 'unit.rename', entityType: 'unit', entityId: id, unitPath: unit.path, before, after });
+      }
+      return this.detail(await this.reload(manager, id), manager);
+    });
+  }
+
+  async move(actor: Actor, id: string, dto: MoveUnitDto): Promise<UnitDetail> {
+    this.requireAdmin(actor);
+    return this.db.transaction(async (manager) => {
+      await this.units.lockTree(manager);
+      const unit = await manager.findOne(Unit, { where: { id }, relations: { level: true, parent: true } });
+      if (!unit) throw new NotFoundError('Unit');
+      const parent = await manager.findOne(Unit, { where: { id: dto.parentId }, relations: { level: true } });
+      if (!parent) throw new RuleViolationError('The new parent unit does not exist', [{ field: 'parentId', reason: 'no such unit' }]);
+      if (isWithin(parent.path, unit.path)) {
+        const reason = parent.id === unit.id ? 'a unit cannot be its own parent' : `${parent.code} lies under ${unit.code}`;
+        throw new RuleViolationError(`A unit cannot move under itself: ${reason}`, [{ field: 'parentId', reason }]);
+      }
+      const misplaced = placementProblem({ level: unit.level!, active: unit.retiredAt === null, parent: { code: parent.code, level: parent.level!, retired: parent.retiredAt !== null } });
+      if (misplaced) throw new RuleViolationError(`The unit cannot go there: ${misplaced}`, [{ field: 'parentId', reason: misplaced }]);
+      if (parent.id !== unit.parentId) {
+        const newPath = await this.units.moveSubtree(manager, unit, parent);
+        await this.audit.record(manager, actor, {
+          action: 'unit.move',
+          entityType: 'unit',
+          entityId: id,
+          unitPath: newPath,
+          before: { parentId: unit.parentId, parentCode: unit.parent?.code ?? null },
+          after: { parentId: parent.id, parentCode: parent.code },
+        });
+      }
+      return this.detail(await this.reload(manager, id), manager);
+    });
+  }
+
+  /** Retires the unit and every active unit under it; their accounts lose the grants held there. */
+  async retire(actor: Actor, id: string): Promise<UnitDetail> {
+    this.requireAdmin(actor);
+    return this.db.transaction(async (manager) => {
+      await this.units.lockTree(manager);
+      const unit = await manager.findOneBy(Unit, { id });
+      if (!unit) throw new NotFoundError('Unit');
+      if (unit.retiredAt) throw new ConflictError(`${unit.code} is already retired`);
+      if (actor.grants.some((g) => g.role === 'admin' && isWithin(g.unitPath, unit.path))) {
+        throw new RuleViolationError(`Retiring ${unit.code} would take away your own administrator role, which is held there`);
+      }
+      const retiredUnits = await this.units.retireSubtree(manager, unit.path);
+      await this.audit.record(manager, actor, { action: 'unit.retire', entityType: 'unit', entityId: id, unitPath: unit.path, after: { retiredUnits } });
+      return this.detail(await this.reload(manager, id), manager);
+    });
+  }
+
+  /** Brings back the unit and the units retired together with it. */
+  async restore(actor: Actor, id: string): Promise<UnitDetail> {
+    this.requireAdmin(actor);
+    return this.db.transaction(async (manager) => {
+      await this.units.lockTree(manager);
+      const unit = await manager.findOne(Unit, { where: { id }, relations: { parent: true } });
+      if (!unit) throw new NotFoundError('Unit');
+      if (!unit.retiredAt) throw new ConflictError(`${unit.code} is not retired`);
+      if (unit.parent?.retiredAt) throw new RuleViolationError(`${unit.parent.code}, the parent, is retired: restore it first`);
+      const restoredUnits = await this.units.restoreSubtree(manager, unit.id, unit.path);
+      await this.audit.record(manager, actor, { action: 'unit.restore', entityType: 'unit', entityId: id, unitPath: unit.path, after: { restoredUnits } });
+      return this.detail(await this.reload(manager, id), manager);
+    });
+  }
+
+  /**
+   * Upserts the tree from a CSV or XLSX file, keyed by code. The whole file is checked first; one bad
+   * row and nothing is written. Each created, renamed or moved unit gets its own audit row.
+   */
+  async importTree(actor: Actor, upload: Upload): Promise<ImportResultView> {
+    this.requireAdmin(actor);
+    const { table, problems: headerProblems } = canonicalTable(await readTable(upload.content));
+    const columnProblems = [...headerProblems, ...missingColumns(table, [...IMPORT_COLUMNS])];
+    if (columnProblems.length > 0) throw new ValidationError('The file does not have the columns code, name, level, parent_code', columnProblems);
+    const rows = importRows(table);
+    return this.db.transaction(async (manager) => {
+      await this.units.lockTree(manager);
+      const levels = await this.units.levels(manager);
+      const codes = [...new Set(rows.flatMap((r) => [r.code, r.parentCode]).filter(Boolean))];
+      const known = await this.units.knownByCode(manager, codes);
+      const outcome = planImport(rows, levels, known);
+      if (!outcome.ok) {
+        const badRows = new Set(outcome.problems.map((p) => p.row)).size;
+        throw new ValidationError(`${badRows} row(s) of the file have problems; nothing was imported`, outcome.problems);
+      }
+      const idOf = new Map(known.map((unit) => [unit.code, unit.id]));
+      await this.applyImport(manager, actor, outcome.plan, idOf);
+      const { created, updated, unchanged, total } = outcome.plan;
+      return { created, updated, unchanged, total };
+    });
+  }
+
+  private async applyImport(manager: EntityManager, actor: Actor, plan: ImportPlan, idOf: Map<string, string>): Promise<void> {
+    const parentIdOf = (code: string | null) => (code === null ? null : idOf.get(code)!);
+    for (const batch of plan.batches) for (const unit of batch.creates) idOf.set(unit.code, randomUUID());
+    // Batches climb down the ranks: every parent is in its final place before its children are written.
+    for (const batch of plan.batches) {
+      const positions = await this.units.positions(manager, batch.moves.flatMap((m) => [idOf.get(m.code)!, parentIdOf(m.parentCode)!]));
+      for (const move of batch.moves) await this.units.moveSubtree(manager, positions.get(idOf.get(move.code)!)!, positions.get(parentIdOf(move.parentCode)!)!);
+      await this.units.insertMany(
+        manager,
+        batch.creates.map((unit) => ({ id: idOf.get(unit.code)!, code: unit.code, name: unit.name, levelCode: unit.levelCode, parentId: parentIdOf(unit.parentCode) })),
+      );
+    }
+    await this.units.renameMany(
+      manager,
+      plan.updates.filter((u) => u.renamed).map((u) => ({ id: idOf.get(u.code)!, code: u.code, name: u.name })),
+    );
+    const changed = [...plan.batches.flatMap((b) => b.creates), ...plan.updates];
+    const finalPaths = await this.units.positions(manager, changed.map((unit) => idOf.get(unit.code)!));
+    const audits: AuditChange[] = changed.map((unit) => ({
+      action: 'unit.import',
+      entityType: 'unit',
+      entityId: idOf.get(unit.code)!,
+      unitPath: finalPaths.get(idOf.get(unit.code)!)!.path,
+      before: 'before' in unit ? unit.before : null,
+      after: { code: unit.code, name: unit.name, levelCode: unit.levelCode, parentCode: unit.parentCode },
+    }));
+    for (let i = 0; i < audits.length; i += AUDIT_CHUNK) await this.audit.record(manager, actor, audits.slice(i, i + AUDIT_CHUNK));
+  }
+
+  /** Roles read their units' subtrees: a school account sees its own unit, an organiser its whole area. */
+  private readScopes(actor: Actor): string[] {
+    return actor.scopes('organiser', 'school', 'judge', 'chair');
+  }
+
+  private async visible(actor: Actor, id: string): Promise<Unit> {
+    const unit = await this.units.findInScope(this.readScopes(actor), id);
+    if (!unit) throw new NotFoundError('Unit');
+    return unit;
+  }
+
+  private reload(manager: EntityManager, id: string): Promise<Unit> {
+    return manager.findOneOrFail(Unit, { where: { id }, relations: { level: true } });
+  }
+
+  private async detail(unit: Unit, manager: EntityManager = this.db.manager): Promise<UnitDetail> {
+    const ancestors = await this.units.ancestors(unit, manager);
+    const childCount = await this.units.activeChildCount(unit.id, manager);
+    return { ...toView(unit), ancestors: ancestors.map(toRef), childCount };
+  }
+
+  private requireAdmin(actor: Actor): void {
+    if (!actor.isAdmin) throw new ForbiddenError('Only administrators change the unit tree');
+  }
+}

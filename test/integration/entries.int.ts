@@ -1,0 +1,140 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AuditService } from '../../src/core/audit/audit.service';
+import { loadConfig } from '../../src/core/config/config';
+import { Actor } from '../../src/core/auth/actor';
+import { RuleViolationError } from '../../src/core/errors/domain-error';
+import { OutboxService } from '../../src/core/outbox/outbox.service';
+import { DossiersService } from '../../src/entries/dossiers.service';
+import { EntriesRepository } from '../../src/entries/entries.repository';
+import { EntriesService } from '../../src/entries/entries.service';
+import { firstStagePlacement } from '../../src/entries/entry-registration';
+import { seedWorld, World, WorldSpec } from '../../src/seed/world';
+import { smallWorld, STAGES, YOUTH_EDITION } from '../support/fixtures';
+import { createTestDatabase, TestDatabase } from '../support/test-db';
+
+const TECHNICAL = 'Hội thi Sáng tạo Kỹ thuật tỉnh Sóc Trăng';
+const CLUSTERED = 'Cuộc thi theo cụm trường';
+
+/** The small world plus a technical contest registered directly at province, and a contest whose first round runs at a level no school here sits under. */
+function worldSpec(): WorldSpec {
+  const spec = smallWorld();
+  const youth = spec.contests[0].editions[0];
+  spec.levels.push({ code: 'cluster', name: 'Cụm trường', rank: 2 });
+  spec.contests.push(
+    {
+      kind: 'technical',
+      name: TECHNICAL,
+      unit: 'ST',
+      editions: [
+        {
+          ...youth,
+          number: 10,
+          seasonLabel: '2022-2023',
+          eligibility: { kind: 'technical', createdFromYear: 2018 },
+          maxAuthors: 10,
+          fields: [{ code: 'CNTT', name: 'Công nghệ thông tin, điện tử, viễn thông' }],
+          stages: STAGES.slice(2),
+        },
+      ],
+    },
+    {
+      kind: 'youth',
+      name: CLUSTERED,
+      unit: 'ST',
+      editions: [{ ...youth, number: 1, stages: [{ ...STAGES[1], name: 'Cấp cụm', levelCode: 'cluster' }, ...STAGES.slice(2)] }],
+    },
+  );
+  return spec;
+}
+
+describe('entry registration on PostgreSQL (integration)', () => {
+  let db: TestDatabase;
+  let world: World;
+  let entries: EntriesService;
+  let school1: Actor;
+
+  const edition = (key: string) => world.editions.get(key)!;
+  const count = async (table: string): Promise<number> => (await db.source.query(`SELECT count(*)::int AS n FROM ${table}`))[0].n;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    world = await db.source.transaction((manager) => seedWorld(manager, worldSpec()));
+    entries = new EntriesService(db.source, new EntriesRepository(db.source), new AuditService(db.source), new OutboxService());
+    const unit = world.units.get('ST-KS-01')!;
+    school1 = new Actor(world.users.get('school1@test.vn')!.id, 'school1@test.vn', [{ role: 'school', unitId: unit.id, unitPath: unit.path }]);
+  });
+  afterAll(() => db.drop());
+
+  it('places a new entry at the unit that runs the first stage: the school itself, or its ancestor at that level', async () => {
+    const school = world.units.get('ST-KS-01')!;
+    const youth = edition(YOUTH_EDITION);
+    expect(await firstStagePlacement(db.source.manager, youth.edition.id, school.path)).toEqual({ stageId: youth.stages[0].id, unitId: school.id });
+    const technical = edition(`${TECHNICAL}#10`);
+    expect(await firstStagePlacement(db.source.manager, technical.edition.id, school.path)).toEqual({ stageId: technical.stages[0].id, unitId: world.units.get('ST')!.id });
+  });
+
+  it('refuses a school with no unit at the first stage’s level', async () => {
+    const attempt = firstStagePlacement(db.source.manager, edition(`${CLUSTERED}#1`).edition.id, world.units.get('ST-KS-01')!.path);
+    await expect(attempt).rejects.toBeInstanceOf(RuleViolationError);
+    await expect(attempt).rejects.toMatchObject({ details: { problems: [{ field: 'unitId', reason: 'the school has no ancestor at level "cluster"' }] } });
+  });
+
+  it('registers a technical solution by its created year, starting at the province', async () => {
+    const technical = edition(`${TECHNICAL}#10`);
+    const view = await entries.register(school1, technical.edition.id, {
+      title: 'Hệ thống giám sát độ mặn',
+      fieldCode: 'CNTT',
+      summary: 'Cảnh báo xâm nhập mặn qua tin nhắn.',
+      contact: { name: 'Kỹ sư Hùng', email: 'hung@test.vn' },
+      createdYear: 2019,
+      authors: [{ fullName: 'Kỹ sư Hùng', classOrJob: 'Kỹ sư điện' }],
+    });
+    expect(view).toMatchObject({ createdYear: 2019, currentStage: { name: 'Cấp tỉnh', unitId: world.units.get('ST')!.id }, authors: [{ fullName: 'Kỹ sư Hùng', birthDate: null }] });
+
+    const tooOld = entries.register(school1, technical.edition.id, {
+      title: 'Giải pháp cũ',
+      fieldCode: 'CNTT',
+      summary: 'Đã áp dụng từ lâu.',
+      contact: { name: 'Kỹ sư Hùng', email: 'hung@test.vn' },
+      createdYear: 2017,
+      authors: [{ fullName: 'Kỹ sư Hùng' }],
+    });
+    await expect(tooOld).rejects.toMatchObject({ code: 'RULE_VIOLATION', details: { problems: [{ field: 'createdYear' }] } });
+  });
+
+  it('writes nothing at all when a step inside the registration transaction fails', async () => {
+    const before = await Promise.all(['entries', 'entry_authors', 'entry_stages', 'audit_log', 'outbox'].map(count));
+    const attempt = entries.register(school1, edition(`${CLUSTERED}#1`).edition.id, {
+      title: 'Không có cụm',
+      fieldCode: 'HT',
+      summary: 'Trường không thuộc cụm nào.',
+      contact: { name: 'Cô Lan', email: 'lan@test.vn' },
+      authors: [{ fullName: 'Võ Minh Khôi', birthDate: '2010-06-01' }],
+    });
+    await expect(attempt).rejects.toBeInstanceOf(RuleViolationError);
+    expect(await Promise.all(['entries', 'entry_authors', 'entry_stages', 'audit_log', 'outbox'].map(count))).toEqual(before);
+  });
+
+  it('removes the stored file when the dossier row cannot be written', async () => {
+    const uploadDir = mkdtempSync(join(tmpdir(), 'dossiers-'));
+    const dossiers = new DossiersService(db.source, entries, new AuditService(db.source), loadConfig({ UPLOAD_DIR: uploadDir, JWT_SECRET: 'x'.repeat(32) }));
+    const entry = await entries.register(school1, edition(YOUTH_EDITION).edition.id, {
+      title: 'Đèn học',
+      fieldCode: 'HT',
+      summary: 'Đèn LED.',
+      contact: { name: 'Cô Lan', email: 'lan@test.vn' },
+      authors: [{ fullName: 'Võ Minh Khôi', birthDate: '2010-06-01' }],
+    });
+    // An uploader id the uuid column refuses: the insert fails after the file is on disk.
+    const broken = new Actor('not-a-uuid', school1.email, school1.grants);
+    const pdf = { filename: 'a.pdf', declaredType: 'application/pdf', content: Buffer.from('%PDF-1.4\n%%EOF\n'), fields: {} };
+    await expect(dossiers.attach(broken, entry.id, pdf)).rejects.toThrow();
+    expect(readdirSync(join(uploadDir, 'dossiers', entry.id))).toEqual([]);
+
+    const stored = await dossiers.attach(school1, entry.id, pdf);
+    expect(readdirSync(join(uploadDir, 'dossiers', entry.id))).toEqual([`${stored.id}.pdf`]);
+    rmSync(uploadDir, { recursive: true });
+  });
+});
