@@ -1,16 +1,16 @@
 import 'reflect-metadata';
 import multipart from '@fastify/multipart';
-import { Logger } from '@nestjs/common';
+import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { join } from 'node:path';
 import { AppModule, AppOptions } from './app.module';
-import { AppConfig } from './core/config/config';
+import { AppConfig, ConfigError } from './core/config/config';
 import { Runtime } from './core/core.module';
 import { createValidationPipe } from './core/errors/validation.pipe';
 import { startEmbeddedPostgres } from './core/infrastructure/embedded-postgres';
-import { resolveLocalRedis } from './core/infrastructure/local-redis';
+import { RedisUnavailableError, resolveLocalRedis } from './core/infrastructure/local-redis';
 import { startDevMailbox } from './notifications/dev-mailbox';
 
 export interface StartedRuntime {
@@ -23,10 +23,11 @@ export interface StartedRuntime {
 /** Resolves DATABASE_URL, REDIS_URL and SMTP_URL, starting the embedded stand-ins for those not given. */
 export async function prepareRuntime(config: AppConfig): Promise<StartedRuntime> {
   const stops: Array<() => Promise<void>> = [];
-  const logger = new Logger('Runtime');
+  // PostgreSQL's own start-up chatter is only wanted when debugging.
+  const databaseLog = config.logLevel === 'debug' ? (line: string) => console.log(line.trimEnd()) : () => {};
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
-    const database = await startEmbeddedPostgres(join(config.dataDir, 'postgres'), 'contest', (line) => logger.debug(line));
+    const database = await startEmbeddedPostgres(join(config.dataDir, 'postgres'), 'contest', databaseLog);
     stops.push(database.stop);
     databaseUrl = database.url;
   }
@@ -62,7 +63,6 @@ export async function createApp(runtime: Runtime, options: AppOptions, logger: f
   });
   await app.register(multipart, { limits: { fileSize: runtime.config.uploadMaxBytes, files: 1, fields: 20 } });
   app.useGlobalPipes(createValidationPipe());
-  app.enableShutdownHooks();
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -80,4 +80,21 @@ export async function createApp(runtime: Runtime, options: AppOptions, logger: f
 function levelsFrom(level: AppConfig['logLevel']): Array<'error' | 'warn' | 'log' | 'debug'> {
   const order = ['error', 'warn', 'log', 'debug'] as const;
   return order.slice(0, order.indexOf(level) + 1) as Array<'error' | 'warn' | 'log' | 'debug'>;
+}
+
+/** On SIGINT/SIGTERM: finish in-flight work (HTTP, jobs), then stop what was started for us. */
+export function closeOnSignals(app: INestApplicationContext, started: StartedRuntime): void {
+  const shutdown = async () => {
+    await app.close();
+    await started.stop();
+    process.exit(0);
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+/** Start-up problems a person can fix are told plainly; anything else with its stack. */
+export function exitOnStartupError(error: unknown): never {
+  console.error(error instanceof ConfigError || error instanceof RedisUnavailableError ? `\n${error.message}\n` : error);
+  process.exit(1);
 }

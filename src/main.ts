@@ -1,8 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { createApp, prepareRuntime } from './bootstrap';
-import { ConfigError, loadConfig } from './core/config/config';
+import { closeOnSignals, createApp, exitOnStartupError, prepareRuntime } from './bootstrap';
+import { loadConfig } from './core/config/config';
 import { runMigrations } from './core/database/migrate';
-import { RedisUnavailableError } from './core/infrastructure/local-redis';
 import { seedDemoIfEmpty } from './seed/demo-seed';
 
 /** `npm start`: API and workers in one process; `--api-only` (npm run start:api) leaves the workers to `worker.js`. */
@@ -31,20 +30,7 @@ async function main(): Promise<void> {
     for (const account of demo.accounts) lines.push(`  ${account.role.padEnd(10)} ${account.email.padEnd(34)} ${account.scope}`);
   }
   console.log(`\n${lines.join('\n')}\n`);
-  const shutdown = async () => {
-    await app.close();
-    await started.stop();
-    process.exit(0);
-  };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  closeOnSignals(app, started);
 }
 
-main().catch((error) => {
-  if (error instanceof ConfigError || error instanceof RedisUnavailableError) {
-    console.error(`\n${error.message}\n`);
-  } else {
-    console.error(error);
-  }
-  process.exit(1);
-});
+main().catch(exitOnStartupError);

@@ -3,7 +3,7 @@ import { EntityManager } from 'typeorm';
 import { hashPassword } from '../accounts/passwords';
 import { RoleGrant, User } from '../accounts/user.entity';
 import { Contest, Edition, EditionField, RubricCriterionRow, Stage } from '../contests/contest.entity';
-import type { ContestKind, Eligibility, FieldDefinition, RubricCriterion, StageDefinition } from '../contests/edition.types';
+import type { ContestKind, EditionDefinition } from '../contests/edition.types';
 import type { Role } from '../core/auth/actor';
 import { searchKey } from '../core/text';
 import { Unit, UnitLevel } from '../units/unit.entity';
@@ -17,19 +17,7 @@ export interface WorldSpec {
     kind: ContestKind;
     name: string;
     unit: string;
-    editions: Array<{
-      number: number;
-      seasonLabel: string;
-      unit: string;
-      registrationOpensAt: Date;
-      registrationClosesAt: Date;
-      eligibility: Eligibility;
-      maxAuthors: number;
-      plannedEntries: number | null;
-      fields: FieldDefinition[];
-      rubric: RubricCriterion[];
-      stages: StageDefinition[];
-    }>;
+    editions: Array<EditionDefinition & { unit: string }>;
   }>;
 }
 
