@@ -30,7 +30,7 @@ export class AppModule {
         AccountsModule,
         ContestsModule,
         EntriesModule,
-        NotificationsModule.forRoot(options),
+        NotificationsModule.forRoot({ ...options, devMailbox: options.api && !runtime.config.smtpUrl }),
         HealthModule,
       ],
       providers: [
