@@ -13,7 +13,7 @@ import { ExportColumn, readTable, toCsv, toXlsx } from '../core/spreadsheet';
 import { BulkImportResultView, ImportedEntryView } from './dto/bulk-import.dto';
 import { ENTRY_ROLES } from './entries.service';
 import { EntryDraft, entrySearchKey, windowProblem } from './entry-draft';
-import { firstStagePlacement, registrationMail } from './entry-registration';
+import { firstStagePlacements, Placement, registrationMail } from './entry-registration';
 import { changedColumns, importColumns, ImportRow, readEntryRows } from './entry-rows';
 
 interface ImportEdition {
@@ -49,10 +49,7 @@ interface RegisteredEntry {
 }
 
 
-type Placement = Awaited<ReturnType<typeof firstStagePlacement>>;
 
-/** Connections used at once to place a file's schools in the first stage. */
-const PLACEMENT_CONCURRENCY = 4;
 
 /** The deepest unit path that holds all `paths` (what an import touching several schools is filed under in the audit trail). */
 function commonPath(paths: string[]): string {
@@ -95,7 +92,7 @@ export class BulkImportService {
     const ruleProblems = [...read.ineligible, ...schoolProblems, ...conflicts];
     refuseIfProblems(read.malformed, ruleProblems, table.rows.length);
 
-    const placements = await this.firstStagePlacements(edition, toCreate);
+    const placements = await firstStagePlacements(this.db.manager, edition.id, toCreate.map((row) => row.school.path));
     const sha256 = createHash('sha256').update(upload.content).digest('hex');
     const created = await this.db.transaction(async (manager) => {
       const ids = await this.insertEntries(manager, actor, edition, toCreate, placements, sha256);
@@ -209,21 +206,6 @@ export class BulkImportService {
       else problems.push({ row: row.row, field: 'school_code', reason: `"${row.schoolCode}" is not a school you may register for in this edition` });
     }
     return { placed, problems };
-  }
-
-  /**
-   * Where the new entries start, by school path. Read before the transaction, a few schools at a time on
-   * separate connections: a province file names a hundred schools or more.
-   */
-  private async firstStagePlacements(edition: ImportEdition, rows: Placed[]): Promise<Map<string, Placement>> {
-    const paths = [...new Set(rows.map((r) => r.school.path))];
-    const placements = new Map<string, Placement>();
-    for (let i = 0; i < paths.length; i += PLACEMENT_CONCURRENCY) {
-      const batch = paths.slice(i, i + PLACEMENT_CONCURRENCY);
-      const found = await Promise.all(batch.map((path) => firstStagePlacement(this.db.manager, edition.id, path)));
-      batch.forEach((path, j) => placements.set(path, found[j]));
-    }
-    return placements;
   }
 
   /** Entries of the edition already registered under the rows' (school, reference), keyed `<unit id>\0<reference>`. */

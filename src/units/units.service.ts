@@ -14,9 +14,6 @@ import { isWithin, placementProblem } from './unit-rules';
 import { Unit, UnitLevel } from './unit.entity';
 import { UnitsRepository } from './units.repository';
 
-/** Audit rows go in chunks well under PostgreSQL's 65,535 parameters per statement. */
-const AUDIT_CHUNK = 5000;
-
 function isCodeTaken(error: unknown): boolean {
   if (!(error instanceof QueryFailedError)) return false;
   const cause = error.driverError as { code?: string; constraint?: string };
@@ -257,7 +254,7 @@ export class UnitsService {
       before: 'before' in unit ? unit.before : null,
       after: { code: unit.code, name: unit.name, levelCode: unit.levelCode, parentCode: unit.parentCode },
     }));
-    for (let i = 0; i < audits.length; i += AUDIT_CHUNK) await this.audit.record(manager, actor, audits.slice(i, i + AUDIT_CHUNK));
+    await this.audit.record(manager, actor, audits);
   }
 
   /** Roles read their units' subtrees: a school account sees its own unit, an organiser its whole area. */
