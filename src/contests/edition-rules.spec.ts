@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { YOUTH_FIELDS, YOUTH_RUBRIC } from '../seed/demo-world';
 import { EditionContext, editionProblems, isIsoDate, rubricTotal, TRIMMED_MEAN_MIN_JUDGES } from './edition-rules';
 import { smallWorld, technicalContest } from '../../test/support/fixtures';
 import type { EditionDefinition, PrizeLevel, StageDefinition } from './edition.types';
@@ -31,20 +32,9 @@ function socTrang2017(): EditionDefinition {
     eligibility: { kind: 'youth', bornFrom: '2001-07-31', bornTo: '2014-07-31' },
     maxAuthors: 5,
     plannedEntries: 3000,
-    fields: [
-      { code: 'HT', name: 'Đồ dùng dành cho học tập' },
-      { code: 'PM', name: 'Phần mềm tin học' },
-      { code: 'TT', name: 'Sản phẩm thân thiện với môi trường' },
-      { code: 'GD', name: 'Dụng cụ sinh hoạt gia đình và đồ chơi trẻ em' },
-      { code: 'MT', name: 'Bảo vệ môi trường và phát triển kinh tế' },
-    ],
-    rubric: [
-      { code: 'novelty', name: 'Tính mới, sáng tạo', maxPoints: 30 },
-      { code: 'science', name: 'Tính khoa học', maxPoints: 20 },
-      { code: 'applicability', name: 'Khả năng ứng dụng', maxPoints: 30 },
-      { code: 'effect', name: 'Hiệu quả kinh tế - xã hội', maxPoints: 10 },
-      { code: 'presentation', name: 'Trình bày', maxPoints: 10 },
-    ],
+    // Copies: the cases below mutate the definition.
+    fields: structuredClone(YOUTH_FIELDS),
+    rubric: structuredClone(YOUTH_RUBRIC),
     stages: [
       { name: 'Cấp trường', levelCode: 'school', judged: false, judgesPerEntry: 0, aggregation: 'mean', discrepancySpread: null, tieBreak: [], advancement: { kind: 'pick' }, prizeScheme: null },
       { name: 'Cấp huyện', levelCode: 'district', judged: true, judgesPerEntry: 3, aggregation: 'mean', discrepancySpread: 20, tieBreak: ['novelty'], advancement: { kind: 'top_n', count: 12, perFieldCap: 4 }, prizeScheme: null },

@@ -1,4 +1,4 @@
-import type { StageDefinition } from '../contests/edition.types';
+import type { FieldDefinition, RubricCriterion, StageDefinition } from '../contests/edition.types';
 import type { WorldSpec } from './world';
 
 /**
@@ -117,6 +117,24 @@ const STAGES: StageDefinition[] = [
   },
 ];
 
+/** The five fields of the Sóc Trăng youth contest (2017), in the order of its rules. */
+export const YOUTH_FIELDS: FieldDefinition[] = [
+  { code: 'HT', name: 'Đồ dùng dành cho học tập' },
+  { code: 'PM', name: 'Phần mềm tin học' },
+  { code: 'MT', name: 'Sản phẩm thân thiện với môi trường' },
+  { code: 'SH', name: 'Dụng cụ sinh hoạt gia đình và đồ chơi trẻ em' },
+  { code: 'KT', name: 'Bảo vệ môi trường và phát triển kinh tế' },
+];
+
+/** A 100-point rubric as youth contests publish it. */
+export const YOUTH_RUBRIC: RubricCriterion[] = [
+  { code: 'novelty', name: 'Tính mới, tính sáng tạo', maxPoints: 30 },
+  { code: 'science', name: 'Tính khoa học', maxPoints: 20 },
+  { code: 'applicability', name: 'Khả năng ứng dụng thực tiễn', maxPoints: 30 },
+  { code: 'effect', name: 'Hiệu quả kinh tế - xã hội', maxPoints: 10 },
+  { code: 'presentation', name: 'Hình thức, trình bày', maxPoints: 10 },
+];
+
 /**
  * The demo world. Registration is OPEN when the demo is seeded, from the day before `now` to 60 days
  * after, so that a newcomer can register entries straight away; the 2017 label and eligibility window
@@ -169,20 +187,8 @@ export function demoWorld(now = new Date()): WorldSpec {
             maxAuthors: 5,
             // The province's plan figure: 2017's 3,829 registered entries then read as 128 % of plan.
             plannedEntries: 3000,
-            fields: [
-              { code: 'HT', name: 'Đồ dùng dành cho học tập' },
-              { code: 'PM', name: 'Phần mềm tin học' },
-              { code: 'MT', name: 'Sản phẩm thân thiện với môi trường' },
-              { code: 'SH', name: 'Dụng cụ sinh hoạt gia đình và đồ chơi trẻ em' },
-              { code: 'KT', name: 'Bảo vệ môi trường và phát triển kinh tế' },
-            ],
-            rubric: [
-              { code: 'novelty', name: 'Tính mới, tính sáng tạo', maxPoints: 30 },
-              { code: 'science', name: 'Tính khoa học', maxPoints: 20 },
-              { code: 'applicability', name: 'Khả năng ứng dụng thực tiễn', maxPoints: 30 },
-              { code: 'effect', name: 'Hiệu quả kinh tế - xã hội', maxPoints: 10 },
-              { code: 'presentation', name: 'Hình thức, trình bày', maxPoints: 10 },
-            ],
+            fields: YOUTH_FIELDS,
+            rubric: YOUTH_RUBRIC,
             stages: STAGES,
           },
         ],

@@ -1,4 +1,5 @@
 import type { StageDefinition } from '../../src/contests/edition.types';
+import { YOUTH_FIELDS, YOUTH_RUBRIC } from '../../src/seed/demo-world';
 import type { WorldSpec } from '../../src/seed/world';
 
 export const PASSWORD = 'correct-horse-battery';
@@ -75,18 +76,8 @@ export function smallWorld(now = new Date()): WorldSpec {
             eligibility: { kind: 'youth', bornFrom: '2001-07-31', bornTo: '2014-07-31' },
             maxAuthors: 5,
             plannedEntries: 3000,
-            fields: [
-              { code: 'HT', name: 'Đồ dùng dành cho học tập' },
-              { code: 'PM', name: 'Phần mềm tin học' },
-              { code: 'MT', name: 'Sản phẩm thân thiện với môi trường' },
-            ],
-            rubric: [
-              { code: 'novelty', name: 'Tính mới, sáng tạo', maxPoints: 30 },
-              { code: 'science', name: 'Tính khoa học', maxPoints: 20 },
-              { code: 'applicability', name: 'Khả năng ứng dụng', maxPoints: 30 },
-              { code: 'effect', name: 'Hiệu quả kinh tế - xã hội', maxPoints: 10 },
-              { code: 'presentation', name: 'Trình bày', maxPoints: 10 },
-            ],
+            fields: YOUTH_FIELDS.slice(0, 3),
+            rubric: YOUTH_RUBRIC,
             stages: STAGES,
           },
         ],
