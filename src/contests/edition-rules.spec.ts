@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { YOUTH_FIELDS, YOUTH_RUBRIC } from '../seed/demo-world';
+import { YOUTH_FIELDS, YOUTH_RUBRIC, YOUTH_STAGES } from '../seed/demo-world';
 import { EditionContext, editionProblems, isIsoDate, rubricTotal, TRIMMED_MEAN_MIN_JUDGES } from './edition-rules';
 import { smallWorld, technicalContest } from '../../test/support/fixtures';
 import type { EditionDefinition, PrizeLevel, StageDefinition } from './edition.types';
@@ -35,33 +35,7 @@ function socTrang2017(): EditionDefinition {
     // Copies: the cases below mutate the definition.
     fields: structuredClone(YOUTH_FIELDS),
     rubric: structuredClone(YOUTH_RUBRIC),
-    stages: [
-      { name: 'Cấp trường', levelCode: 'school', judged: false, judgesPerEntry: 0, aggregation: 'mean', discrepancySpread: null, tieBreak: [], advancement: { kind: 'pick' }, prizeScheme: null },
-      { name: 'Cấp huyện', levelCode: 'district', judged: true, judgesPerEntry: 3, aggregation: 'mean', discrepancySpread: 20, tieBreak: ['novelty'], advancement: { kind: 'top_n', count: 12, perFieldCap: 4 }, prizeScheme: null },
-      {
-        name: 'Cấp tỉnh',
-        levelCode: 'province',
-        judged: true,
-        judgesPerEntry: 5,
-        aggregation: 'trimmed_mean',
-        discrepancySpread: 15,
-        tieBreak: ['novelty', 'applicability'],
-        advancement: { kind: 'pick' },
-        prizeScheme: {
-          tiePolicy: 'all_get_level',
-          passUnusedQuotaDown: false,
-          // 1/2/3/4 per field over 5 fields = the 5/10/15/20 prizes awarded; the Special prize may stay empty (it did in 2017).
-          levels: [
-            level('special', 'Giải Đặc biệt', 1, 90, 5_000_000, 'stage'),
-            level('first', 'Giải Nhất', 1, 80, 3_000_000),
-            level('second', 'Giải Nhì', 2, 70, 2_000_000),
-            level('third', 'Giải Ba', 3, 60, 1_000_000),
-            level('encouragement', 'Giải Khuyến khích', 4, 50, 400_000),
-          ],
-        },
-      },
-      { name: 'Toàn quốc', levelCode: 'nation', judged: true, judgesPerEntry: 5, aggregation: 'mean', discrepancySpread: null, tieBreak: [], advancement: null, prizeScheme: null },
-    ],
+    stages: structuredClone(YOUTH_STAGES),
   };
 }
 

@@ -54,7 +54,7 @@ const schoolCode = (district: string, index: number) => `${district}-${String(in
 const DEMO_DISTRICT = 'ST-KS';
 const DEMO_SCHOOL = schoolCode(DEMO_DISTRICT, 2);
 
-const STAGES: StageDefinition[] = [
+export const YOUTH_STAGES: StageDefinition[] = [
   {
     name: 'Cấp trường',
     levelCode: 'school',
@@ -189,7 +189,7 @@ export function demoWorld(now = new Date()): WorldSpec {
             plannedEntries: 3000,
             fields: YOUTH_FIELDS,
             rubric: YOUTH_RUBRIC,
-            stages: STAGES,
+            stages: YOUTH_STAGES,
           },
         ],
       },
