@@ -33,6 +33,10 @@ describe('loadConfig', () => {
     for (const name of ['PORT', 'DATABASE_URL', 'REDIS_URL', 'JWT_SECRET', 'SEED_DEMO']) expect(message).toContain(name);
   });
 
+  it('insists on a shared JWT secret once the database is external', () => {
+    expect(() => loadConfig({ DATA_DIR: dataDir(), DATABASE_URL: 'postgres://db/contest' })).toThrow(/JWT_SECRET is required with DATABASE_URL/);
+  });
+
   it('takes external services from their URLs', () => {
     const config = loadConfig({
       DATA_DIR: dataDir(),

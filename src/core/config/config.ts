@@ -78,6 +78,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (!['error', 'warn', 'log', 'debug'].includes(logLevel)) problems.push(`LOG_LEVEL must be error, warn, log or debug`);
   const jwtSecret = env.JWT_SECRET ?? '';
   if (env.JWT_SECRET !== undefined && jwtSecret.length < 32) problems.push('JWT_SECRET must be at least 32 characters');
+  // A secret generated per machine would make every API process refuse the others' tokens.
+  if (env.JWT_SECRET === undefined && env.DATABASE_URL) problems.push('JWT_SECRET is required with DATABASE_URL: set the same secret on every API process');
   const config: AppConfig = {
     port,
     host,
