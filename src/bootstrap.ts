@@ -9,7 +9,7 @@ import { AppModule, AppOptions } from './app.module';
 import { AppConfig, ConfigError } from './core/config/config';
 import { Runtime } from './core/core.module';
 import { createValidationPipe } from './core/errors/validation.pipe';
-import { startEmbeddedPostgres } from './core/infrastructure/embedded-postgres';
+import { EmbeddedDatabaseBusyError, startEmbeddedPostgres } from './core/infrastructure/embedded-postgres';
 import { RedisUnavailableError, resolveLocalRedis } from './core/infrastructure/local-redis';
 import { startDevMailbox } from './notifications/dev-mailbox';
 
@@ -23,35 +23,42 @@ export interface StartedRuntime {
 /** Resolves DATABASE_URL, REDIS_URL and SMTP_URL, starting the embedded stand-ins for those not given. */
 export async function prepareRuntime(config: AppConfig): Promise<StartedRuntime> {
   const stops: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const stopOne of stops.reverse()) await stopOne().catch(() => undefined);
+  };
   // PostgreSQL's own start-up chatter is only wanted when debugging.
   const databaseLog = config.logLevel === 'debug' ? (line: string) => console.log(line.trimEnd()) : () => {};
-  let databaseUrl = config.databaseUrl;
-  if (!databaseUrl) {
-    const database = await startEmbeddedPostgres(join(config.dataDir, 'postgres'), 'contest', databaseLog);
-    stops.push(database.stop);
-    databaseUrl = database.url;
+  try {
+    let databaseUrl = config.databaseUrl;
+    if (!databaseUrl) {
+      const database = await startEmbeddedPostgres(join(config.dataDir, 'postgres'), 'contest', databaseLog);
+      stops.push(database.stop);
+      databaseUrl = database.url;
+    }
+    let redisUrl = config.redisUrl;
+    let redisStarted = false;
+    if (!redisUrl) {
+      const redis = await resolveLocalRedis(join(config.dataDir, 'redis'));
+      stops.push(redis.stop);
+      redisUrl = redis.url;
+      redisStarted = redis.started;
+    }
+    let smtpUrl = config.smtpUrl;
+    if (!smtpUrl) {
+      const mailbox = await startDevMailbox(join(config.dataDir, 'mailbox'));
+      stops.push(mailbox.stop);
+      smtpUrl = mailbox.url;
+    }
+    return {
+      runtime: { config, databaseUrl, redisUrl, smtpUrl },
+      embedded: { database: !config.databaseUrl, redis: redisStarted, mailbox: !config.smtpUrl },
+      stop,
+    };
+  } catch (error) {
+    // Nothing started for a run that cannot go on may outlive it.
+    await stop();
+    throw error;
   }
-  let redisUrl = config.redisUrl;
-  let redisStarted = false;
-  if (!redisUrl) {
-    const redis = await resolveLocalRedis(join(config.dataDir, 'redis'));
-    stops.push(redis.stop);
-    redisUrl = redis.url;
-    redisStarted = redis.started;
-  }
-  let smtpUrl = config.smtpUrl;
-  if (!smtpUrl) {
-    const mailbox = await startDevMailbox(join(config.dataDir, 'mailbox'));
-    stops.push(mailbox.stop);
-    smtpUrl = mailbox.url;
-  }
-  return {
-    runtime: { config, databaseUrl, redisUrl, smtpUrl },
-    embedded: { database: !config.databaseUrl, redis: redisStarted, mailbox: !config.smtpUrl },
-    stop: async () => {
-      for (const stop of stops.reverse()) await stop().catch(() => undefined);
-    },
-  };
 }
 
 /** The HTTP application (with workers when asked), configured exactly as in production. */
@@ -82,6 +89,16 @@ function levelsFrom(level: AppConfig['logLevel']): Array<'error' | 'warn' | 'log
   return order.slice(0, order.indexOf(level) + 1) as Array<'error' | 'warn' | 'log' | 'debug'>;
 }
 
+/** Runs the rest of start-up; if it fails, what was started for us is stopped before the error goes on. */
+export async function stopOnFailure<T>(started: StartedRuntime, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    await started.stop();
+    throw error;
+  }
+}
+
 /** On SIGINT/SIGTERM: finish in-flight work (HTTP, jobs), then stop what was started for us. */
 export function closeOnSignals(app: INestApplicationContext, started: StartedRuntime): void {
   const shutdown = async () => {
@@ -95,6 +112,6 @@ export function closeOnSignals(app: INestApplicationContext, started: StartedRun
 
 /** Start-up problems a person can fix are told plainly; anything else with its stack. */
 export function exitOnStartupError(error: unknown): never {
-  console.error(error instanceof ConfigError || error instanceof RedisUnavailableError ? `\n${error.message}\n` : error);
+  console.error(error instanceof ConfigError || error instanceof RedisUnavailableError || error instanceof EmbeddedDatabaseBusyError ? `\n${error.message}\n` : error);
   process.exit(1);
 }

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { closeOnSignals, createApp, exitOnStartupError, prepareRuntime } from './bootstrap';
+import { closeOnSignals, createApp, exitOnStartupError, prepareRuntime, stopOnFailure } from './bootstrap';
 import { loadConfig } from './core/config/config';
 import { runMigrations } from './core/database/migrate';
 import { seedDemoIfEmpty } from './seed/demo-seed';
@@ -11,11 +11,14 @@ async function main(): Promise<void> {
   const logger = new Logger('Main');
   const started = await prepareRuntime(config);
   const { runtime } = started;
-  const applied = await runMigrations(runtime.databaseUrl);
-  if (applied.length) logger.log(`Applied migrations: ${applied.join(', ')}`);
-  const demo = config.seedDemo ? await seedDemoIfEmpty(runtime.databaseUrl) : null;
-  const app = await createApp(runtime, { api: true, workers: !apiOnly });
-  await app.listen({ port: config.port, host: config.host });
+  const { app, demo } = await stopOnFailure(started, async () => {
+    const applied = await runMigrations(runtime.databaseUrl);
+    if (applied.length) logger.log(`Applied migrations: ${applied.join(', ')}`);
+    const seeded = config.seedDemo ? await seedDemoIfEmpty(runtime.databaseUrl) : null;
+    const created = await createApp(runtime, { api: true, workers: !apiOnly });
+    await created.listen({ port: config.port, host: config.host });
+    return { app: created, demo: seeded };
+  });
   const base = config.publicUrl;
   const lines = [
     `Contest platform listening on ${base}${apiOnly ? ' (API only; run the workers with npm run start:worker)' : ' (API and workers)'}`,
