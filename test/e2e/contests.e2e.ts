@@ -78,17 +78,6 @@ function bodyFrom(view: any): any {
   };
 }
 
-/**
- * The request-path Redis client refuses commands until it is connected (no offline queue), and TestApp.start
- * does not wait for that: logins right after start-up can answer 503. Wait until /health says Redis answers.
- */
-async function untilHealthy(t: TestApp, deadline = Date.now() + 10_000): Promise<void> {
-  while ((await t.request('GET', '/health')).statusCode !== 200) {
-    if (Date.now() > deadline) throw new Error('The app did not report healthy within 10 s');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 const problemFields = (response: { json(): any }) => response.json().details.problems.map((p: { field: string }) => p.field);
 
 describe('contests (e2e)', () => {
@@ -97,7 +86,6 @@ describe('contests (e2e)', () => {
 
   beforeAll(async () => {
     t = await TestApp.start();
-    await untilHealthy(t);
     const created = await t.as('province@test.vn').post('/contests', { kind: 'youth', name: 'Cuộc thi Sáng tạo Thanh thiếu niên tỉnh Sóc Trăng (mới)', unitId: t.unitId('ST') });
     expect(created.statusCode).toBe(201);
     provincial = created.json().id;

@@ -7,18 +7,8 @@ import { OutboxService } from '../../src/core/outbox/outbox.service';
 import { startDevMailbox } from '../../src/notifications/dev-mailbox';
 import { MAIL_QUEUE } from '../../src/notifications/mail-job';
 import { OutboxRelay } from '../../src/notifications/outbox-relay';
+import { eventually } from '../support/eventually';
 import { TestApp } from '../support/test-app';
-
-/** Polls `check` until it returns something truthy, failing with `what` after the deadline. */
-async function eventually<T>(what: string, check: () => Promise<T | undefined | null | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 interface OutboxRow {
   id: string;

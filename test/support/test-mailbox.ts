@@ -1,6 +1,7 @@
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import { freePort } from '../../src/core/infrastructure/free-port';
+import { eventually } from './eventually';
 
 export interface ReceivedMail {
   from: string;
@@ -45,14 +46,8 @@ export class TestMailbox {
     return this;
   }
 
-  async waitFor(predicate: (mail: ReceivedMail) => boolean, timeoutMs = 10_000): Promise<ReceivedMail> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const found = this.messages.find(predicate);
-      if (found) return found;
-      if (Date.now() > deadline) throw new Error(`No matching mail within ${timeoutMs} ms; received: ${this.messages.map((m) => m.subject).join(' | ') || 'nothing'}`);
-      await new Promise((r) => setTimeout(r, 25));
-    }
+  waitFor(predicate: (mail: ReceivedMail) => boolean, timeoutMs = 10_000): Promise<ReceivedMail> {
+    return eventually(() => `a matching mail; received: ${this.messages.map((m) => m.subject).join(' | ') || 'nothing'}`, () => this.messages.find(predicate), timeoutMs);
   }
 
   async stop(): Promise<void> {
