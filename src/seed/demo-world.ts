@@ -54,6 +54,7 @@ const schoolCode = (district: string, index: number) => `${district}-${String(in
 const DEMO_DISTRICT = 'ST-KS';
 const DEMO_SCHOOL = schoolCode(DEMO_DISTRICT, 2);
 
+/** The Sóc Trăng youth ladder (school → district → province → national) with its 2017 prize scheme. */
 export const YOUTH_STAGES: StageDefinition[] = [
   {
     name: 'Cấp trường',

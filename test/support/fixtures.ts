@@ -1,34 +1,12 @@
-import type { StageDefinition } from '../../src/contests/edition.types';
-import { YOUTH_FIELDS, YOUTH_RUBRIC } from '../../src/seed/demo-world';
+import { YOUTH_FIELDS, YOUTH_RUBRIC, YOUTH_STAGES } from '../../src/seed/demo-world';
 import type { WorldSpec } from '../../src/seed/world';
 
 export const PASSWORD = 'correct-horse-battery';
 
 const DAY = 24 * 3600 * 1000;
 
-export const STAGES: StageDefinition[] = [
-  { name: 'Cấp trường', levelCode: 'school', judged: false, judgesPerEntry: 0, aggregation: 'mean', discrepancySpread: null, tieBreak: [], advancement: { kind: 'pick' }, prizeScheme: null },
-  { name: 'Cấp huyện', levelCode: 'district', judged: true, judgesPerEntry: 3, aggregation: 'mean', discrepancySpread: 20, tieBreak: ['novelty'], advancement: { kind: 'top_n', count: 12 }, prizeScheme: null },
-  {
-    name: 'Cấp tỉnh',
-    levelCode: 'province',
-    judged: true,
-    judgesPerEntry: 5,
-    aggregation: 'trimmed_mean',
-    discrepancySpread: 15,
-    tieBreak: ['novelty', 'applicability'],
-    advancement: { kind: 'pick' },
-    prizeScheme: {
-      tiePolicy: 'all_get_level',
-      passUnusedQuotaDown: false,
-      levels: [
-        { code: 'first', name: 'Giải Nhất', quotaKind: 'count', quota: 1, minScore: 85, scope: 'field', prizeMoney: 3_000_000 },
-        { code: 'second', name: 'Giải Nhì', quotaKind: 'count', quota: 2, minScore: 75, scope: 'field', prizeMoney: 2_000_000 },
-      ],
-    },
-  },
-  { name: 'Toàn quốc', levelCode: 'nation', judged: true, judgesPerEntry: 5, aggregation: 'mean', discrepancySpread: null, tieBreak: [], advancement: null, prizeScheme: null },
-];
+/** The demo season's ladder: school → district → province (prizes) → national. */
+export const STAGES = YOUTH_STAGES;
 
 /**
  * A small province: two districts, three schools, one account per role.
