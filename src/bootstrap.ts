@@ -9,7 +9,8 @@ import { AppModule, AppOptions } from './app.module';
 import { AppConfig, ConfigError } from './core/config/config';
 import { Runtime } from './core/core.module';
 import { createValidationPipe } from './core/errors/validation.pipe';
-import { EmbeddedDatabaseBusyError, startEmbeddedPostgres } from './core/infrastructure/embedded-postgres';
+import { startEmbeddedPostgres } from './core/infrastructure/embedded-postgres';
+import { DataDirectoryBusyError } from './core/infrastructure/pid-file';
 import { RedisUnavailableError, resolveLocalRedis } from './core/infrastructure/local-redis';
 import { startDevMailbox } from './notifications/dev-mailbox';
 
@@ -112,6 +113,6 @@ export function closeOnSignals(app: INestApplicationContext, started: StartedRun
 
 /** Start-up problems a person can fix are told plainly; anything else with its stack. */
 export function exitOnStartupError(error: unknown): never {
-  console.error(error instanceof ConfigError || error instanceof RedisUnavailableError || error instanceof EmbeddedDatabaseBusyError ? `\n${error.message}\n` : error);
+  console.error(error instanceof ConfigError || error instanceof RedisUnavailableError || error instanceof DataDirectoryBusyError ? `\n${error.message}\n` : error);
   process.exit(1);
 }

@@ -1,8 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from './free-port';
-
-export class EmbeddedDatabaseBusyError extends Error {}
+import { claimFromPidFile } from './pid-file';
 
 export interface EmbeddedDatabase {
   url: string;
@@ -31,7 +30,8 @@ export async function startEmbeddedPostgres(dir: string, database = 'contest', l
     onError: (message) => log(String(message)),
   });
   if (!existsSync(join(dir, 'PG_VERSION'))) await pg.initialise();
-  await claimDataDirectory(dir);
+  // The postmaster's lock file doubles as its pid file.
+  await claimFromPidFile(join(dir, 'postmaster.pid'), `The embedded PostgreSQL in ${dir}`, 'SIGINT');
   await pg.start();
   const client = pg.getPgClient('postgres', '127.0.0.1');
   await client.connect();
@@ -45,46 +45,4 @@ export async function startEmbeddedPostgres(dir: string, database = 'contest', l
     url: `postgresql://contest:${password}@127.0.0.1:${port}/${database}`,
     stop: () => pg.stop(),
   };
-}
-
-/**
- * A live postmaster on the directory belongs to another running app, unless the app that started it died
- * and left it orphaned (its parent is now init): that one is stopped and the directory taken over.
- * A dead postmaster only left a stale lock file.
- */
-async function claimDataDirectory(dir: string): Promise<void> {
-  const lockFile = join(dir, 'postmaster.pid');
-  if (!existsSync(lockFile)) return;
-  const pid = Number(readFileSync(lockFile, 'utf8').split('\n')[0]);
-  if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
-    if (parentOf(pid) !== 1) {
-      throw new EmbeddedDatabaseBusyError(`The embedded PostgreSQL in ${dir} is in use by another running instance (postmaster ${pid}): stop it, or use another DATA_DIR or a DATABASE_URL`);
-    }
-    process.kill(pid, 'SIGINT');
-    const deadline = Date.now() + 15_000;
-    while (isAlive(pid)) {
-      if (Date.now() > deadline) throw new EmbeddedDatabaseBusyError(`The orphaned PostgreSQL ${pid} in ${dir} did not stop`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-  rmSync(lockFile, { force: true });
-}
-
-/** The parent pid, where /proc tells it (Linux); undefined elsewhere, which counts as "not orphaned". */
-function parentOf(pid: number): number | undefined {
-  try {
-    const match = readFileSync(`/proc/${pid}/status`, 'utf8').match(/^PPid:\s+(\d+)/m);
-    return match ? Number(match[1]) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }

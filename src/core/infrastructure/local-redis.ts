@@ -1,6 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { freePort, isListening } from './free-port';
+import { claimFromPidFile } from './pid-file';
 
 export interface LocalRedis {
   url: string;
@@ -29,10 +31,12 @@ export async function resolveLocalRedis(dir: string, preferredPort = 6379, comma
   }
   if (!onPath(command)) throw new RedisUnavailableError(HOW_TO_GET_REDIS);
   mkdirSync(dir, { recursive: true });
+  const pidFile = join(dir, 'redis.pid');
+  await claimFromPidFile(pidFile, `The Redis in ${dir}`, 'SIGTERM');
   const port = await freePort();
   const child = spawn(
     command,
-    ['--bind', '127.0.0.1', '--port', String(port), '--dir', dir, '--save', '', '--appendonly', 'yes', '--maxmemory-policy', 'noeviction'],
+    ['--bind', '127.0.0.1', '--port', String(port), '--dir', dir, '--pidfile', pidFile, '--save', '', '--appendonly', 'yes', '--maxmemory-policy', 'noeviction'],
     { stdio: 'ignore' },
   );
   const deadline = Date.now() + 10_000;
