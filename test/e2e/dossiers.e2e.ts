@@ -54,6 +54,23 @@ describe('dossiers (e2e)', () => {
     return t.as(as).post(`/entries/${id}/dossier`, body.payload, { headers: body.headers });
   }
 
+  it('stores a retried upload once under the same Idempotency-Key, and refuses that key with another file', async () => {
+    const id = await registerEntry(t, 'school1@test.vn', 'DOS-RETRY');
+    const send = (content: Buffer) => {
+      const body = multipart({ filename: 'ho-so.pdf', contentType: 'application/pdf', content });
+      return t.as('school1@test.vn').post(`/entries/${id}/dossier`, body.payload, { headers: { ...body.headers, 'idempotency-key': 'dossier-retry-1' } });
+    };
+    const first = await send(TINY_PDF);
+    const retried = await send(TINY_PDF);
+    expect([first.statusCode, retried.statusCode]).toEqual([201, 201]);
+    expect(retried.json()).toEqual(first.json());
+    const otherFile = await send(PNG);
+    expect(otherFile.statusCode).toBe(422);
+    expect(otherFile.json().code).toBe('IDEMPOTENCY_KEY_REUSED');
+    const entry = (await t.as('school1@test.vn').get(`/entries/${id}`)).json();
+    expect(entry.dossierFiles).toEqual([expect.objectContaining({ id: first.json().id })]);
+  });
+
   it('accepts a real PDF with its checksum, lists it on the entry and gives back the same bytes', async () => {
     const accepted = await upload('Hồ sơ: mẫu*.pdf'.normalize('NFD'), TINY_PDF, 'application/octet-stream');
     expect(accepted.statusCode).toBe(201);

@@ -11,6 +11,8 @@ export interface Upload {
 interface MultipartRequest {
   isMultipart?(): boolean;
   file?(options?: unknown): Promise<MultipartFile | undefined>;
+  /** The upload once read: the stream can be read only once, and the idempotency check reads it first. */
+  readUpload?: Upload;
 }
 
 interface MultipartFile {
@@ -22,6 +24,7 @@ interface MultipartFile {
 
 /** Reads the single file of a multipart/form-data request (field name `file`), within the configured size limit. */
 export async function readUpload(request: MultipartRequest): Promise<Upload> {
+  if (request.readUpload) return request.readUpload;
   if (!request.isMultipart?.() || !request.file) {
     throw new DomainError('VALIDATION_FAILED', 'Send the file as multipart/form-data in a field named "file"', { problems: [{ field: 'file', reason: 'missing' }] });
   }
@@ -40,5 +43,6 @@ export async function readUpload(request: MultipartRequest): Promise<Upload> {
     const single = Array.isArray(field) ? field[0] : field;
     if (single && typeof single.value === 'string') fields[name] = single.value;
   }
-  return { filename: part.filename, declaredType: part.mimetype, content, fields };
+  request.readUpload = { filename: part.filename, declaredType: part.mimetype, content, fields };
+  return request.readUpload;
 }

@@ -6,19 +6,26 @@ import { catchError, mergeMap } from 'rxjs/operators';
 import { DataSource } from 'typeorm';
 import { Actor } from '../auth/actor';
 import { DomainError } from '../errors/domain-error';
+import { readUpload } from '../http/upload';
 import { IdempotencyRecord } from './idempotency.entity';
 
 const HEADER = 'idempotency-key';
 
-function requestHash(request: { method: string; url: string; body: unknown }): string {
-  const body = Buffer.isBuffer(request.body) ? request.body.toString('base64') : JSON.stringify(request.body ?? null);
-  return createHash('sha256').update(`${request.method} ${request.url}\n${body}`).digest('hex');
+function requestHash(request: { method: string; url: string }, body: unknown): string {
+  return createHash('sha256').update(`${request.method} ${request.url}\n`).update(body instanceof Buffer ? body : JSON.stringify(body ?? null)).digest('hex');
+}
+
+/** What a request sends: its JSON body, or for an upload the file (read here once and kept for the handler). */
+async function requestBody(request: { body: unknown; isMultipart?(): boolean }): Promise<unknown> {
+  if (!request.isMultipart?.()) return request.body;
+  const upload = await readUpload(request);
+  return Buffer.concat([Buffer.from(JSON.stringify({ filename: upload.filename, fields: upload.fields }) + '\n'), upload.content]);
 }
 
 /**
  * POST requests carrying an Idempotency-Key run once per user and key: a repeat with the same body gets
  * the first answer, a repeat with another body is a 422, and a repeat while the first is still running a 409.
- * File uploads (multipart) are left out: bulk imports are idempotent by each row's reference instead.
+ * For uploads the file itself is compared, so a retried upload is stored once.
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
@@ -28,12 +35,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const request = context.switchToHttp().getRequest();
     const key: string | undefined = request.headers[HEADER];
     const actor: Actor | undefined = request.actor;
-    // Multipart bodies are streamed to the handler and cannot be hashed here; uploads are not replayed.
-    if (request.method !== 'POST' || !key || !actor || request.isMultipart?.()) return next.handle();
+    if (request.method !== 'POST' || !key || !actor) return next.handle();
     if (key.length > 200) throw new DomainError('VALIDATION_FAILED', 'Idempotency-Key must be at most 200 characters', { problems: [{ field: 'Idempotency-Key', reason: 'longer than 200 characters' }] });
     const reply = context.switchToHttp().getResponse();
-    const hash = requestHash(request);
-    return from(this.claim(actor.userId, key, hash)).pipe(
+    return from(requestBody(request).then((body) => this.claim(actor.userId, key, requestHash(request, body)))).pipe(
       mergeMap((previous) => {
         if (previous) {
           reply.status(previous.responseStatus);
