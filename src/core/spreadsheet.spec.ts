@@ -31,6 +31,11 @@ describe('readTable', () => {
     ]);
   });
 
+  it('refuses a file that starts like XLSX but is not one', async () => {
+    const broken = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(2000, 7)]);
+    await expect(readTable(broken)).rejects.toThrow('cannot be read');
+  });
+
   it('refuses text that is not UTF-8 and files without a header', async () => {
     await expect(readTable(Buffer.from([0x63, 0x6f, 0x64, 0x65, 0x0a, 0xc0, 0x41]))).rejects.toBeInstanceOf(DomainError);
     await expect(readTable(Buffer.from('\n\n'))).rejects.toThrow('no header row');

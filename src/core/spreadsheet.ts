@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
+import { Readable } from 'node:stream';
 import { DomainError, FieldProblem } from './errors/domain-error';
 import { cleanText } from './text';
 
@@ -38,6 +39,24 @@ function cellText(value: ExcelJS.CellValue): string {
   return String(value);
 }
 
+/** The first sheet's cell texts, streamed: a whole-workbook load of a province's file costs far more memory. */
+async function firstSheetOf(content: Buffer): Promise<string[][]> {
+  const matrix: string[][] = [];
+  try {
+    const workbook = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([content]), { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
+    for await (const sheet of workbook) {
+      for await (const row of sheet) {
+        const values = row.values as ExcelJS.CellValue[];
+        matrix[row.number - 1] = Array.from({ length: Math.max(values.length - 1, 0) }, (_, i) => cellText(values[i + 1]));
+      }
+      break;
+    }
+  } catch {
+    throw new DomainError('VALIDATION_FAILED', 'The file looks like XLSX but cannot be read', { problems: [{ field: 'file', reason: 'unreadable XLSX' }] });
+  }
+  return Array.from(matrix, (row) => row ?? []);
+}
+
 /**
  * Reads a CSV (UTF-8, comma or semicolon) or XLSX (first sheet) upload into rows keyed by header.
  * Blank rows are skipped; the type is decided from the content, not the file name.
@@ -45,22 +64,7 @@ function cellText(value: ExcelJS.CellValue): string {
 export async function readTable(content: Buffer): Promise<Table> {
   let matrix: string[][];
   if (isXlsx(content)) {
-    const workbook = new ExcelJS.Workbook();
-    try {
-      await workbook.xlsx.load(content as unknown as ArrayBuffer);
-    } catch {
-      throw new DomainError('VALIDATION_FAILED', 'The file looks like XLSX but cannot be read', { problems: [{ field: 'file', reason: 'unreadable XLSX' }] });
-    }
-    const sheet = workbook.worksheets[0];
-    matrix = [];
-    sheet?.eachRow({ includeEmpty: true }, (row, rowNumber) => {
-      const cells: string[] = [];
-      row.eachCell({ includeEmpty: true }, (cell, column) => {
-        cells[column - 1] = cellText(cell.value);
-      });
-      matrix[rowNumber - 1] = Array.from(cells, (c) => c ?? '');
-    });
-    matrix = Array.from(matrix, (r) => r ?? []);
+    matrix = await firstSheetOf(content);
   } else {
     const text = content.toString('utf8').replace(/^\uFEFF/, '');
     if (text.includes('\uFFFD')) {
