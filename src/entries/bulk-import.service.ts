@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import type { Eligibility } from '../contests/edition.types';
+import type { Edition } from '../contests/contest.entity';
 import { Actor } from '../core/auth/actor';
 import { AuditService } from '../core/audit/audit.service';
 import { OutboxService } from '../core/outbox/outbox.service';
@@ -16,19 +16,13 @@ import { EntryDraft, entrySearchKey, windowProblem } from './entry-draft';
 import { firstStagePlacements, Placement, registrationMail } from './entry-registration';
 import { changedColumns, importColumns, ImportRow, readEntryRows } from './entry-rows';
 
-interface ImportEdition {
-  id: string;
-  number: number;
-  seasonLabel: string;
-  registrationOpensAt: Date;
-  registrationClosesAt: Date;
-  eligibility: Eligibility;
-  maxAuthors: number;
+/** The edition columns an import needs, with its unit's path, its contest's name and its fields. */
+type ImportEdition = Pick<Edition, 'id' | 'number' | 'seasonLabel' | 'registrationOpensAt' | 'registrationClosesAt' | 'eligibility' | 'maxAuthors'> & {
   unitPath: string;
   contestName: string;
   /** Field id by code, in the edition's order. */
   fields: Map<string, string>;
-}
+};
 
 interface School {
   id: string;
