@@ -35,7 +35,7 @@ export class CoreModule implements OnApplicationShutdown {
     return {
       module: CoreModule,
       imports: [
-        TypeOrmModule.forRoot(dataSourceOptions(runtime.databaseUrl, entities, MIGRATIONS)),
+        TypeOrmModule.forRoot(dataSourceOptions(runtime.databaseUrl, entities, MIGRATIONS, runtime.config.timeouts)),
         JwtModule.register({ secret: runtime.config.jwtSecret, signOptions: { expiresIn: runtime.config.jwtTtlSeconds } }),
         BullModule.forRoot({ connection: queueConnection(runtime.redisUrl), prefix: runtime.config.redisPrefix }),
       ],
@@ -43,7 +43,7 @@ export class CoreModule implements OnApplicationShutdown {
       providers: [
         { provide: RUNTIME, useValue: runtime },
         { provide: APP_CONFIG, useValue: runtime.config },
-        { provide: REDIS, useFactory: () => requestRedis(runtime.redisUrl) },
+        { provide: REDIS, useFactory: () => requestRedis(runtime.redisUrl, runtime.config.timeouts) },
         AuditService,
         OutboxService,
         RateLimiter,

@@ -19,8 +19,19 @@ export interface AppConfig {
   loginRateLimit: number;
   loginRateWindowSeconds: number;
   redisPrefix: string;
+  /** How long the app waits on PostgreSQL and Redis before a request answers 503 (and /health says which is down). */
+  timeouts: DependencyTimeouts;
   seedDemo: boolean;
   logLevel: 'error' | 'warn' | 'log' | 'debug';
+}
+
+export interface DependencyTimeouts {
+  databaseStatementMs: number;
+  databaseConnectMs: number;
+  databaseIdleInTransactionMs: number;
+  redisCommandMs: number;
+  redisConnectMs: number;
+  healthMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -96,6 +107,14 @@ export function loadConfig(env: Env = process.env): AppConfig {
     loginRateLimit: int(env, 'LOGIN_RATE_LIMIT', 10, 1, 10000, problems),
     loginRateWindowSeconds: int(env, 'LOGIN_RATE_WINDOW_SECONDS', 60, 1, 86400, problems),
     redisPrefix: env.REDIS_PREFIX || 'contest',
+    timeouts: {
+      databaseStatementMs: int(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 15_000, 100, 3_600_000, problems),
+      databaseConnectMs: int(env, 'DATABASE_CONNECT_TIMEOUT_MS', 5_000, 100, 60_000, problems),
+      databaseIdleInTransactionMs: int(env, 'DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS', 60_000, 1_000, 3_600_000, problems),
+      redisCommandMs: int(env, 'REDIS_COMMAND_TIMEOUT_MS', 2_000, 50, 60_000, problems),
+      redisConnectMs: int(env, 'REDIS_CONNECT_TIMEOUT_MS', 5_000, 100, 60_000, problems),
+      healthMs: int(env, 'HEALTH_TIMEOUT_MS', 1_500, 100, 30_000, problems),
+    },
     // A known demo password must never land in a real database by default: seed only the embedded one.
     seedDemo: bool(env, 'SEED_DEMO', !env.DATABASE_URL, problems),
     logLevel,
