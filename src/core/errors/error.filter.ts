@@ -1,4 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { Dependency, dependencyFailure } from './dependency-failure';
 import { DomainError, ERROR_STATUS, ErrorCode } from './domain-error';
 
 export interface ErrorBody {
@@ -20,19 +21,48 @@ const HTTP_CODES: Record<number, ErrorCode> = {
   503: 'SERVICE_UNAVAILABLE',
 };
 
-/** The one place that turns any thrown error into `{ code, message, details }`. */
+/** What a client is told to wait before retrying a 429 or 503 whose thrower did not say. */
+export const DEFAULT_RETRY_AFTER_SECONDS = 5;
+
+const UNAVAILABLE: Record<Dependency, string> = {
+  database: 'The database is not answering; try again shortly',
+  redis: 'Redis is not answering; try again shortly',
+};
+
+/**
+ * The one place that turns any thrown error into `{ code, message, details }`.
+ *
+ * A dependency that is down or too slow (see `dependencyFailure`) is a 503 with one log line, not a 500 with a
+ * stack. Every 429 and 503 carries `Retry-After`: the thrower's `details.retryAfterSeconds` when it sets one.
+ */
 @Catch()
 export class ErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
   catch(error: unknown, host: ArgumentsHost): void {
-    const reply = host.switchToHttp().getResponse();
-    const { status, body } = this.toResponse(error);
-    if (status >= 500) this.logger.error(error instanceof Error ? error.stack : String(error));
+    const http = host.switchToHttp();
+    const reply = http.getResponse();
+    const { status, body, dependency } = this.toResponse(error);
+    if (status === 503) {
+      // An outage is not a bug: one line per request, with what the driver said.
+      const request = http.getRequest<{ method?: string; url?: string }>();
+      this.logger.warn(`${request?.method} ${request?.url}: ${dependency ? `${dependency} unavailable: ` : ''}${(error as Error)?.message ?? String(error)}`);
+    } else if (status >= 500) {
+      this.logger.error(error instanceof Error ? error.stack : String(error));
+    }
+    if (status === 429 || status === 503) reply.header('Retry-After', String(retryAfterSeconds(body.details)));
     reply.status(status).send(body);
   }
 
-  toResponse(error: unknown): { status: number; body: ErrorBody } {
+  toResponse(error: unknown): { status: number; body: ErrorBody; dependency?: Dependency } {
+    const dependency = error instanceof DomainError || error instanceof HttpException ? undefined : dependencyFailure(error);
+    if (dependency) {
+      return {
+        status: 503,
+        body: { code: 'SERVICE_UNAVAILABLE', message: UNAVAILABLE[dependency], details: { dependency, retryAfterSeconds: DEFAULT_RETRY_AFTER_SECONDS } },
+        dependency,
+      };
+    }
     if (error instanceof DomainError) {
       return { status: ERROR_STATUS[error.code], body: { code: error.code, message: error.message, details: error.details } };
     }
@@ -51,4 +81,9 @@ export class ErrorFilter implements ExceptionFilter {
     }
     return { status: 500, body: { code: 'INTERNAL', message: 'Something went wrong on our side; it has been logged' } };
   }
+}
+
+function retryAfterSeconds(details: unknown): number {
+  const given = (details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+  return typeof given === 'number' && Number.isFinite(given) && given > 0 ? Math.ceil(given) : DEFAULT_RETRY_AFTER_SECONDS;
 }
