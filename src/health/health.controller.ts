@@ -1,29 +1,33 @@
 import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
-import type IORedis from 'ioredis';
+import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { Public } from '../core/auth/decorators';
+import { Runtime, RUNTIME } from '../core/core.module';
 import { DomainError } from '../core/errors/domain-error';
-import { REDIS } from '../core/redis';
+import { probePostgres, probeRedis } from './probes';
 
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
-    private readonly database: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
-    @Inject(REDIS) private readonly redis: IORedis,
+    @Inject(RUNTIME) private readonly runtime: Runtime,
   ) {}
 
+  /** Both checks run at once on new connections, each bounded by HEALTH_TIMEOUT_MS, so a frozen dependency answers 503 in time. */
   @Get()
   @Public()
   @HealthCheck()
   @ApiOkResponse({ description: 'Database and Redis answer' })
   @ApiServiceUnavailableResponse({ description: 'The database or Redis does not answer; the body says which' })
   async check() {
+    const timeoutMs = this.runtime.config.timeouts.healthMs;
     try {
-      return await this.health.check([() => this.database.pingCheck('database', { timeout: 1500 }), () => this.pingRedis()]);
+      return await this.health.check([
+        () => this.indicate('database', () => probePostgres(this.runtime.databaseUrl, timeoutMs)),
+        () => this.indicate('redis', () => probeRedis(this.runtime.redisUrl, timeoutMs)),
+      ]);
     } catch (error) {
       if (!(error instanceof ServiceUnavailableException)) throw error;
       const report = error.getResponse() as { error?: Record<string, unknown>; details?: Record<string, unknown> };
@@ -31,10 +35,10 @@ export class HealthController {
     }
   }
 
-  private async pingRedis() {
-    const indicator = this.indicators.check('redis');
+  private async indicate(name: string, probe: () => Promise<void>) {
+    const indicator = this.indicators.check(name);
     try {
-      await Promise.race([this.redis.ping(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 1500))]);
+      await probe();
       return indicator.up();
     } catch (error) {
       return indicator.down({ message: (error as Error).message });
