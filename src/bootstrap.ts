@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import multipart from '@fastify/multipart';
-import { INestApplicationContext } from '@nestjs/common';
+import { INestApplicationContext, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -109,6 +109,30 @@ export function closeOnSignals(app: INestApplicationContext, started: StartedRun
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
+}
+
+/**
+ * Last-resort handlers, installed first thing in each process.
+ *
+ * An uncaught exception may have left any state half-changed (a transaction, a socket, a lock): the process logs it
+ * and exits with 1 for its supervisor (compose, systemd, Kubernetes) to start a fresh one, after a bounded attempt
+ * to stop what it started for us (the embedded database). A rejected promise nobody awaited is a bug to fix, but it
+ * unwound only its own async chain: the process logs it and keeps serving the other requests and jobs.
+ * Set `started` on the answer once the runtime is up.
+ */
+export function exitOnFatalErrors(): { started?: StartedRuntime } {
+  const current: { started?: StartedRuntime } = {};
+  const logger = new Logger('Process');
+  process.on('unhandledRejection', (reason) => {
+    logger.error(`Unhandled promise rejection (a bug; still serving): ${reason instanceof Error ? reason.stack : String(reason)}`);
+  });
+  process.once('uncaughtException', (error) => {
+    logger.error(`Uncaught exception, exiting for the supervisor to restart the process: ${error.stack ?? String(error)}`);
+    const exit = () => process.exit(1);
+    setTimeout(exit, 5000).unref();
+    (current.started?.stop() ?? Promise.resolve()).then(exit, exit);
+  });
+  return current;
 }
 
 /** Start-up problems a person can fix are told plainly; anything else with its stack. */

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { closeOnSignals, createApp, exitOnStartupError, prepareRuntime, stopOnFailure } from './bootstrap';
+import { closeOnSignals, createApp, exitOnFatalErrors, exitOnStartupError, prepareRuntime, stopOnFailure } from './bootstrap';
 import { loadConfig } from './core/config/config';
 import { runMigrations } from './core/database/migrate';
 import { seedDemoIfEmpty } from './seed/demo-seed';
@@ -7,9 +7,11 @@ import { seedDemoIfEmpty } from './seed/demo-seed';
 /** `npm start`: API and workers in one process; `--api-only` (npm run start:api) leaves the workers to `worker.js`. */
 async function main(): Promise<void> {
   const apiOnly = process.argv.includes('--api-only');
+  const fatal = exitOnFatalErrors();
   const config = loadConfig();
   const logger = new Logger('Main');
   const started = await prepareRuntime(config);
+  fatal.started = started;
   const { runtime } = started;
   const { app, demo } = await stopOnFailure(started, async () => {
     const applied = await runMigrations(runtime.databaseUrl);
