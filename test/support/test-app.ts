@@ -35,7 +35,10 @@ export class TestApp {
     readonly world: World,
   ) {}
 
-  static async start(options: { spec?: WorldSpec; workers?: boolean; env?: Record<string, string> } = {}): Promise<TestApp> {
+  /** `route` rewrites the addresses the app is given (not the test's own), e.g. through a `FaultProxy`. */
+  static async start(
+    options: { spec?: WorldSpec; workers?: boolean; env?: Record<string, string>; route?: { database?: (url: string) => string; redis?: (url: string) => string } } = {},
+  ): Promise<TestApp> {
     const db = await createTestDatabase();
     const world = await db.source.transaction((manager) => seedWorld(manager, options.spec ?? smallWorld()));
     const mailbox = await new TestMailbox().start();
@@ -48,7 +51,9 @@ export class TestApp {
       LOG_LEVEL: 'error',
       ...options.env,
     });
-    const app = await createApp({ config, databaseUrl: db.url, redisUrl, smtpUrl: mailbox.url }, { api: true, workers: options.workers ?? true }, false);
+    const { database = (url: string) => url, redis = (url: string) => url } = options.route ?? {};
+    const runtime = { config, databaseUrl: database(db.url), redisUrl: redis(redisUrl), smtpUrl: mailbox.url };
+    const app = await createApp(runtime, { api: true, workers: options.workers ?? true }, false);
     await app.getHttpAdapter().getInstance().ready();
     return new TestApp(app, db, mailbox, world);
   }
