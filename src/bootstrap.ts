@@ -6,7 +6,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { join } from 'node:path';
 import { AppModule, AppOptions } from './app.module';
-import { AppConfig, ConfigError } from './core/config/config';
+import { AppConfig, ConfigError, fastifyTrustProxy } from './core/config/config';
 import { Runtime } from './core/core.module';
 import { createValidationPipe } from './core/errors/validation.pipe';
 import { startEmbeddedPostgres } from './core/infrastructure/embedded-postgres';
@@ -64,7 +64,7 @@ export async function prepareRuntime(config: AppConfig): Promise<StartedRuntime>
 
 /** The HTTP application (with workers when asked), configured exactly as in production. */
 export async function createApp(runtime: Runtime, options: AppOptions, logger: false | undefined = undefined): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ trustProxy: true, bodyLimit: runtime.config.uploadMaxBytes + 1024 * 1024 });
+  const adapter = new FastifyAdapter({ trustProxy: fastifyTrustProxy(runtime.config.trustProxy), bodyLimit: runtime.config.uploadMaxBytes + 1024 * 1024 });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(runtime, options), adapter, {
     logger: logger === false ? false : levelsFrom(runtime.config.logLevel),
     abortOnError: false,

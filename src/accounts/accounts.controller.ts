@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Ip, Param, ParseUUIDPipe, Patch, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { Actor, ROLES } from '../core/auth/actor';
-import { Allow, CurrentActor, Public } from '../core/auth/decorators';
+import { Actor } from '../core/auth/actor';
+import { Allow, CurrentActor, Public, SignedIn } from '../core/auth/decorators';
 import { ApiErrors } from '../core/http/api-errors';
 import { AccountsService } from './accounts.service';
 import { ChangePasswordDto, CreateUserDto, GrantDto, LoginDto, TokenDto, UpdateUserDto, UserView } from './dto/account.dto';
@@ -22,7 +22,7 @@ export class AuthController {
 
   @Get('me')
   @ApiBearerAuth()
-  @Allow(...ROLES)
+  @SignedIn()
   @ApiOkResponse({ type: UserView })
   @ApiErrors()
   me(@CurrentActor() actor: Actor): Promise<UserView> {
@@ -31,12 +31,22 @@ export class AuthController {
 
   @Post('password')
   @ApiBearerAuth()
-  @Allow(...ROLES)
+  @SignedIn()
   @HttpCode(204)
-  @ApiNoContentResponse({ description: 'Password changed' })
+  @ApiNoContentResponse({ description: 'Password changed; every token issued before, this one included, stops working' })
   @ApiErrors(400, 422)
   changePassword(@CurrentActor() actor: Actor, @Body() dto: ChangePasswordDto): Promise<void> {
     return this.accounts.changePassword(actor, dto);
+  }
+
+  @Post('logout')
+  @ApiBearerAuth()
+  @SignedIn()
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'Every token of the account, on every device, stops working' })
+  @ApiErrors()
+  logout(@CurrentActor() actor: Actor): Promise<void> {
+    return this.accounts.logout(actor);
   }
 }
 
@@ -64,8 +74,8 @@ export class UsersController {
 
   @Patch(':id')
   @Allow('admin')
-  @ApiOkResponse({ type: UserView })
-  @ApiErrors(400, 403, 404)
+  @ApiOkResponse({ type: UserView, description: 'Deactivating or reactivating revokes the tokens the user held' })
+  @ApiErrors(400, 403, 404, 422)
   update(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateUserDto): Promise<UserView> {
     return this.accounts.updateUser(actor, id, dto);
   }

@@ -9,6 +9,8 @@ export class User {
   @Column('text', { name: 'full_name' }) fullName: string;
   @Column('text', { name: 'password_hash', select: false }) passwordHash: string;
   @Column('boolean', { default: true }) active: boolean;
+  /** Part of every token; raising it revokes all tokens issued before. */
+  @Column('integer', { name: 'token_version', default: 0 }) tokenVersion: number;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }

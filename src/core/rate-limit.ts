@@ -4,7 +4,17 @@ import { APP_CONFIG, AppConfig } from './config/config';
 import { DomainError } from './errors/domain-error';
 import { REDIS } from './redis';
 
-/** Fixed-window counters in Redis, shared by every API process. */
+/** A fixed-window counter as it stands: its count and the seconds until its window ends (0 when it holds nothing). */
+export interface Counter {
+  count: number;
+  resetsInSeconds: number;
+}
+
+/**
+ * Fixed-window counters in Redis, shared by every API process. Reading and counting are separate, so a caller
+ * counts only what it decides to count (failed logins, not attempts). A Redis that does not answer is a 503:
+ * nothing is counted and nothing is let through unchecked.
+ */
 @Injectable()
 export class RateLimiter {
   constructor(
@@ -12,15 +22,48 @@ export class RateLimiter {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async consume(bucket: string, limit: number, windowSeconds: number): Promise<void> {
-    const key = `${this.config.redisPrefix}:rate:${bucket}`;
-    let count: number;
+  async read(buckets: string[]): Promise<Counter[]> {
+    const pipeline = this.redis.pipeline();
+    for (const bucket of buckets) pipeline.get(this.key(bucket)).pttl(this.key(bucket));
+    const results = await this.run(() => pipeline.exec());
+    return buckets.map((_, i) => {
+      const count = Number(results[2 * i][1] ?? 0);
+      const ttlMs = Number(results[2 * i + 1][1]);
+      return { count, resetsInSeconds: count > 0 && ttlMs > 0 ? Math.ceil(ttlMs / 1000) : 0 };
+    });
+  }
+
+  /** Adds one to each bucket, starting its window on the first hit; returns the new counts. */
+  async hit(buckets: Array<{ bucket: string; windowSeconds: number }>): Promise<number[]> {
+    const multi = this.redis.multi();
+    for (const { bucket, windowSeconds } of buckets) multi.incr(this.key(bucket)).expire(this.key(bucket), windowSeconds, 'NX');
+    const results = await this.run(() => multi.exec());
+    return buckets.map((_, i) => Number(results[2 * i][1]));
+  }
+
+  /** Sets a flag that lives for `ttlSeconds` (read it back with `read`: count 1). */
+  async flag(bucket: string, ttlSeconds: number): Promise<void> {
+    await this.run(() => this.redis.set(this.key(bucket), '1', 'EX', ttlSeconds));
+  }
+
+  async clear(bucket: string): Promise<void> {
+    await this.run(() => this.redis.del(this.key(bucket)));
+  }
+
+  private key(bucket: string): string {
+    return `${this.config.redisPrefix}:rate:${bucket}`;
+  }
+
+  private async run<T>(command: () => Promise<T>): Promise<NonNullable<T>> {
+    let result: T;
     try {
-      const result = await this.redis.multi().incr(key).expire(key, windowSeconds, 'NX').exec();
-      count = Number(result?.[0]?.[1] ?? 0);
+      result = await command();
     } catch {
-      throw new DomainError('SERVICE_UNAVAILABLE', 'Login is unavailable for a moment; try again shortly');
+      throw new DomainError('SERVICE_UNAVAILABLE', 'This is unavailable for a moment; try again shortly');
     }
-    if (count > limit) throw new DomainError('RATE_LIMITED', `Too many attempts; wait ${windowSeconds} seconds and try again`);
+    // A transaction or pipeline answers null or per-command errors instead of throwing.
+    const failed = result === null || (Array.isArray(result) && result.some((entry) => Array.isArray(entry) && entry[0]));
+    if (failed) throw new DomainError('SERVICE_UNAVAILABLE', 'This is unavailable for a moment; try again shortly');
+    return result as NonNullable<T>;
   }
 }

@@ -54,13 +54,4 @@ describe('accounts (e2e)', () => {
     const relogin = await t.request('POST', '/auth/login', { payload: { email: 'school3@test.vn', password: 'a-brand-new-password' } });
     expect(relogin.statusCode).toBe(200);
   });
-
-  it('rate-limits repeated logins', async () => {
-    const statuses: number[] = [];
-    for (let i = 0; i < 12; i += 1) {
-      statuses.push((await t.request('POST', '/auth/login', { payload: { email: 'judge@test.vn', password: 'guess' } })).statusCode);
-    }
-    expect(statuses.slice(0, 10).every((s) => s === 401)).toBe(true);
-    expect(statuses.slice(10)).toEqual([429, 429]);
-  });
 });

@@ -65,4 +65,8 @@ export class AuditService {
     );
   }
 
+  /** For events that change nothing and so have no transaction of their own (a failed login, a refused call). */
+  recordAlone(actor: Actor | null, change: AuditChange): Promise<void> {
+    return this.record(this.db.manager, actor, change);
+  }
 }

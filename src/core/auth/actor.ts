@@ -36,8 +36,17 @@ export class Actor {
   }
 }
 
-/** Implemented by the accounts domain: turns a verified token subject into an Actor, or null when the user is gone or inactive. */
+/** What a verified token says: whose it is and which of their token versions it belongs to. */
+export interface TokenSubject {
+  userId: string;
+  tokenVersion: number;
+}
+
+/**
+ * Implemented by the accounts domain: turns a verified token into an Actor, or null when the user is gone or
+ * inactive or the token's version has been revoked. Runs on every request, so it is one indexed query.
+ */
 export interface ActorResolver {
-  resolve(userId: string): Promise<Actor | null>;
+  resolve(subject: TokenSubject): Promise<Actor | null>;
 }
 export const ACTOR_RESOLVER = Symbol('ACTOR_RESOLVER');

@@ -1,19 +1,29 @@
-import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
+import { AuditService } from '../audit/audit.service';
 import { DomainError, ForbiddenError } from '../errors/domain-error';
-import { ACTOR_RESOLVER, ActorResolver, Role } from './actor';
-import { ALLOWED_ROLES, PUBLIC_ROUTE } from './decorators';
+import { RateLimiter } from '../rate-limit';
+import { Actor, ACTOR_RESOLVER, ActorResolver, Role } from './actor';
+import { ALLOWED_ROLES, PUBLIC_ROUTE, SIGNED_IN } from './decorators';
+import { TOKEN_ALGORITHM, tokenSubject } from './token-claims';
+
+/** Refused calls audited per user and hour: enough to see a pattern, too few for one account to flood the table. */
+export const AUDITED_REFUSALS_PER_HOUR = 20;
 
 /**
- * Every route is closed unless it is @Public() or names its roles with @Allow(): a route that forgets
- * to declare who may call it is refused to everybody but administrators.
+ * Every route is closed unless it is @Public(), @SignedIn() or names its roles with @Allow(): a route that
+ * forgets to declare who may call it is refused to everybody but administrators.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  private readonly logger = new Logger('AuthGuard');
+
   constructor(
     private readonly reflector: Reflector,
     private readonly jwt: JwtService,
+    private readonly audit: AuditService,
+    private readonly rateLimiter: RateLimiter,
     @Inject(ACTOR_RESOLVER) private readonly actors: ActorResolver,
   ) {}
 
@@ -24,17 +34,32 @@ export class AuthGuard implements CanActivate {
     const header: string | undefined = request.headers.authorization;
     const token = header?.startsWith('Bearer ') ? header.slice(7) : undefined;
     if (!token) throw new DomainError('UNAUTHENTICATED', 'Log in first: send Authorization: Bearer <token>');
-    let subject: string;
+    let payload: unknown;
     try {
-      subject = (await this.jwt.verifyAsync<{ sub: string }>(token)).sub;
+      payload = await this.jwt.verifyAsync(token, { algorithms: [TOKEN_ALGORITHM] });
     } catch {
       throw new DomainError('UNAUTHENTICATED', 'The token is invalid or has expired; log in again');
     }
+    const subject = tokenSubject(payload);
+    if (!subject) throw new DomainError('UNAUTHENTICATED', 'The token is invalid or has expired; log in again');
     const actor = await this.actors.resolve(subject);
-    if (!actor) throw new DomainError('UNAUTHENTICATED', 'This account no longer exists or is disabled');
+    if (!actor) throw new DomainError('UNAUTHENTICATED', 'This token was revoked, or the account no longer exists or is disabled; log in again');
     request.actor = actor;
+    if (this.reflector.getAllAndOverride<boolean>(SIGNED_IN, targets)) return true;
     const allowed = this.reflector.getAllAndOverride<Role[]>(ALLOWED_ROLES, targets) ?? [];
     if (actor.isAdmin || allowed.some((role) => actor.has(role))) return true;
+    await this.auditRefusal(actor, request.method, request.routeOptions?.url ?? 'unknown route');
     throw new ForbiddenError();
+  }
+
+  /** Best effort: the refusal stands whether or not it could be written down. */
+  private async auditRefusal(actor: Actor, method: string, route: string): Promise<void> {
+    try {
+      const [count] = await this.rateLimiter.hit([{ bucket: `audit-refusals:${actor.userId}`, windowSeconds: 3600 }]);
+      if (count > AUDITED_REFUSALS_PER_HOUR) return;
+      await this.audit.recordAlone(actor, { action: 'auth.refused', entityType: 'route', entityId: `${method} ${route}`, unitPath: '/', after: { roles: actor.grants.map((g) => g.role) } });
+    } catch (error) {
+      this.logger.warn(`Could not audit a refused call: ${(error as Error).message}`);
+    }
   }
 }

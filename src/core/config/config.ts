@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 
 /** Everything the app reads from its environment, validated once at boot. */
@@ -16,8 +17,12 @@ export interface AppConfig {
   jwtTtlSeconds: number;
   uploadDir: string;
   uploadMaxBytes: number;
+  /** Which proxies may speak for the client in X-Forwarded-For: none (the socket address counts), a hop count, or addresses/CIDRs. */
+  trustProxy: false | number | string[];
   loginRateLimit: number;
   loginRateWindowSeconds: number;
+  loginAccountLimit: number;
+  loginAccountWindowSeconds: number;
   redisPrefix: string;
   /** How long the app waits on PostgreSQL and Redis before a request answers 503 (and /health says which is down). */
   timeouts: DependencyTimeouts;
@@ -70,6 +75,38 @@ function bool(env: Env, name: string, fallback: boolean, problems: string[]): bo
   return fallback;
 }
 
+/** The proxy-addr names Fastify accepts besides addresses and CIDRs. */
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function trustProxy(env: Env, problems: string[]): AppConfig['trustProxy'] {
+  const raw = env.TRUST_PROXY?.trim();
+  if (!raw) return false;
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw);
+    if (hops >= 1 && hops <= 10) return hops;
+    problems.push(`TRUST_PROXY as a hop count must be from 1 to 10, got "${raw}"`);
+    return false;
+  }
+  const entries = raw.split(',').map((part) => part.trim());
+  const bad = entries.filter((entry) => {
+    if (PROXY_NAMES.includes(entry)) return false;
+    const [address, prefix, ...rest] = entry.split('/');
+    const family = isIP(address);
+    if (family === 0 || rest.length > 0) return true;
+    return prefix !== undefined && !(/^\d+$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+  });
+  if (bad.length) problems.push(`TRUST_PROXY must be a hop count or comma-separated IP addresses/CIDRs, got ${bad.map((b) => `"${b}"`).join(', ')}`);
+  return entries;
+}
+
+/**
+ * Fastify's `trustProxy` for the setting. Fastify 5 treats a bare hop count as "trust nothing", so a count
+ * becomes a function trusting that many hops nearest to us (the socket peer is hop 0).
+ */
+export function fastifyTrustProxy(setting: AppConfig['trustProxy']): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
+}
+
 /** Development keeps one generated secret under the data directory so tokens survive a restart. */
 function developmentJwtSecret(dataDir: string): string {
   const file = join(dataDir, 'jwt-secret');
@@ -104,8 +141,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
     jwtTtlSeconds: int(env, 'JWT_TTL_SECONDS', 3600, 60, 86400, problems),
     uploadDir: resolve(env.UPLOAD_DIR || join(dataDir, 'uploads')),
     uploadMaxBytes: int(env, 'UPLOAD_MAX_BYTES', 10 * 1024 * 1024, 1024, 200 * 1024 * 1024, problems),
+    trustProxy: trustProxy(env, problems),
     loginRateLimit: int(env, 'LOGIN_RATE_LIMIT', 10, 1, 10000, problems),
     loginRateWindowSeconds: int(env, 'LOGIN_RATE_WINDOW_SECONDS', 60, 1, 86400, problems),
+    loginAccountLimit: int(env, 'LOGIN_ACCOUNT_LIMIT', 20, 1, 10000, problems),
+    // Bounded so that a stranger can lock an account out for at most an hour at a time.
+    loginAccountWindowSeconds: int(env, 'LOGIN_ACCOUNT_WINDOW_SECONDS', 900, 1, 3600, problems),
     redisPrefix: env.REDIS_PREFIX || 'contest',
     timeouts: {
       databaseStatementMs: int(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 15_000, 100, 3_600_000, problems),
