@@ -16,6 +16,7 @@ export interface AppConfig {
   jwtTtlSeconds: number;
   uploadDir: string;
   uploadMaxBytes: number;
+  idempotencyLeaseSeconds: number;
   loginRateLimit: number;
   loginRateWindowSeconds: number;
   redisPrefix: string;
@@ -93,6 +94,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     jwtTtlSeconds: int(env, 'JWT_TTL_SECONDS', 3600, 60, 86400, problems),
     uploadDir: resolve(env.UPLOAD_DIR || join(dataDir, 'uploads')),
     uploadMaxBytes: int(env, 'UPLOAD_MAX_BYTES', 10 * 1024 * 1024, 1024, 200 * 1024 * 1024, problems),
+    idempotencyLeaseSeconds: int(env, 'IDEMPOTENCY_LEASE_SECONDS', 300, 1, 86400, problems),
     loginRateLimit: int(env, 'LOGIN_RATE_LIMIT', 10, 1, 10000, problems),
     loginRateWindowSeconds: int(env, 'LOGIN_RATE_WINDOW_SECONDS', 60, 1, 86400, problems),
     redisPrefix: env.REDIS_PREFIX || 'contest',

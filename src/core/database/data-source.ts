@@ -1,4 +1,5 @@
 import { DataSourceOptions } from 'typeorm';
+import { IdempotencyCommitMark } from '../idempotency/idempotency-scope';
 
 /** Data source options shared by the app, migrations, tests and benchmarks. */
 export function dataSourceOptions(url: string, entities: DataSourceOptions['entities'], migrations: DataSourceOptions['migrations']): DataSourceOptions {
@@ -7,6 +8,7 @@ export function dataSourceOptions(url: string, entities: DataSourceOptions['enti
     url,
     entities,
     migrations,
+    subscribers: [IdempotencyCommitMark],
     migrationsRun: false,
     synchronize: false,
     uuidExtension: 'pgcrypto',
