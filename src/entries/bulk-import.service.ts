@@ -82,31 +82,35 @@ export class BulkImportService {
     const read = readEntryRows(table, rules, { schoolCodeRequired: ownSchool === null });
     if (read.rows.length === 0) refuseIfProblems(read.malformed, [], table.rows.length);
     const { placed, problems: schoolProblems } = await this.placeRows(actor, edition, read.rows, ownSchool);
-    const { toCreate, skipped, conflicts } = againstRegistered(placed, await this.registeredEntries(edition.id, placed));
-    const ruleProblems = [...read.ineligible, ...schoolProblems, ...conflicts];
-    refuseIfProblems(read.malformed, ruleProblems, table.rows.length);
 
-    const placements = await firstStagePlacements(this.db.manager, edition.id, toCreate.map((row) => row.school.path));
     const sha256 = createHash('sha256').update(upload.content).digest('hex');
-    const created = await this.db.transaction(async (manager) => {
-      const ids = await this.insertEntries(manager, actor, edition, toCreate, placements, sha256);
+    const { created, skipped } = await this.db.transaction(async (manager) => {
+      // Imports for the same schools take turns from here on, and each compares its rows with what is registered
+      // only once it has its turn: the loser of a race is judged against the winner's rows, like a later upload.
+      await this.lockSchools(manager, edition.id, placed);
+      const { toCreate, skipped, conflicts } = againstRegistered(placed, await this.registeredEntries(manager, edition.id, placed));
+      refuseIfProblems(read.malformed, [...read.ineligible, ...schoolProblems, ...conflicts], table.rows.length);
+      const placements = await firstStagePlacements(manager, edition.id, toCreate.map((row) => row.school.path));
+      const created = await this.insertEntries(manager, actor, edition, toCreate, placements, sha256);
+      const late = toCreate.filter((row) => !created.has(row));
+      if (late.length > 0) {
+        // A single registration (which does not take the lock) took some of these references since our check:
+        // the same content counts as skipped, other content refuses the whole file.
+        const recheck = againstRegistered(late, await this.registeredEntries(manager, edition.id, late));
+        refuseIfProblems([], recheck.conflicts, table.rows.length);
+        for (const [row, id] of recheck.skipped) skipped.set(row, id);
+      }
       const schools = new Set(placed.map((r) => r.school.path));
       await this.audit.record(manager, actor, {
         action: 'entry.bulk-import',
         entityType: 'edition',
         entityId: edition.id,
         unitPath: commonPath([...schools]),
-        after: { fileName: upload.filename, sha256, created: ids.size, skipped: placed.length - ids.size, total: placed.length },
+        after: { fileName: upload.filename, sha256, created: created.size, skipped: placed.length - created.size, total: placed.length },
       });
-      return ids;
+      return { created, skipped };
     });
 
-    const late = toCreate.filter((row) => !created.has(row));
-    if (late.length > 0) {
-      // Another upload registered these references between our check and our insert: they are there now, so they count as skipped.
-      const now = await this.registeredEntries(edition.id, late);
-      for (const row of late) skipped.set(row, now.get(`${row.school.id}\u0000${row.draft.reference}`)!.id);
-    }
     const entries: ImportedEntryView[] = placed.map((row) => ({
       row: row.row,
       schoolCode: row.school.code,
@@ -202,10 +206,24 @@ export class BulkImportService {
     return { placed, problems };
   }
 
+  /**
+   * Takes a transaction-scoped advisory lock per (edition, school) of the rows, in one sorted order so that two
+   * imports over overlapping schools wait for each other instead of deadlocking.
+   */
+  private async lockSchools(manager: EntityManager, editionId: string, rows: Placed[]): Promise<void> {
+    const schoolIds = [...new Set(rows.map((r) => r.school.id))];
+    if (schoolIds.length === 0) return;
+    // PostgreSQL evaluates a volatile select list after ORDER BY, so the locks are taken in key order.
+    await manager.query(
+      `SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtextextended('entry-import:' || $1 || ':' || s, 0) AS k FROM unnest($2::text[]) s) locks ORDER BY k`,
+      [editionId, schoolIds],
+    );
+  }
+
   /** Entries of the edition already registered under the rows' (school, reference), keyed `<unit id>\0<reference>`. */
-  private async registeredEntries(editionId: string, rows: Placed[]): Promise<Map<string, RegisteredEntry>> {
+  private async registeredEntries(manager: EntityManager, editionId: string, rows: Placed[]): Promise<Map<string, RegisteredEntry>> {
     if (rows.length === 0) return new Map();
-    const found: Array<Omit<EntryDraft, 'authors'> & { id: string; unitId: string; authors: EntryDraft['authors'] }> = await this.db.query(
+    const found: Array<Omit<EntryDraft, 'authors'> & { id: string; unitId: string; authors: EntryDraft['authors'] }> = await manager.query(
       `SELECT e.id, e.unit_id AS "unitId", e.reference, e.title, f.code AS "fieldCode", e.summary, e.contact_name AS "contactName",
               e.contact_email AS "contactEmail", e.contact_phone AS "contactPhone", e.created_year AS "createdYear",
               COALESCE((SELECT json_agg(json_build_object('fullName', a.full_name, 'birthDate', a.birth_date, 'classOrJob', a.class_or_job) ORDER BY a.position)

@@ -1,4 +1,4 @@
-import { attachmentDisposition, classifyDossierFile, displayFileName, extensionOf, sniffDossierType } from './dossier-files';
+import { attachmentDisposition, classifyDossierFile, displayFileName, dossierCapRefusal, extensionOf, sniffDossierType } from './dossier-files';
 
 const PDF = Buffer.from('%PDF-1.7\n%âãÏÓ\n');
 const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46]);
@@ -53,5 +53,12 @@ describe('file names shown and sent back', () => {
   it('sends an ASCII name and the exact UTF-8 name in Content-Disposition', () => {
     expect(attachmentDisposition('Đơn đăng ký (bản 2).pdf')).toBe(`attachment; filename="Don dang ky (ban 2).pdf"; filename*=UTF-8''%C4%90%C6%A1n%20%C4%91%C4%83ng%20k%C3%BD%20%28b%E1%BA%A3n%202%29.pdf`);
     expect(attachmentDisposition('a;b\\c.pdf')).toBe(`attachment; filename="a_b_c.pdf"; filename*=UTF-8''a%3Bb%5Cc.pdf`);
+  });
+});
+
+describe('dossierCapRefusal', () => {
+  it('lets a dossier fill up to its cap and refuses the file after, saying how many it holds', () => {
+    expect(dossierCapRefusal(19, 20)).toBeNull();
+    expect(dossierCapRefusal(20, 20)).toBe('A dossier holds at most 20 files and this one has 20; remove one first');
   });
 });

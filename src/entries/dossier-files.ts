@@ -69,3 +69,8 @@ export function attachmentDisposition(fileName: string): string {
   const encoded = encodeURIComponent(fileName).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
+
+/** Why one more file cannot join a dossier that already holds `count` files, or null when it can. */
+export function dossierCapRefusal(count: number, max: number): string | null {
+  return count >= max ? `A dossier holds at most ${max} files and this one has ${count}; remove one first` : null;
+}

@@ -14,8 +14,8 @@ import type { Upload } from '../core/http/upload';
 import { DossierFileView } from './dto/entry.dto';
 import { dossierFileView } from './entries.repository';
 import { EntriesService, requireOpenWindow, requireRegistered } from './entries.service';
-import { attachmentDisposition, classifyDossierFile, displayFileName } from './dossier-files';
-import { DossierFile } from './entry.entity';
+import { attachmentDisposition, classifyDossierFile, displayFileName, dossierCapRefusal } from './dossier-files';
+import { DossierFile, Entry } from './entry.entity';
 
 /** A dossier holds a registration form, a description, photos and drawings: a few files, not an archive. */
 export const MAX_DOSSIER_FILES = 20;
@@ -50,10 +50,6 @@ export class DossiersService {
     const classified = classifyDossierFile(upload.filename, upload.content);
     if ('refusal' in classified) throw new DomainError('UNSUPPORTED_MEDIA_TYPE', classified.refusal, { problems: [{ field: 'file', reason: classified.refusal }] });
     const { type } = classified;
-    const count = await this.db.getRepository(DossierFile).countBy({ entryId });
-    if (count >= MAX_DOSSIER_FILES) {
-      throw new RuleViolationError(`A dossier holds at most ${MAX_DOSSIER_FILES} files; remove one first`, [{ field: 'file', reason: 'too many files' }]);
-    }
 
     const id = randomUUID();
     // Server-chosen name: the user's file name never reaches the file system.
@@ -69,10 +65,16 @@ export class DossiersService {
       storageKey,
       uploadedBy: actor.userId,
     };
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, upload.content, { flag: 'wx' });
     try {
       return await this.db.transaction(async (manager) => {
+        // The entry's row lock makes concurrent uploads to one entry count one after the other, so the cap holds;
+        // its status is read again under the lock, so a withdrawal that just committed is seen.
+        const locked = await manager.findOne(Entry, { where: { id: entryId }, lock: { mode: 'for_no_key_update' } });
+        if (!locked) throw new NotFoundError('Entry');
+        requireRegistered(locked);
+        const count = await manager.countBy(DossierFile, { entryId });
+        const refusal = dossierCapRefusal(count, MAX_DOSSIER_FILES);
+        if (refusal) throw new RuleViolationError(refusal, [{ field: 'file', reason: 'too many files' }]);
         await manager.insert(DossierFile, file);
         await this.audit.record(manager, actor, {
           action: 'entry.dossier.attach',
@@ -81,6 +83,9 @@ export class DossiersService {
           unitPath: entry.unitPath,
           after: { fileId: id, originalName: file.originalName, mediaType: file.mediaType, sizeBytes: file.sizeBytes, sha256: file.sha256 },
         });
+        // Written last, under the lock: a refused upload never reaches the disk, and a failed commit removes it below.
+        await mkdir(dirname(path), { recursive: true });
+        await writeFile(path, upload.content, { flag: 'wx' });
         return dossierFileView(await manager.findOneByOrFail(DossierFile, { id }));
       });
     } catch (error) {

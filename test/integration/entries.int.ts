@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuditService } from '../../src/core/audit/audit.service';
@@ -127,11 +127,12 @@ describe('entry registration on PostgreSQL (integration)', () => {
       contact: { name: 'Cô Lan', email: 'lan@test.vn' },
       authors: [{ fullName: 'Võ Minh Khôi', birthDate: '2010-06-01' }],
     });
-    // An uploader id the uuid column refuses: the insert fails after the file is on disk.
+    // An uploader id the uuid column refuses: the insert fails, and no file may stay on disk.
     const broken = new Actor('not-a-uuid', school1.email, school1.grants);
     const pdf = { filename: 'a.pdf', declaredType: 'application/pdf', content: Buffer.from('%PDF-1.4\n%%EOF\n'), fields: {} };
     await expect(dossiers.attach(broken, entry.id, pdf)).rejects.toThrow();
-    expect(readdirSync(join(uploadDir, 'dossiers', entry.id))).toEqual([]);
+    const folder = join(uploadDir, 'dossiers', entry.id);
+    expect(existsSync(folder) ? readdirSync(folder) : []).toEqual([]);
 
     const stored = await dossiers.attach(school1, entry.id, pdf);
     expect(readdirSync(join(uploadDir, 'dossiers', entry.id))).toEqual([`${stored.id}.pdf`]);

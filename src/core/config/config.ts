@@ -19,6 +19,7 @@ export interface AppConfig {
   uploadMaxBytes: number;
   /** Which proxies may speak for the client in X-Forwarded-For: none (the socket address counts), a hop count, or addresses/CIDRs. */
   trustProxy: false | number | string[];
+  idempotencyLeaseSeconds: number;
   loginRateLimit: number;
   loginRateWindowSeconds: number;
   loginAccountLimit: number;
@@ -142,6 +143,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     uploadDir: resolve(env.UPLOAD_DIR || join(dataDir, 'uploads')),
     uploadMaxBytes: int(env, 'UPLOAD_MAX_BYTES', 10 * 1024 * 1024, 1024, 200 * 1024 * 1024, problems),
     trustProxy: trustProxy(env, problems),
+    idempotencyLeaseSeconds: int(env, 'IDEMPOTENCY_LEASE_SECONDS', 300, 1, 86400, problems),
     loginRateLimit: int(env, 'LOGIN_RATE_LIMIT', 10, 1, 10000, problems),
     loginRateWindowSeconds: int(env, 'LOGIN_RATE_WINDOW_SECONDS', 60, 1, 86400, problems),
     loginAccountLimit: int(env, 'LOGIN_ACCOUNT_LIMIT', 20, 1, 10000, problems),

@@ -1,6 +1,7 @@
 import { Client, ClientConfig } from 'pg';
 import { DataSourceOptions } from 'typeorm';
 import type { DependencyTimeouts } from '../config/config';
+import { IdempotencyCommitMark } from '../idempotency/idempotency-scope';
 
 /** pg's client-side timeout error, raised when the server sent nothing back in `query_timeout`. */
 export const QUERY_READ_TIMEOUT = 'Query read timeout';
@@ -43,6 +44,7 @@ export function dataSourceOptions(
     url,
     entities,
     migrations,
+    subscribers: [IdempotencyCommitMark],
     migrationsRun: false,
     synchronize: false,
     uuidExtension: 'pgcrypto',
