@@ -1,6 +1,7 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
 import { decimal } from '../core/database/columns';
-import { Unit } from '../units/unit.entity';
+import { Unit, UnitLevel } from '../units/unit.entity';
+import type { EditionState } from './edition-lifecycle';
 import type { AdvancementRule, Aggregation, ContestKind, Eligibility, PrizeScheme } from './edition.types';
 
 @Entity('contests')
@@ -20,6 +21,9 @@ export class Contest {
 
 @Entity('editions')
 @Unique('editions_contest_number_key', ['contestId', 'number'])
+@Check('editions_state_check', `state IN ('draft', 'registration', 'judging', 'results', 'closed')`)
+@Check('editions_window_check', `registration_closes_at > registration_opens_at`)
+@Check('editions_max_authors_check', `max_authors >= 1`)
 export class Edition {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column('uuid', { name: 'contest_id' }) contestId: string;
@@ -39,12 +43,17 @@ export class Edition {
   @Column('int', { name: 'max_authors' }) maxAuthors: number;
   @Column('int', { name: 'planned_entries', nullable: true }) plannedEntries: number | null;
   @Column('int', { default: 1 }) version: number;
+  @Column('text', { default: 'draft' }) state: EditionState;
+  /** Set when an organiser archived a wrong edition: it stays readable and nothing changes it any more. */
+  @Column('timestamptz', { name: 'archived_at', nullable: true }) archivedAt: Date | null;
+  @Column('text', { name: 'archive_reason', nullable: true }) archiveReason: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }
 
 @Entity('edition_fields')
-@Unique('edition_fields_edition_code_key', ['editionId', 'code'])
+// Unique without case, as codes are matched: `pm` finds the field PM.
+@Index('edition_fields_edition_code_key', { synchronize: false })
 export class EditionField {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column('uuid', { name: 'edition_id' }) editionId: string;
@@ -58,6 +67,7 @@ export class EditionField {
 
 @Entity('rubric_criteria')
 @Unique('rubric_criteria_edition_code_key', ['editionId', 'code'])
+@Check('rubric_criteria_points_check', `max_points > 0`)
 export class RubricCriterionRow {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column('uuid', { name: 'edition_id' }) editionId: string;
@@ -72,6 +82,9 @@ export class RubricCriterionRow {
 
 @Entity('stages')
 @Unique('stages_edition_position_key', ['editionId', 'position'])
+@Unique('stages_edition_level_key', ['editionId', 'levelCode'])
+@Check('stages_aggregation_check', `aggregation IN ('mean', 'trimmed_mean')`)
+@Check('stages_judges_check', `judges_per_entry >= 0`)
 export class Stage {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column('uuid', { name: 'edition_id' }) editionId: string;
@@ -82,6 +95,9 @@ export class Stage {
   @Column('int') position: number;
   @Column('text') name: string;
   @Column('text', { name: 'level_code' }) levelCode: string;
+  @ManyToOne(() => UnitLevel, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'level_code', foreignKeyConstraintName: 'FK_stages_level' })
+  level?: UnitLevel;
   @Column('boolean') judged: boolean;
   @Column('int', { name: 'judges_per_entry' }) judgesPerEntry: number;
   @Column('text') aggregation: Aggregation;

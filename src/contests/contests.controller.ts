@@ -1,12 +1,12 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Actor, ROLES } from '../core/auth/actor';
 import { Allow, CurrentActor } from '../core/auth/decorators';
 import { ApiErrors } from '../core/http/api-errors';
 import { Page, PageDto } from '../core/http/paging';
 import { ContestsService } from './contests.service';
 import { ContestListQuery, ContestView, CreateContestDto } from './dto/contest.dto';
-import { CreateEditionDto, EditionListQuery, EditionSummaryView, EditionView, UpdateEditionDto } from './dto/edition.dto';
+import { ArchiveEditionDto, ChangeEditionStateDto, CreateEditionDto, EditionListQuery, EditionSummaryView, EditionView, UpdateEditionDto } from './dto/edition.dto';
 
 const DEFINITION_ERRORS =
   'A body of the wrong shape (missing or mistyped properties, unknown properties) answers 400 VALIDATION_FAILED. ' +
@@ -95,5 +95,44 @@ export class EditionsController {
   @ApiErrors(400, 403, 404, 409, 422)
   update(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() dto: UpdateEditionDto): Promise<EditionView> {
     return this.contests.updateEdition(actor, id, dto);
+  }
+
+  @Post(':id/state')
+  @HttpCode(200)
+  @Allow('organiser')
+  @ApiOperation({
+    summary: 'Move an edition you organise to its next state',
+    description:
+      'draft → registration → judging → results → closed, one step at a time. Schools register only while the edition is in registration and its window is open. ' +
+      'From judging on, fields, rubric, stages and the registration rules are frozen; from results on, tie-breaks and prize-level codes too; a closed edition keeps its definition. ' +
+      'A move that is not the next step, or any move of an archived edition, answers 422 naming `state`.',
+  })
+  @ApiOkResponse({ type: EditionView })
+  @ApiErrors(400, 403, 404, 422)
+  changeState(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() dto: ChangeEditionStateDto): Promise<EditionView> {
+    return this.contests.changeState(actor, id, dto);
+  }
+
+  @Post(':id/archive')
+  @HttpCode(200)
+  @Allow('organiser')
+  @ApiOperation({
+    summary: 'Archive a wrong edition you organise, with the reason',
+    description: 'An archived edition stays readable (list it with includeArchived=true), takes no registrations and can no longer be changed. Archiving twice answers 422.',
+  })
+  @ApiOkResponse({ type: EditionView })
+  @ApiErrors(400, 403, 404, 422)
+  archive(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() dto: ArchiveEditionDto): Promise<EditionView> {
+    return this.contests.archive(actor, id, dto);
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @Allow('organiser')
+  @ApiOperation({ summary: 'Delete a draft edition you organise', description: 'Only drafts: registration never opened, so nothing refers to them. Any other state answers 422: archive the edition instead.' })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiErrors(400, 403, 404, 422)
+  async remove(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<void> {
+    await this.contests.deleteDraft(actor, id);
   }
 }

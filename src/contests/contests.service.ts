@@ -10,8 +10,9 @@ import { pathIds } from '../units/unit-rules';
 import { Unit, UnitLevel } from '../units/unit.entity';
 import { Contest, Edition } from './contest.entity';
 import { ContestListQuery, ContestView, CreateContestDto } from './dto/contest.dto';
-import { CreateEditionDto, EditionDefinitionDto, EditionListQuery, EditionSummaryView, EditionView, UpdateEditionDto } from './dto/edition.dto';
-import { editionProblems, rubricTotal } from './edition-rules';
+import { ArchiveEditionDto, ChangeEditionStateDto, CreateEditionDto, EditionDefinitionDto, EditionListQuery, EditionSummaryView, EditionView, UpdateEditionDto } from './dto/edition.dto';
+import { editionChangeProblems, registrationOpen, transitionProblems } from './edition-lifecycle';
+import { editionProblems, editionWarnings, rubricTotal } from './edition-rules';
 import { EditionRepository, LoadedEdition } from './edition.repository';
 import type { ContestKind, EditionDefinition, Eligibility } from './edition.types';
 
@@ -88,9 +89,30 @@ function contestView(contest: Contest): ContestView {
   return { id: contest.id, kind: contest.kind, name: contest.name, unitId: contest.unitId, unitCode: contest.unit!.code, unitName: contest.unit!.name, createdAt: contest.createdAt };
 }
 
-/** Same rule as registration: open from the opening instant to the closing instant, both included. */
-function isOpen(edition: Edition, now: Date): boolean {
-  return edition.registrationOpensAt <= now && now <= edition.registrationClosesAt;
+/** The definition as stored, in the shape the rules and the lifecycle compare. */
+function storedDefinition({ edition, fields, rubric, stages }: LoadedEdition): EditionDefinition {
+  return {
+    number: edition.number,
+    seasonLabel: edition.seasonLabel,
+    registrationOpensAt: edition.registrationOpensAt,
+    registrationClosesAt: edition.registrationClosesAt,
+    eligibility: edition.eligibility,
+    maxAuthors: edition.maxAuthors,
+    plannedEntries: edition.plannedEntries,
+    fields: fields.map((f) => ({ code: f.code, name: f.name })),
+    rubric: rubric.map((c) => ({ code: c.code, name: c.name, maxPoints: c.maxPoints })),
+    stages: stages.map((s) => ({
+      name: s.name,
+      levelCode: s.levelCode,
+      judged: s.judged,
+      judgesPerEntry: s.judgesPerEntry,
+      aggregation: s.aggregation,
+      discrepancySpread: s.discrepancySpread,
+      tieBreak: s.tieBreak,
+      advancement: s.advancement,
+      prizeScheme: s.prizeScheme,
+    })),
+  };
 }
 
 function summaryView(edition: Edition, now = new Date()): EditionSummaryView {
@@ -106,12 +128,15 @@ function summaryView(edition: Edition, now = new Date()): EditionSummaryView {
     unitName: edition.unit!.name,
     registrationOpensAt: edition.registrationOpensAt,
     registrationClosesAt: edition.registrationClosesAt,
-    openForRegistration: isOpen(edition, now),
+    openForRegistration: registrationOpen(edition, now),
     version: edition.version,
+    state: edition.state,
+    archivedAt: edition.archivedAt,
   };
 }
 
-function editionView({ edition, fields, rubric, stages }: LoadedEdition): EditionView {
+function editionView(loaded: LoadedEdition): EditionView {
+  const { edition, fields, rubric, stages } = loaded;
   return {
     ...summaryView(edition),
     eligibility: edition.eligibility,
@@ -133,13 +158,15 @@ function editionView({ edition, fields, rubric, stages }: LoadedEdition): Editio
       advancement: s.advancement,
       prizeScheme: s.prizeScheme,
     })),
+    archiveReason: edition.archiveReason,
+    warnings: editionWarnings(storedDefinition(loaded)),
     updatedAt: edition.updatedAt,
   };
 }
 
 /** What the audit trail keeps of an edition: its stored definition, without display names or the clock. */
 function auditSnapshot(view: EditionView) {
-  const { contestName: _c, unitCode: _u, unitName: _n, openForRegistration: _o, rubricTotal: _t, updatedAt: _at, ...snapshot } = view;
+  const { contestName: _c, unitCode: _u, unitName: _n, openForRegistration: _o, rubricTotal: _t, warnings: _w, updatedAt: _at, ...snapshot } = view;
   return snapshot;
 }
 
@@ -214,9 +241,11 @@ export class ContestsService {
       .innerJoinAndSelect('e.unit', 'u')
       .where(...onGrantPaths('u', actor));
     if (query.contestId) qb.andWhere('e.contestId = :contestId', { contestId: query.contestId });
+    if (!query.includeArchived) qb.andWhere('e.archivedAt IS NULL');
     const now = new Date();
-    if (query.openForRegistration === true) qb.andWhere('e.registrationOpensAt <= :now AND e.registrationClosesAt >= :now', { now });
-    if (query.openForRegistration === false) qb.andWhere('(e.registrationOpensAt > :now OR e.registrationClosesAt < :now)', { now });
+    const open = "e.state = 'registration' AND e.archivedAt IS NULL AND e.registrationOpensAt <= :now AND e.registrationClosesAt >= :now";
+    if (query.openForRegistration === true) qb.andWhere(open, { now });
+    if (query.openForRegistration === false) qb.andWhere(`NOT (${open})`, { now });
     const [rows, total] = await qb
       .orderBy('e.registrationOpensAt', 'DESC')
       .addOrderBy('e.id')
@@ -255,6 +284,9 @@ export class ContestsService {
       if (!before) throw new NotFoundError('Edition');
       const { edition } = before;
       await this.checkDefinition(manager, definition, edition.contest!.kind, edition.unit!);
+      if (edition.archivedAt) throw new RuleViolationError('The edition is archived; it can no longer be changed', [{ field: 'state', reason: 'archived' }]);
+      const frozen = editionChangeProblems(storedDefinition(before), definition, edition.state);
+      if (frozen.length) throw new RuleViolationError(`The edition is in state ${edition.state}; this change is no longer safe: ${frozen.map((p) => p.field).join(', ')}`, frozen);
       let changed: number;
       try {
         const result = await manager
@@ -284,6 +316,62 @@ export class ContestsService {
       });
       return after;
     });
+  }
+
+  /** Moves an edition one step through draft → registration → judging → results → closed. */
+  async changeState(actor: Actor, editionId: string, dto: ChangeEditionStateDto): Promise<EditionView> {
+    return this.db.transaction(async (manager) => {
+      const edition = await this.organisedEdition(manager, actor, editionId);
+      const problems = transitionProblems(edition.state, dto.state, edition.archivedAt !== null);
+      if (problems.length) throw new RuleViolationError(`The edition cannot move from ${edition.state} to ${dto.state}`, problems);
+      await manager.update(Edition, { id: editionId }, { state: dto.state, version: () => 'version + 1' });
+      await this.audit.record(manager, actor, {
+        action: 'edition.state',
+        entityType: 'edition',
+        entityId: editionId,
+        unitPath: edition.unit!.path,
+        before: { state: edition.state },
+        after: { state: dto.state },
+      });
+      return editionView((await this.editions.load(manager, editionId))!);
+    });
+  }
+
+  /** Sets a wrong edition aside: it stays readable (and listed on request) and nothing changes it any more. */
+  async archive(actor: Actor, editionId: string, dto: ArchiveEditionDto): Promise<EditionView> {
+    return this.db.transaction(async (manager) => {
+      const edition = await this.organisedEdition(manager, actor, editionId);
+      if (edition.archivedAt) throw new RuleViolationError('The edition is already archived', [{ field: 'state', reason: 'archived' }]);
+      await manager.update(Edition, { id: editionId }, { archivedAt: () => 'now()', archiveReason: dto.reason, version: () => 'version + 1' });
+      await this.audit.record(manager, actor, { action: 'edition.archive', entityType: 'edition', entityId: editionId, unitPath: edition.unit!.path, after: { reason: dto.reason } });
+      return editionView((await this.editions.load(manager, editionId))!);
+    });
+  }
+
+  /** Deletes a draft: registration never opened, so nothing can refer to it. */
+  async deleteDraft(actor: Actor, editionId: string): Promise<void> {
+    await this.db.transaction(async (manager) => {
+      const edition = await this.organisedEdition(manager, actor, editionId);
+      if (edition.state !== 'draft') {
+        throw new RuleViolationError(`Only a draft edition can be deleted; this one is in state ${edition.state}: archive it instead`, [{ field: 'state', reason: `is ${edition.state}, not draft` }]);
+      }
+      const before = auditSnapshot(editionView((await this.editions.load(manager, editionId))!));
+      await manager.delete(Edition, { id: editionId });
+      await this.audit.record(manager, actor, { action: 'edition.delete', entityType: 'edition', entityId: editionId, unitPath: edition.unit!.path, before });
+    });
+  }
+
+  /** An edition the actor organises, locked against concurrent changes; missing and out of scope look alike. */
+  private async organisedEdition(manager: EntityManager, actor: Actor, editionId: string): Promise<Edition> {
+    const edition = await manager
+      .createQueryBuilder(Edition, 'e')
+      .innerJoinAndSelect('e.unit', 'u')
+      .where('e.id = :editionId', { editionId })
+      .andWhere(...organised('u', actor))
+      .setLock('pessimistic_write', undefined, ['e'])
+      .getOne();
+    if (!edition) throw new NotFoundError('Edition');
+    return edition;
   }
 
   /** Contests with their unit (alias `u`) and its level. */

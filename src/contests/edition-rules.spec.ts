@@ -213,8 +213,9 @@ describe('editionProblems: each impossible setting is named with its reason', ()
     expect(judges('mean', 1)).toEqual([]);
   });
 
-  it('lets the last stage have no advancement, or a pick for national selection', () => {
-    expect(fields(changed((d) => (d.stages[3].advancement = { kind: 'pick', perFieldCap: 2 })))).toEqual([]);
+  it('lets the province stage pick for national selection, but refuses an advancement rule on the last stage', () => {
+    expect(fields(changed((d) => (d.stages[2].advancement = { kind: 'pick', perFieldCap: 2 })))).toEqual([]);
+    expect(fields(changed((d) => (d.stages[3].advancement = { kind: 'pick', perFieldCap: 2 })))).toEqual(['stages[3].advancement']);
   });
 
   it('reports every problem at once', () => {

@@ -265,6 +265,10 @@ function checkAdvancement(stage: StageDefinition, i: number, stages: readonly St
     if (next) problems.add(path, `entries need a way up to stages[${i + 1}] ("${next.levelCode}"): set an advancement rule (only the last stage may have none)`);
     return;
   }
+  if (i === stages.length - 1) {
+    problems.add(path, 'the last stage has no stage above it to send entries to: remove the advancement rule, or add the next stage');
+    return;
+  }
   if (!ADVANCEMENT_KINDS.includes(rule.kind)) {
     problems.add(`${path}.kind`, `must be one of ${quoted(ADVANCEMENT_KINDS)}`);
     return;
@@ -302,4 +306,25 @@ function checkPrizeScheme(scheme: PrizeScheme, path: string, rubric: RubricFacts
   });
   // Compared in thousandths of a share, so 0.7 + 0.2 + 0.1 is not "more than 1".
   if (Math.round(shares * 1000) > 1000) problems.add(`${path}.levels`, `the shares add up to ${shares.toFixed(3)}: more prizes than entries`);
+}
+
+/**
+ * Settings that can run but probably are not what the organiser meant, each naming its field: the API
+ * returns them beside the edition rather than refusing it.
+ */
+export function editionWarnings(definition: EditionDefinition): FieldProblem[] {
+  const warnings: FieldProblem[] = [];
+  definition.stages.forEach((stage, i) => {
+    const levels = stage.prizeScheme?.levels ?? [];
+    levels.forEach((level, j) => {
+      const next = levels[j + 1];
+      if (next && next.scope === level.scope && level.minScore < next.minScore) {
+        warnings.push({
+          field: `stages[${i}].prizeScheme.levels[${j}].minScore`,
+          reason: `"${level.code}" ranks above "${next.code}" but asks a lower minimum (${level.minScore} < ${next.minScore}): entries between the two reach "${level.code}" without reaching "${next.code}"`,
+        });
+      }
+    });
+  });
+  return warnings;
 }

@@ -12,12 +12,13 @@ import type { Upload } from '../core/http/upload';
 import { ExportColumn, readTable, toCsv, toXlsx } from '../core/spreadsheet';
 import { BulkImportResultView, ImportedEntryView } from './dto/bulk-import.dto';
 import { ENTRY_ROLES } from './entries.service';
-import { EntryDraft, entrySearchKey, windowProblem } from './entry-draft';
+import { EntryDraft, entrySearchKey } from './entry-draft';
+import { windowProblem } from '../contests/edition-lifecycle';
 import { firstStagePlacements, Placement, registrationMail } from './entry-registration';
 import { changedColumns, importColumns, ImportRow, readEntryRows } from './entry-rows';
 
 /** The edition columns an import needs, with its unit's path, its contest's name and its fields. */
-type ImportEdition = Pick<Edition, 'id' | 'number' | 'seasonLabel' | 'registrationOpensAt' | 'registrationClosesAt' | 'eligibility' | 'maxAuthors'> & {
+type ImportEdition = Pick<Edition, 'id' | 'number' | 'seasonLabel' | 'registrationOpensAt' | 'registrationClosesAt' | 'state' | 'archivedAt' | 'eligibility' | 'maxAuthors'> & {
   unitPath: string;
   contestName: string;
   /** Field id by code, in the edition's order. */
@@ -154,7 +155,7 @@ export class BulkImportService {
     if (scopes.length === 0) throw new NotFoundError('Edition');
     const [edition] = (await this.db.query(
       `SELECT e.id, e.number, e.season_label AS "seasonLabel", e.registration_opens_at AS "registrationOpensAt",
-              e.registration_closes_at AS "registrationClosesAt", e.eligibility, e.max_authors AS "maxAuthors",
+              e.registration_closes_at AS "registrationClosesAt", e.state, e.archived_at AS "archivedAt", e.eligibility, e.max_authors AS "maxAuthors",
               u.path AS "unitPath", c.name AS "contestName",
               (SELECT json_agg(json_build_array(f.code, f.id) ORDER BY f.position) FROM edition_fields f WHERE f.edition_id = e.id) AS fields
          FROM editions e JOIN units u ON u.id = e.unit_id JOIN contests c ON c.id = e.contest_id

@@ -88,7 +88,7 @@ export class EntriesRepository {
       qb.andWhere('e.unit_path LIKE :unitPrefix', { unitPrefix: `${unit.path}%` });
     }
     if (filter.editionId) qb.andWhere('e.edition_id = :editionId', { editionId: filter.editionId });
-    if (filter.fieldCode) qb.andWhere('f.code = :fieldCode', { fieldCode: filter.fieldCode });
+    if (filter.fieldCode) qb.andWhere('lower(f.code) = lower(:fieldCode)', { fieldCode: filter.fieldCode });
     if (filter.status) qb.andWhere('e.status = :status', { status: filter.status });
     if (filter.stageId) qb.andWhere('EXISTS (SELECT 1 FROM entry_stages es WHERE es.entry_id = e.id AND es.stage_id = :stageId)', { stageId: filter.stageId });
     if (filter.q) {

@@ -15,7 +15,8 @@ import { Unit } from '../units/unit.entity';
 import { EditEntryDto, EntrySummaryView, EntryView, RegisterEntryDto } from './dto/entry.dto';
 import { EntryFilterQuery, EntryListQuery } from './dto/entry-query.dto';
 import { EntriesRepository, ScopedEntry } from './entries.repository';
-import { draftProblems, EntryDraft, entrySearchKey, windowProblem } from './entry-draft';
+import { draftProblems, EntryDraft, entrySearchKey } from './entry-draft';
+import { windowProblem } from '../contests/edition-lifecycle';
 import { ENTRY_EXPORT_COLUMNS, EntryRow, exportFileName } from './entry-export';
 import { firstStagePlacement, registrationMail } from './entry-registration';
 import { Entry, EntryAuthor, EntryStage } from './entry.entity';
@@ -89,6 +90,7 @@ export class EntriesService {
     const id = randomUUID();
     const draft = this.draftOf(dto, dto.reference ?? `${school.code}-${id.slice(0, 8).toUpperCase()}`);
     const fields = await this.fieldsOf(edition.id);
+    draft.fieldCode = this.canonicalField(fields, draft.fieldCode);
     refuseIfProblems(draftProblems(draft, edition, new Set(fields.keys())));
     try {
       return await this.db.transaction(async (manager) => {
@@ -137,6 +139,7 @@ export class EntriesService {
       authors: dto.authors ? this.authorsOf(dto.authors) : before.authors,
     };
     const fields = await this.fieldsOf(entry.editionId);
+    after.fieldCode = this.canonicalField(fields, after.fieldCode);
     refuseIfProblems(draftProblems(after, entry.edition, new Set(fields.keys())));
     try {
       return await this.db.transaction(async (manager) => {
@@ -233,6 +236,11 @@ export class EntriesService {
   private async fieldsOf(editionId: string): Promise<Map<string, string>> {
     const fields = await this.db.getRepository(EditionField).find({ where: { editionId }, order: { position: 'ASC' } });
     return new Map(fields.map((f) => [f.code, f.id]));
+  }
+
+  /** Field codes are matched without case, as the database keeps them unique: `mt` is the field MT. */
+  private canonicalField(fields: Map<string, string>, code: string): string {
+    return [...fields.keys()].find((known) => known.toLowerCase() === code.toLowerCase()) ?? code;
   }
 
   private draftOf(dto: RegisterEntryDto, reference: string): EntryDraft {

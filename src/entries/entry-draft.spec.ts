@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { searchKey } from '../core/text';
 import type { EditionRules } from './eligibility';
-import { draftProblems, EntryDraft, entrySearchKey, registrationOpen, windowProblem } from './entry-draft';
+import { registrationOpen, windowProblem } from '../contests/edition-lifecycle';
+import { draftProblems, EntryDraft, entrySearchKey } from './entry-draft';
 
 const RULES: EditionRules = { eligibility: { kind: 'youth', bornFrom: '2001-07-31', bornTo: '2014-07-31' }, maxAuthors: 5 };
 const FIELDS = new Set(['HT', 'PM', 'MT']);
@@ -22,7 +23,7 @@ function draft(overrides: Partial<EntryDraft> = {}): EntryDraft {
 }
 
 describe('registration window', () => {
-  const window = { registrationOpensAt: new Date('2026-03-01T00:00:00Z'), registrationClosesAt: new Date('2026-07-31T16:59:59Z') };
+  const window = { registrationOpensAt: new Date('2026-03-01T00:00:00Z'), registrationClosesAt: new Date('2026-07-31T16:59:59Z'), state: 'registration' as const, archivedAt: null };
 
   it('is open on both edges, inclusive', () => {
     expect(registrationOpen(window, new Date('2026-03-01T00:00:00Z'))).toBe(true);
@@ -38,11 +39,19 @@ describe('registration window', () => {
     expect(windowProblem(window, new Date('2026-07-31T16:59:59.001Z'))).toBe('Registration closed on 2026-07-31T16:59:59.000Z');
   });
 
+  it('is closed whatever the window says while the edition is a draft, past registration or archived', () => {
+    const inside = new Date('2026-05-01T00:00:00Z');
+    expect(windowProblem({ ...window, state: 'draft' }, inside)).toMatch(/still a draft/);
+    expect(windowProblem({ ...window, state: 'judging' }, inside)).toMatch(/registration is over/);
+    expect(windowProblem({ ...window, archivedAt: new Date() }, inside)).toMatch(/archived/);
+    expect(registrationOpen({ ...window, state: 'results' }, inside)).toBe(false);
+  });
+
   it('gives a reason exactly when it is closed', () => {
     fc.assert(
       fc.property(fc.date({ noInvalidDate: true }), fc.date({ noInvalidDate: true }), fc.date({ noInvalidDate: true }), (a, b, now) => {
         const [opens, closes] = a <= b ? [a, b] : [b, a];
-        const w = { registrationOpensAt: opens, registrationClosesAt: closes };
+        const w = { registrationOpensAt: opens, registrationClosesAt: closes, state: 'registration' as const, archivedAt: null };
         return registrationOpen(w, now) === (windowProblem(w, now) === null);
       }),
     );

@@ -18,22 +18,6 @@ export interface EntryDraft {
 /** Phone numbers as schools write them: 6 to 20 digits, spaces, dots, dashes or brackets, optional leading +. */
 export const PHONE_PATTERN = /^\+?[0-9][0-9 .()-]{5,19}$/;
 
-export interface RegistrationWindow {
-  registrationOpensAt: Date;
-  registrationClosesAt: Date;
-}
-
-export function registrationOpen(window: RegistrationWindow, now: Date): boolean {
-  return now >= window.registrationOpensAt && now <= window.registrationClosesAt;
-}
-
-/** Why registration, editing or withdrawal is not possible now; null while the window is open. */
-export function windowProblem(window: RegistrationWindow, now: Date): string | null {
-  if (now < window.registrationOpensAt) return `Registration opens on ${window.registrationOpensAt.toISOString()}`;
-  if (now > window.registrationClosesAt) return `Registration closed on ${window.registrationClosesAt.toISOString()}`;
-  return null;
-}
-
 /** Rule problems of a draft under an edition (field known, authors eligible), each naming its field. */
 export function draftProblems(draft: EntryDraft, rules: EditionRules, fieldCodes: ReadonlySet<string>, currentYear?: number): FieldProblem[] {
   const problems: FieldProblem[] = [];

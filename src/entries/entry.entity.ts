@@ -1,5 +1,6 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
 import { Edition, EditionField, Stage } from '../contests/contest.entity';
+import { User } from '../accounts/user.entity';
 import { Unit } from '../units/unit.entity';
 
 export type EntryStatus = 'registered' | 'withdrawn';
@@ -23,6 +24,7 @@ export class Entry {
   unit?: Unit;
   /** Copy of the unit's path at registration, so scope filters need no join. */
   @Column('text', { name: 'unit_path' }) unitPath: string;
+  @Index('entries_field_idx')
   @Column('uuid', { name: 'field_id' }) fieldId: string;
   @ManyToOne(() => EditionField, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'field_id' })
@@ -41,6 +43,9 @@ export class Entry {
   @Column('text', { name: 'search_key' }) searchKey: string;
   @Column('int', { default: 1 }) version: number;
   @Column('uuid', { name: 'created_by', nullable: true }) createdBy: string | null;
+  @ManyToOne(() => User, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'created_by', foreignKeyConstraintName: 'FK_entries_created_by' })
+  creator?: User;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }
@@ -96,5 +101,8 @@ export class DossierFile {
   /** Path relative to the upload directory. */
   @Column('text', { name: 'storage_key' }) storageKey: string;
   @Column('uuid', { name: 'uploaded_by' }) uploadedBy: string;
+  @ManyToOne(() => User, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'uploaded_by', foreignKeyConstraintName: 'FK_dossier_files_uploaded_by' })
+  uploader?: User;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
 }

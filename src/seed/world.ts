@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { hashPassword } from '../accounts/passwords';
 import { RoleGrant, User } from '../accounts/user.entity';
 import { Contest, Edition, EditionField, RubricCriterionRow, Stage } from '../contests/contest.entity';
+import type { EditionState } from '../contests/edition-lifecycle';
 import type { ContestKind, EditionDefinition } from '../contests/edition.types';
 import type { Role } from '../core/auth/actor';
 import { searchKey } from '../core/text';
@@ -17,7 +18,8 @@ export interface WorldSpec {
     kind: ContestKind;
     name: string;
     unit: string;
-    editions: Array<EditionDefinition & { unit: string }>;
+    /** State defaults to registration: a world is seeded to be used. */
+    editions: Array<EditionDefinition & { unit: string; state?: EditionState }>;
   }>;
 }
 
@@ -70,7 +72,7 @@ export async function seedWorld(manager: EntityManager, spec: WorldSpec): Promis
     contests.set(c.name, contest);
     for (const e of c.editions) {
       const { fields, rubric, stages, unit, ...rest } = e;
-      const edition = manager.create(Edition, { id: randomUUID(), contestId: contest.id, unitId: units.get(unit)!.id, ...rest, version: 1 });
+      const edition = manager.create(Edition, { id: randomUUID(), contestId: contest.id, unitId: units.get(unit)!.id, state: 'registration', ...rest, version: 1 });
       await manager.insert(Edition, edition);
       const fieldRows = fields.map((f, i) => manager.create(EditionField, { id: randomUUID(), editionId: edition.id, position: i + 1, ...f }));
       await manager.insert(EditionField, fieldRows);

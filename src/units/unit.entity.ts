@@ -13,10 +13,11 @@ export class UnitLevel {
 
 @Entity('units')
 @Index('units_search_key_trgm_idx', { synchronize: false })
+// Codes are unique and matched without case: `st-ks` and `ST-KS` are one unit.
+@Index('units_code_key', { synchronize: false })
 @Index('units_path_idx', ['path'])
 export class Unit {
   @PrimaryGeneratedColumn('uuid') id: string;
-  @Index('units_code_key', { unique: true })
   @Column('text') code: string;
   @Column('text') name: string;
   @Column('text', { name: 'search_key' }) searchKey: string;

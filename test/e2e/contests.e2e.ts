@@ -100,7 +100,8 @@ describe('contests (e2e)', () => {
       const created = await province.post(`/contests/${provincial}/editions`, socTrangEdition(6));
       expect(created.statusCode).toBe(201);
       editionId = created.json().id;
-      expect(created.json()).toMatchObject({ version: 1, number: 6, unitCode: 'ST', kind: 'youth', openForRegistration: true });
+      // A new edition is a draft: schools cannot register until its organisers open registration.
+      expect(created.json()).toMatchObject({ version: 1, number: 6, unitCode: 'ST', kind: 'youth', state: 'draft', openForRegistration: false, warnings: [] });
 
       const read = await province.get(`/editions/${editionId}`);
       expect(read.statusCode).toBe(200);
@@ -257,6 +258,8 @@ describe('contests (e2e)', () => {
       closed.registrationClosesAt = new Date(Date.now() - 300 * DAY).toISOString();
       const closedEdition = await t.as('province@test.vn').post(`/contests/${provincial}/editions`, closed);
       expect(closedEdition.statusCode).toBe(201);
+      expect((await ks.post(`/editions/${districtEdition.json().id}/state`, { state: 'registration' })).statusCode).toBe(200);
+      expect((await t.as('province@test.vn').post(`/editions/${closedEdition.json().id}/state`, { state: 'registration' })).statusCode).toBe(200);
 
       const open = async (email: string) => (await t.as(email).get('/editions', { query: { openForRegistration: 'true' } })).json().items.map((e: { id: string }) => e.id);
       const fixture = t.world.editions.get(YOUTH_EDITION)!.edition.id;

@@ -4,6 +4,7 @@ import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsNumber, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { PageQuery } from '../../core/http/paging';
 import { CleanText } from '../../core/validation';
+import { EDITION_STATES, EditionState } from '../edition-lifecycle';
 import type { AdvancementRule, Aggregation, ContestKind, QuotaKind, TiePolicy } from '../edition.types';
 import { CONTEST_KINDS } from './contest.dto';
 
@@ -288,6 +289,31 @@ export class EditionListQuery extends PageQuery {
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean()
   openForRegistration?: boolean;
+
+  @ApiPropertyOptional({ description: 'true: include archived editions (left out by default)' })
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  includeArchived?: boolean;
+}
+
+export class ChangeEditionStateDto {
+  @ApiProperty({ enum: EDITION_STATES, description: 'The next state: draft → registration → judging → results → closed; a registration without entries may go back to draft' })
+  @IsIn(EDITION_STATES)
+  state: EditionState;
+}
+
+export class ArchiveEditionDto {
+  @ApiProperty({ example: 'Created twice by mistake; the real edition is number 7', description: 'Why the edition is archived, kept in the audit trail' })
+  @CleanText()
+  @IsString()
+  @Length(3, 500)
+  reason: string;
+}
+
+export class EditionWarningView {
+  @ApiProperty({ example: 'stages[2].prizeScheme.levels[1].minScore' }) field: string;
+  @ApiProperty() reason: string;
 }
 
 export class FieldView extends FieldDto {
@@ -328,6 +354,8 @@ export class EditionSummaryView {
   @ApiProperty() registrationClosesAt: Date;
   @ApiProperty({ description: 'Whether the registration window is open now' }) openForRegistration: boolean;
   @ApiProperty({ example: 1, description: 'Send it back with PUT' }) version: number;
+  @ApiProperty({ enum: EDITION_STATES, description: 'draft → registration → judging → results → closed: what the definition still allows to change depends on it' }) state: EditionState;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time', description: 'When the edition was archived; null while it is not' }) archivedAt: Date | null;
 }
 
 @ApiExtraModels(YouthEligibilityDto, TechnicalEligibilityDto)
@@ -339,5 +367,7 @@ export class EditionView extends EditionSummaryView {
   @ApiProperty({ type: [RubricCriterionView] }) rubric: RubricCriterionView[];
   @ApiProperty({ example: 100, description: 'Sum of the criteria maximum points' }) rubricTotal: number;
   @ApiProperty({ type: [StageView], description: 'In order, first (lowest) stage first' }) stages: StageView[];
+  @ApiProperty({ nullable: true, type: String }) archiveReason: string | null;
+  @ApiProperty({ type: [EditionWarningView], description: 'Settings that can run but look unintended, such as a prize level asking a lower minimum than the level below it' }) warnings: EditionWarningView[];
   @ApiProperty() updatedAt: Date;
 }

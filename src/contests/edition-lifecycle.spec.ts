@@ -1,0 +1,78 @@
+import { YOUTH_FIELDS, YOUTH_RUBRIC, YOUTH_STAGES } from '../seed/demo-world';
+import { EDITION_STATES, editionChangeProblems, EditionState, transitionProblems } from './edition-lifecycle';
+import type { EditionDefinition } from './edition.types';
+
+function definition(): EditionDefinition {
+  return {
+    number: 6,
+    seasonLabel: '2017',
+    registrationOpensAt: new Date('2017-03-01T00:00:00+07:00'),
+    registrationClosesAt: new Date('2017-07-31T17:00:00+07:00'),
+    eligibility: { kind: 'youth', bornFrom: '2001-07-31', bornTo: '2014-07-31' },
+    maxAuthors: 5,
+    plannedEntries: 3000,
+    fields: structuredClone(YOUTH_FIELDS),
+    rubric: structuredClone(YOUTH_RUBRIC),
+    stages: structuredClone(YOUTH_STAGES),
+  };
+}
+
+const changed = (change: (d: EditionDefinition) => void) => {
+  const after = definition();
+  change(after);
+  return after;
+};
+const frozenIn = (change: (d: EditionDefinition) => void) =>
+  Object.fromEntries(EDITION_STATES.map((state) => [state, editionChangeProblems(definition(), changed(change), state).map((p) => p.field)]));
+
+describe('transitionProblems', () => {
+  it('moves one step forward only', () => {
+    const allowed = EDITION_STATES.flatMap((from) => EDITION_STATES.filter((to) => transitionProblems(from, to, false).length === 0).map((to) => `${from}→${to}`));
+    expect(allowed).toEqual(['draft→registration', 'registration→judging', 'judging→results', 'results→closed']);
+  });
+
+  it('says where the edition can go instead', () => {
+    expect(transitionProblems('draft', 'judging', false)).toEqual([{ field: 'state', reason: 'from draft the edition can only move to registration' }]);
+    expect(transitionProblems('closed', 'draft', false)).toEqual([{ field: 'state', reason: 'a closed edition stays closed' }]);
+    expect(transitionProblems('judging', 'judging', false)[0].reason).toMatch(/already in state judging/);
+  });
+
+  it('moves no archived edition', () => {
+    for (const from of EDITION_STATES) for (const to of EDITION_STATES) expect(transitionProblems(from, to, true)).toHaveLength(1);
+  });
+});
+
+describe('editionChangeProblems', () => {
+  const none: Record<EditionState, string[]> = { draft: [], registration: [], judging: [], results: [], closed: [] };
+
+  it('lets names, money and minimums change until the edition closes', () => {
+    expect(frozenIn((d) => (d.fields[0].name = 'Đồ dùng học tập'))).toEqual(none);
+    expect(frozenIn((d) => (d.stages[2].prizeScheme!.levels[1].prizeMoney = 3_500_000))).toEqual({ ...none, closed: ['stages[2]'] });
+    expect(frozenIn((d) => (d.stages[2].prizeScheme!.levels[1].minScore = 75))).toEqual({ ...none, closed: ['stages[2]'] });
+  });
+
+  it('freezes fields, rubric, judging rules and registration rules from judging on', () => {
+    const fromJudging = (field: string) => ({ ...none, judging: [field], results: [field], closed: [field] });
+    expect(frozenIn((d) => d.fields.push({ code: 'XX', name: 'Khác' }))).toEqual(fromJudging('fields'));
+    expect(frozenIn((d) => (d.rubric[0].maxPoints = 25))).toEqual(fromJudging('rubric'));
+    expect(frozenIn((d) => (d.rubric[0].code = 'creativity'))).toEqual(fromJudging('rubric'));
+    expect(frozenIn((d) => (d.maxAuthors = 3))).toEqual(fromJudging('maxAuthors'));
+    expect(frozenIn((d) => (d.registrationClosesAt = new Date('2017-08-15T17:00:00+07:00')))).toEqual(fromJudging('registrationClosesAt'));
+    expect(frozenIn((d) => (d.stages[1].judgesPerEntry = 5))).toEqual(fromJudging('stages[1]'));
+    expect(frozenIn((d) => (d.stages[2].aggregation = 'mean'))).toEqual(fromJudging('stages[2]'));
+  });
+
+  it('freezes tie-breaks and prize-level codes from results on', () => {
+    const fromResults = (field: string) => ({ ...none, results: [field], closed: [field, 'stages[2]'] });
+    expect(frozenIn((d) => (d.stages[2].tieBreak = ['science']))).toEqual(fromResults('stages[2].tieBreak'));
+    expect(frozenIn((d) => (d.stages[2].prizeScheme!.levels[0].code = 'dac-biet'))).toEqual(fromResults('stages[2].prizeScheme.levels'));
+  });
+
+  it('compares codes without case and stored JSON without key order', () => {
+    const after = changed((d) => {
+      d.fields[0].code = d.fields[0].code.toLowerCase();
+      d.eligibility = { bornTo: '2014-07-31', bornFrom: '2001-07-31', kind: 'youth' } as never;
+    });
+    expect(editionChangeProblems(definition(), after, 'judging')).toEqual([]);
+  });
+});
