@@ -19,6 +19,7 @@ import { readEntryRows } from '../src/entries/entry-rows';
 import { readTable } from '../src/core/spreadsheet';
 import { DEMO_CONTEST, DEMO_EDITION, DEMO_PROVINCE, demoWorld } from '../src/seed/demo-world';
 import { seedWorld, World } from '../src/seed/world';
+import { benchAssignment } from './assignment';
 import { copyRows } from './copy';
 import { csvOf, entryRows, xlsxOf } from './entries-file';
 
@@ -167,6 +168,7 @@ async function main(): Promise<void> {
     const xlsx = await xlsxOf(rows);
     const xlsxImport = await measure('bulk import, XLSX', reset, importFile(xlsx, 'bench.xlsx'));
     const peak = process.resourceUsage().maxRSS * 1024;
+    const assignment = benchAssignment(RUNS);
 
     const rate = (f: Figure) => median(f.runs);
     const compare = (figure: Figure, ceiling: Figure): Comparison => ({
@@ -193,6 +195,7 @@ async function main(): Promise<void> {
       },
       memory: { peakRssBeforeImportsMb: mb(rssBefore), peakRssAfterOneCsvImportMb: mb(peakAfterOneImport), peakRssAfterAllCsvImportsMb: mb(peakAfterCsv), peakRssMb: mb(peak) },
       figures: [csvImport, copyEntries, copyAll, xlsxImport],
+      assignment,
     };
 
     const table = [
@@ -204,7 +207,8 @@ async function main(): Promise<void> {
     process.stdout.write(
       `\n${ROWS}-row import wall time (median): CSV ${median(csvImport.ms).toFixed(0)} ms, XLSX ${median(xlsxImport.ms).toFixed(0)} ms` +
         `\nPeak RSS of the bench process: ${mb(rssBefore)} MB with the world seeded and the file built, ${mb(peakAfterOneImport)} MB after one CSV import, ` +
-        `${mb(peakAfterCsv)} MB after all CSV runs, ${mb(peak)} MB overall (XLSX included)\n`,
+        `${mb(peakAfterCsv)} MB after all CSV runs, ${mb(peak)} MB overall (XLSX included)\n` +
+        `Judge assignment (assignJudges, ${assignment.entries} entries × ${assignment.judges} judges, k = ${assignment.k}): median ${assignment.medianMs} ms, loads within ${assignment.spread}\n`,
     );
     const dir = join(ROOT, 'bench', 'results');
     mkdirSync(dir, { recursive: true });
