@@ -28,8 +28,9 @@ export default async function globalSetup(): Promise<void> {
   let adminUrl = process.env.TEST_DATABASE_URL;
   let stopDatabase: (() => Promise<void>) | undefined;
   if (!adminUrl) {
-    const database = await startEmbeddedPostgres(join(TEST_DATA_DIR, 'postgres'), 'postgres');
-    adminUrl = database.url;
+    // The tests create a database per file, which the app's own role may not: they use the superuser.
+    const database = await startEmbeddedPostgres(TEST_DATA_DIR);
+    adminUrl = database.superuserUrl;
     stopDatabase = database.stop;
   }
   const client = new Client({ connectionString: adminUrl });
