@@ -47,7 +47,8 @@ export default async function globalSetup(): Promise<void> {
     ? { url: process.env.TEST_REDIS_URL, stop: async () => {} }
     : await resolveLocalRedis(join(TEST_DATA_DIR, 'redis'));
   const env: TestEnvironment = { adminUrl, redisUrl: redis.url, runId, template };
-  writeFileSync(TEST_ENV_FILE(runId), JSON.stringify(env));
+  // It holds the superuser's password.
+  writeFileSync(TEST_ENV_FILE(runId), JSON.stringify(env), { mode: 0o600 });
   process.env.CONTEST_TEST_RUN = runId;
   (globalThis as Record<string, unknown>).__stopTestServices = async () => {
     await dropRunDatabases(adminUrl!, runId);
