@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { prepareRuntime } from '../../src/bootstrap';
@@ -52,5 +52,6 @@ describe('stored dossier files (e2e)', () => {
     const started = await prepareRuntime(loadConfig({ DATA_DIR: dataDir, ...external }));
     await started.stop();
     expect(modeOf(join(dataDir, 'uploads'))).toBe(0o700);
+    rmSync(dataDir, { recursive: true, force: true });
   });
 });
