@@ -53,11 +53,11 @@ const median = (values: number[]) => {
 };
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 
-/** A PostgreSQL server to create the bench database on: BENCH_DATABASE_URL's, or an embedded one under .data/bench. */
+/** A PostgreSQL server to create the bench database on: BENCH_DATABASE_URL's, or an embedded one under .data/bench-server. */
 async function databaseServer(): Promise<{ adminUrl: string; stop: () => Promise<void> }> {
   if (process.env.BENCH_DATABASE_URL) return { adminUrl: process.env.BENCH_DATABASE_URL, stop: async () => {} };
-  const embedded = await startEmbeddedPostgres(join(ROOT, '.data', 'bench'), 'postgres');
-  return { adminUrl: embedded.url, stop: embedded.stop };
+  const embedded = await startEmbeddedPostgres(join(ROOT, '.data', 'bench-server'));
+  return { adminUrl: embedded.superuserUrl, stop: embedded.stop };
 }
 
 async function onServer(adminUrl: string, sql: string): Promise<void> {
@@ -182,7 +182,7 @@ async function main(): Promise<void> {
     const results = {
       date: new Date().toISOString(),
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryMb: mb(totalmem()), node: process.version, platform: process.platform },
-      database: process.env.BENCH_DATABASE_URL ? 'BENCH_DATABASE_URL' : 'embedded PostgreSQL (.data/bench)',
+      database: process.env.BENCH_DATABASE_URL ? 'BENCH_DATABASE_URL' : 'embedded PostgreSQL (.data/bench-server)',
       rows: ROWS,
       schools: schools.length,
       runs: RUNS,

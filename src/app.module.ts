@@ -30,7 +30,7 @@ export class AppModule {
         AccountsModule,
         ContestsModule,
         EntriesModule,
-        NotificationsModule.forRoot({ ...options, devMailbox: options.api && !runtime.config.smtpUrl }),
+        NotificationsModule.forRoot({ ...options, devMailbox: options.api && !runtime.config.smtpUrl, host: runtime.config.host }),
         HealthModule,
       ],
       providers: [

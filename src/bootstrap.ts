@@ -4,6 +4,7 @@ import { INestApplicationContext, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppModule, AppOptions } from './app.module';
 import { AppConfig, ConfigError, fastifyTrustProxy } from './core/config/config';
@@ -11,6 +12,7 @@ import { Runtime } from './core/core.module';
 import { createValidationPipe } from './core/errors/validation.pipe';
 import { startEmbeddedPostgres } from './core/infrastructure/embedded-postgres';
 import { DataDirectoryBusyError } from './core/infrastructure/pid-file';
+import { privateDirSync } from './core/infrastructure/private-files';
 import { RedisUnavailableError, resolveLocalRedis } from './core/infrastructure/local-redis';
 import { startDevMailbox } from './notifications/dev-mailbox';
 
@@ -30,9 +32,13 @@ export async function prepareRuntime(config: AppConfig): Promise<StartedRuntime>
   // PostgreSQL's own start-up chatter is only wanted when debugging.
   const databaseLog = config.logLevel === 'debug' ? (line: string) => console.log(line.trimEnd()) : () => {};
   try {
+    // Earlier versions left uploads readable by all (0755 folders, 0644 files); new ones are private, and closing the
+    // default folder closes the old ones in it. An UPLOAD_DIR set elsewhere is the operator's to set up.
+    const defaultUploadDir = join(config.dataDir, 'uploads');
+    if (config.uploadDir === defaultUploadDir && existsSync(defaultUploadDir)) privateDirSync(defaultUploadDir);
     let databaseUrl = config.databaseUrl;
     if (!databaseUrl) {
-      const database = await startEmbeddedPostgres(join(config.dataDir, 'postgres'), 'contest', databaseLog);
+      const database = await startEmbeddedPostgres(config.dataDir, databaseLog);
       stops.push(database.stop);
       databaseUrl = database.url;
     }

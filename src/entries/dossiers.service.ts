@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
@@ -10,6 +10,7 @@ import { Actor } from '../core/auth/actor';
 import { AuditService } from '../core/audit/audit.service';
 import { APP_CONFIG, AppConfig } from '../core/config/config';
 import { DomainError, NotFoundError, RuleViolationError } from '../core/errors/domain-error';
+import { privateDir, writePrivateFile } from '../core/infrastructure/private-files';
 import type { Upload } from '../core/http/upload';
 import { DossierFileView } from './dto/entry.dto';
 import { dossierFileView } from './entries.repository';
@@ -84,8 +85,8 @@ export class DossiersService {
           after: { fileId: id, originalName: file.originalName, mediaType: file.mediaType, sizeBytes: file.sizeBytes, sha256: file.sha256 },
         });
         // Written last, under the lock: a refused upload never reaches the disk, and a failed commit removes it below.
-        await mkdir(dirname(path), { recursive: true });
-        await writeFile(path, upload.content, { flag: 'wx' });
+        await privateDir(dirname(path));
+        await writePrivateFile(path, upload.content, 'wx');
         return dossierFileView(await manager.findOneByOrFail(DossierFile, { id }));
       });
     } catch (error) {

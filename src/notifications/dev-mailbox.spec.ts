@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTransport } from 'nodemailer';
@@ -63,6 +63,19 @@ describe('development mailbox', () => {
     const store = new DevMailbox(dir);
     await expect(store.read('1795427000000-00000000')).rejects.toThrow(NotFoundError);
     await expect(store.read('../../etc/passwd')).rejects.toThrow(NotFoundError);
+  });
+
+  it('keeps caught mail readable by this user only, whatever the umask', async () => {
+    const umask = process.umask(0o000);
+    try {
+      const store = new DevMailbox(join(dir, 'private', 'mailbox'));
+      const entry = await store.store(Buffer.from('Subject: Mật khẩu\r\n\r\nxin chào'), ['lan@example.vn']);
+      const modeOf = (path: string) => statSync(path).mode & 0o777;
+      expect([modeOf(join(dir, 'private')), modeOf(store.dir)]).toEqual([0o700, 0o700]);
+      expect([modeOf(join(store.dir, `${entry.id}.eml`)), modeOf(join(store.dir, `${entry.id}.json`))]).toEqual([0o600, 0o600]);
+    } finally {
+      process.umask(umask);
+    }
   });
 
   it('shows an empty mailbox before anything arrived', async () => {

@@ -1,12 +1,13 @@
 import { simpleParser } from 'mailparser';
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { SMTPServer } from 'smtp-server';
 import { NotFoundError } from '../core/errors/domain-error';
 import { Page, pageOf } from '../core/http/paging';
 import { freePort } from '../core/infrastructure/free-port';
+import { privateDir, writePrivateFile } from '../core/infrastructure/private-files';
 
 export interface MailboxEntry {
   id: string;
@@ -41,11 +42,11 @@ export class DevMailbox {
       subject: parsed.subject ?? '',
       receivedAt: receivedAt.toISOString(),
     };
-    await mkdir(this.dir, { recursive: true });
-    await writeFile(join(this.dir, `${entry.id}.eml`), raw);
+    await privateDir(this.dir);
+    await writePrivateFile(join(this.dir, `${entry.id}.eml`), raw);
     // The index entry appears last and whole: a listed message always has its .eml.
     const partial = join(this.dir, `${entry.id}.json.partial`);
-    await writeFile(partial, JSON.stringify(entry));
+    await writePrivateFile(partial, JSON.stringify(entry));
     await rename(partial, join(this.dir, `${entry.id}.json`));
     return entry;
   }
@@ -94,7 +95,8 @@ export class DevMailbox {
  */
 export async function startDevMailbox(dir: string): Promise<{ url: string; stop(): Promise<void> }> {
   const mailbox = new DevMailbox(dir);
-  await mkdir(dir, { recursive: true });
+  // Caught mail is for this user's eyes only, like every file under the data directory.
+  await privateDir(dir);
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['AUTH', 'STARTTLS'],

@@ -3,7 +3,8 @@ import { DynamicModule, Module, Provider } from '@nestjs/common';
 import { join } from 'node:path';
 import { APP_CONFIG, AppConfig } from '../core/config/config';
 import { DevMailbox } from './dev-mailbox';
-import { DevMailboxController } from './dev-mailbox.controller';
+import { devMailboxController } from './dev-mailbox.controller';
+import { devMailboxAccess } from './dev-mailbox-access';
 import { MailDeliveryService } from './mail-delivery.service';
 import { MailSender } from './mail-sender';
 import { MailTemplates } from './mail-templates';
@@ -20,6 +21,8 @@ export interface NotificationsOptions {
    * Defaults to `api`; the app passes `api && !config.smtpUrl`.
    */
   devMailbox?: boolean;
+  /** The address the API listens on (HOST): the mailbox answers without a login on a loopback one only. */
+  host: string;
 }
 
 /** Outbox relay, mail queue and worker, templates, and the development mailbox. No other domain imports this one. */
@@ -40,7 +43,7 @@ export class NotificationsModule {
       // BullMQ's worker discovery, and no Nest-managed queue: the worker takes BullModule.forRoot's connection (it
       // waits out Redis outages), the relay produces over core's fail-fast one.
       imports: options.workers ? [BullModule.registerQueue()] : [],
-      controllers: devMailbox ? [DevMailboxController] : [],
+      controllers: devMailbox ? [devMailboxController(devMailboxAccess(options.host))] : [],
       providers,
     };
   }

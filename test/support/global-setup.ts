@@ -28,8 +28,9 @@ export default async function globalSetup(): Promise<void> {
   let adminUrl = process.env.TEST_DATABASE_URL;
   let stopDatabase: (() => Promise<void>) | undefined;
   if (!adminUrl) {
-    const database = await startEmbeddedPostgres(join(TEST_DATA_DIR, 'postgres'), 'postgres');
-    adminUrl = database.url;
+    // The tests create a database per file, which the app's own role may not: they use the superuser.
+    const database = await startEmbeddedPostgres(TEST_DATA_DIR);
+    adminUrl = database.superuserUrl;
     stopDatabase = database.stop;
   }
   const client = new Client({ connectionString: adminUrl });
@@ -46,7 +47,8 @@ export default async function globalSetup(): Promise<void> {
     ? { url: process.env.TEST_REDIS_URL, stop: async () => {} }
     : await resolveLocalRedis(join(TEST_DATA_DIR, 'redis'));
   const env: TestEnvironment = { adminUrl, redisUrl: redis.url, runId, template };
-  writeFileSync(TEST_ENV_FILE(runId), JSON.stringify(env));
+  // It holds the superuser's password.
+  writeFileSync(TEST_ENV_FILE(runId), JSON.stringify(env), { mode: 0o600 });
   process.env.CONTEST_TEST_RUN = runId;
   (globalThis as Record<string, unknown>).__stopTestServices = async () => {
     await dropRunDatabases(adminUrl!, runId);

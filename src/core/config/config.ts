@@ -1,7 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
+import { secretFileSync } from '../infrastructure/private-files';
 
 /** Everything the app reads from its environment, validated once at boot. */
 export interface AppConfig {
@@ -108,16 +107,6 @@ export function fastifyTrustProxy(setting: AppConfig['trustProxy']): boolean | s
   return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
 }
 
-/** Development keeps one generated secret under the data directory so tokens survive a restart. */
-function developmentJwtSecret(dataDir: string): string {
-  const file = join(dataDir, 'jwt-secret');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(dataDir, { recursive: true });
-  const secret = randomBytes(48).toString('base64url');
-  writeFileSync(file, secret, { mode: 0o600 });
-  return secret;
-}
-
 export function loadConfig(env: Env = process.env): AppConfig {
   const problems: string[] = [];
   const dataDir = resolve(env.DATA_DIR || '.data');
@@ -163,7 +152,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     logLevel,
   };
   if (problems.length) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
-  if (!config.jwtSecret) config.jwtSecret = developmentJwtSecret(dataDir);
+  // Development keeps one generated secret under the data directory so tokens survive a restart.
+  if (!config.jwtSecret) config.jwtSecret = secretFileSync(join(dataDir, 'jwt-secret'));
   return config;
 }
 

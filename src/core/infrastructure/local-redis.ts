@@ -1,8 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort, isListening } from './free-port';
 import { claimFromPidFile } from './pid-file';
+import { privateDirSync } from './private-files';
 
 export interface LocalRedis {
   url: string;
@@ -30,7 +30,7 @@ export async function resolveLocalRedis(dir: string, preferredPort = 6379, comma
     return { url: `redis://127.0.0.1:${preferredPort}`, started: false, stop: async () => {} };
   }
   if (!onPath(command)) throw new RedisUnavailableError(HOW_TO_GET_REDIS);
-  mkdirSync(dir, { recursive: true });
+  privateDirSync(dir);
   const pidFile = join(dir, 'redis.pid');
   await claimFromPidFile(pidFile, `The Redis in ${dir}`, 'SIGTERM');
   const port = await freePort();
