@@ -20,6 +20,8 @@ export interface AppConfig {
   loginRateWindowSeconds: number;
   redisPrefix: string;
   seedDemo: boolean;
+  /** Browser origins allowed to call the API cross-origin; empty: none. */
+  corsOrigins: string[];
   logLevel: 'error' | 'warn' | 'log' | 'debug';
 }
 
@@ -57,6 +59,24 @@ function bool(env: Env, name: string, fallback: boolean, problems: string[]): bo
   if (['0', 'false', 'no'].includes(raw.toLowerCase())) return false;
   problems.push(`${name} must be true or false, got "${raw}"`);
   return fallback;
+}
+
+/** A comma-separated list of origins (`https://contest.example.vn`): scheme, host and port, nothing else. */
+function origins(env: Env, name: string, problems: string[]): string[] {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return [];
+  const list = raw.split(',').map((item) => item.trim()).filter(Boolean);
+  for (const item of list) {
+    let origin: string | undefined;
+    try {
+      const parsed = new URL(item);
+      if (parsed.protocol === 'http:' || parsed.protocol === 'https:') origin = parsed.origin;
+    } catch {
+      // reported below
+    }
+    if (origin !== item) problems.push(`${name} must list origins such as https://contest.example.vn (http or https, no path or trailing slash), got "${item}"`);
+  }
+  return list;
 }
 
 /** Development keeps one generated secret under the data directory so tokens survive a restart. */
@@ -98,6 +118,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     redisPrefix: env.REDIS_PREFIX || 'contest',
     // A known demo password must never land in a real database by default: seed only the embedded one.
     seedDemo: bool(env, 'SEED_DEMO', !env.DATABASE_URL, problems),
+    corsOrigins: origins(env, 'CORS_ORIGINS', problems),
     logLevel,
   };
   if (problems.length) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
