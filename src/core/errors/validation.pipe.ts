@@ -26,11 +26,10 @@ function declaredProperties(metatype: Function): Set<string> {
 class InputValidationPipe extends ValidationPipe {
   async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const { metatype } = metadata;
-    if ((metadata.type !== 'body' && metadata.type !== 'query') || !metatype || value === null || typeof value !== 'object' || Array.isArray(value)) {
-      return super.transform(value, metadata);
-    }
-    const declared = declaredProperties(metatype);
-    if (declared.size === 0) return super.transform(value, metadata);
+    const declared = (metadata.type === 'body' || metadata.type === 'query') && metatype ? declaredProperties(metatype) : new Set<string>();
+    if (declared.size === 0 || value === undefined) return super.transform(value, metadata);
+    // A DTO is filled from an object only: `null`, `[]` or `"text"` would otherwise pass as an empty one.
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalid([{ field: metadata.type, reason: `must be a JSON object` }]);
     const known: Record<string, unknown> = {};
     const unknown: FieldProblem[] = [];
     for (const [key, item] of Object.entries(value)) {

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { CleanEmail, CleanText, NoInvisibleCharacters, SafeCode } from '../../core/validation';
 import type { EntryStatus } from '../entry.entity';
 import { PHONE_PATTERN } from '../entry-draft';
@@ -57,7 +57,7 @@ export class RegisterEntryDto {
   @SafeCode()
   reference?: string;
 
-  @ApiProperty({ type: ContactDto }) @ValidateNested() @Type(() => ContactDto) contact: ContactDto;
+  @ApiProperty({ type: ContactDto }) @IsObject() @ValidateNested() @Type(() => ContactDto) contact: ContactDto;
 
   @ApiPropertyOptional({ example: 2016, description: 'Technical contest: the year the solution was created' })
   @IsOptional()
