@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import { INestApplicationContext, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -9,7 +10,10 @@ import { join } from 'node:path';
 import { AppModule, AppOptions } from './app.module';
 import { AppConfig, ConfigError, fastifyTrustProxy } from './core/config/config';
 import { Runtime } from './core/core.module';
+import { ValidationError } from './core/errors/domain-error';
 import { createValidationPipe } from './core/errors/validation.pipe';
+import { applyRouteBodyLimit, DEFAULT_BODY_LIMIT } from './core/http/body-limit';
+import { requestInputProblems } from './core/http/input-bounds';
 import { startEmbeddedPostgres } from './core/infrastructure/embedded-postgres';
 import { DataDirectoryBusyError } from './core/infrastructure/pid-file';
 import { privateDirSync } from './core/infrastructure/private-files';
@@ -70,12 +74,20 @@ export async function prepareRuntime(config: AppConfig): Promise<StartedRuntime>
 
 /** The HTTP application (with workers when asked), configured exactly as in production. */
 export async function createApp(runtime: Runtime, options: AppOptions, logger: false | undefined = undefined): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ trustProxy: fastifyTrustProxy(runtime.config.trustProxy), bodyLimit: runtime.config.uploadMaxBytes + 1024 * 1024 });
+  // Uploads do not count against the body limit: the multipart limits below bound them.
+  const adapter = new FastifyAdapter({ trustProxy: fastifyTrustProxy(runtime.config.trustProxy), bodyLimit: DEFAULT_BODY_LIMIT });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(runtime, options), adapter, {
     logger: logger === false ? false : levelsFrom(runtime.config.logLevel),
     abortOnError: false,
   });
-  await app.register(multipart, { limits: { fileSize: runtime.config.uploadMaxBytes, files: 1, fields: 20 } });
+  hardenHttp(app);
+  await app.register(helmet, {
+    // Swagger UI at /docs loads its scripts from here and sets inline styles; nothing else is needed.
+    contentSecurityPolicy: { directives: { frameAncestors: ["'none'"], upgradeInsecureRequests: null } },
+    frameguard: { action: 'deny' },
+  });
+  if (runtime.config.corsOrigins.length > 0) app.enableCors({ origin: runtime.config.corsOrigins, exposedHeaders: ['Content-Disposition', 'Idempotent-Replay'], maxAge: 600 });
+  await app.register(multipart, { limits: { fileSize: runtime.config.uploadMaxBytes, files: 1, fields: 20, parts: 21, fieldSize: 10 * 1024, headerPairs: 50 } });
   app.useGlobalPipes(createValidationPipe());
   const document = SwaggerModule.createDocument(
     app,
@@ -89,6 +101,23 @@ export async function createApp(runtime: Runtime, options: AppOptions, logger: f
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   await app.init();
   return app;
+}
+
+/**
+ * Every request input is checked right after parsing, before guards, interceptors or pipes copy it:
+ * bounded size, keys and depth, and no text PostgreSQL cannot store. Answers that may carry personal
+ * data are never cached.
+ */
+function hardenHttp(app: NestFastifyApplication): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRoute', applyRouteBodyLimit);
+  fastify.addHook('preValidation', async (request) => {
+    const problems = requestInputProblems(request);
+    if (problems.length > 0) throw new ValidationError(`Invalid request: ${problems.map((p) => p.field).join(', ')}`, problems);
+  });
+  fastify.addHook('onSend', async (_request, reply) => {
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+  });
 }
 
 function levelsFrom(level: AppConfig['logLevel']): Array<'error' | 'warn' | 'log' | 'debug'> {

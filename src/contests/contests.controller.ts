@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse,
 import { Actor, ROLES } from '../core/auth/actor';
 import { Allow, CurrentActor } from '../core/auth/decorators';
 import { ApiErrors } from '../core/http/api-errors';
+import { LargeBody } from '../core/http/body-limit';
 import { Page, PageDto } from '../core/http/paging';
 import { ContestsService } from './contests.service';
 import { ContestListQuery, ContestView, CreateContestDto } from './dto/contest.dto';
@@ -47,6 +48,7 @@ export class ContestsController {
   }
 
   @Post(':id/editions')
+  @LargeBody()
   @Allow('organiser')
   @ApiOperation({
     summary: "Add an edition with its whole definition (organisers of the contest's unit)",
@@ -84,6 +86,7 @@ export class EditionsController {
   }
 
   @Put(':id')
+  @LargeBody()
   @Allow('organiser')
   @ApiOperation({
     summary: 'Replace the definition of an edition you organise',

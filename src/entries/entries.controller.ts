@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiProduce
 import { Actor } from '../core/auth/actor';
 import { Allow, CurrentActor } from '../core/auth/decorators';
 import { ApiErrors } from '../core/http/api-errors';
+import { LargeBody } from '../core/http/body-limit';
 import { download } from '../core/http/file-download';
 import { Page, PageDto } from '../core/http/paging';
 import { EditEntryDto, EntrySummaryView, EntryView, RegisterEntryDto } from './dto/entry.dto';
@@ -18,6 +19,7 @@ export class EntriesController {
   constructor(private readonly entries: EntriesService) {}
 
   @Post('editions/:editionId/entries')
+  @LargeBody()
   @Allow('school', 'organiser')
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiCreatedResponse({ type: EntryView, description: 'Registered in the first stage; a confirmation goes to the contact' })
@@ -61,6 +63,7 @@ export class EntriesController {
   }
 
   @Patch('entries/:id')
+  @LargeBody()
   @Allow('school', 'organiser')
   @ApiOkResponse({ type: EntryView })
   @ApiErrors(400, 403, 404, 409, 422)

@@ -1,10 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsEmail, IsIn, IsOptional, IsString, IsUUID, Length, MaxLength, MinLength } from 'class-validator';
 import { ROLES, type Role } from '../../core/auth/actor';
-import { CleanEmail, CleanText } from '../../core/validation';
+import { CleanEmail, CleanText, NoInvisibleCharacters } from '../../core/validation';
 
 export class LoginDto {
-  @ApiProperty({ example: 'admin@demo.soctrang.vn' }) @CleanEmail() @IsEmail() email: string;
+  @ApiProperty({ example: 'admin@demo.soctrang.vn' }) @CleanEmail() @IsEmail() @MaxLength(254) email: string;
   @ApiProperty({ example: 'demo-password' }) @IsString() @MaxLength(200) password: string;
 }
 
@@ -20,13 +20,13 @@ export class ChangePasswordDto {
 }
 
 export class CreateUserDto {
-  @ApiProperty() @CleanEmail() @IsEmail() email: string;
-  @ApiProperty({ example: 'Nguyễn Văn An' }) @CleanText() @IsString() @Length(1, 200) fullName: string;
+  @ApiProperty() @CleanEmail() @IsEmail() @MaxLength(254) email: string;
+  @ApiProperty({ example: 'Nguyễn Văn An' }) @CleanText() @IsString() @Length(1, 200) @NoInvisibleCharacters() fullName: string;
   @ApiProperty({ minLength: 10 }) @IsString() @MinLength(10) @MaxLength(200) password: string;
 }
 
 export class UpdateUserDto {
-  @ApiPropertyOptional() @IsOptional() @CleanText() @IsString() @Length(1, 200) fullName?: string;
+  @ApiPropertyOptional() @IsOptional() @CleanText() @IsString() @Length(1, 200) @NoInvisibleCharacters() fullName?: string;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() active?: boolean;
 }
 

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { PageQuery } from '../../core/http/paging';
-import { CleanText } from '../../core/validation';
+import { CleanText, NoInvisibleCharacters } from '../../core/validation';
 import type { ContestKind } from '../edition.types';
 
 export const CONTEST_KINDS: ContestKind[] = ['youth', 'technical'];
@@ -11,7 +11,7 @@ export class CreateContestDto {
   @IsIn(CONTEST_KINDS)
   kind: ContestKind;
 
-  @ApiProperty({ example: 'Cuộc thi Sáng tạo Thanh thiếu niên, Nhi đồng tỉnh Sóc Trăng' }) @CleanText() @IsString() @Length(1, 300) name: string;
+  @ApiProperty({ example: 'Cuộc thi Sáng tạo Thanh thiếu niên, Nhi đồng tỉnh Sóc Trăng' }) @CleanText() @IsString() @Length(1, 300) @NoInvisibleCharacters() name: string;
 
   @ApiProperty({ format: 'uuid', description: 'The unit that runs the contest: one you organise (or any unit for administrators)' })
   @IsUUID()

@@ -3,7 +3,7 @@ import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from 
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsNumber, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { PageQuery } from '../../core/http/paging';
-import { CleanText } from '../../core/validation';
+import { CleanText, NoInvisibleCharacters, SafeCode } from '../../core/validation';
 import { EDITION_STATES, EditionState } from '../edition-lifecycle';
 import type { AdvancementRule, Aggregation, ContestKind, QuotaKind, TiePolicy } from '../edition.types';
 import { CONTEST_KINDS } from './contest.dto';
@@ -39,7 +39,7 @@ export class FieldDto {
   @Matches(CODE, { message: CODE_MESSAGE })
   code: string;
 
-  @ApiProperty({ example: 'Đồ dùng dành cho học tập' }) @CleanText() @IsString() @Length(1, 300) name: string;
+  @ApiProperty({ example: 'Đồ dùng dành cho học tập' }) @CleanText() @IsString() @Length(1, 300) @NoInvisibleCharacters() name: string;
 }
 
 export class RubricCriterionDto {
@@ -48,7 +48,7 @@ export class RubricCriterionDto {
   @Matches(CODE, { message: CODE_MESSAGE })
   code: string;
 
-  @ApiProperty({ example: 'Tính mới, sáng tạo' }) @CleanText() @IsString() @Length(1, 300) name: string;
+  @ApiProperty({ example: 'Tính mới, sáng tạo' }) @CleanText() @IsString() @Length(1, 300) @NoInvisibleCharacters() name: string;
 
   @ApiProperty({ example: 30, description: 'More than 0, at most 1000, two decimals at most; judges score 0 to this' })
   @IsNumber(POINTS)
@@ -118,7 +118,7 @@ export class PrizeLevelDto {
   @Matches(CODE, { message: CODE_MESSAGE })
   code: string;
 
-  @ApiProperty({ example: 'Giải Nhất' }) @CleanText() @IsString() @Length(1, 200) name: string;
+  @ApiProperty({ example: 'Giải Nhất' }) @CleanText() @IsString() @Length(1, 200) @NoInvisibleCharacters() name: string;
   @ApiProperty({ enum: QUOTA_KINDS, description: 'count: a number of prizes; share: a fraction of the entries in the stage (or field)' }) @IsIn(QUOTA_KINDS) quotaKind: QuotaKind;
 
   @ApiProperty({ example: 1, description: 'count: a whole number ≥ 0 (0 leaves the level empty); share: 0 to 1. A maximum: the level may stay partly empty' })
@@ -160,8 +160,8 @@ const ADVANCEMENT_REFS = {
 
 @ApiExtraModels(PickAdvancementDto, TopNAdvancementDto, ThresholdAdvancementDto, TopPercentAdvancementDto)
 export class StageDto {
-  @ApiProperty({ example: 'Cấp huyện' }) @CleanText() @IsString() @Length(1, 200) name: string;
-  @ApiProperty({ example: 'district', description: 'A unit level code; each stage must run at a higher level than the one before' }) @IsString() @Length(1, 32) levelCode: string;
+  @ApiProperty({ example: 'Cấp huyện' }) @CleanText() @IsString() @Length(1, 200) @NoInvisibleCharacters() name: string;
+  @ApiProperty({ example: 'district', description: 'A unit level code; each stage must run at a higher level than the one before' }) @IsString() @Length(1, 32) @SafeCode() levelCode: string;
   @ApiProperty({ description: 'Unjudged stages (school screening) advance by pick and award no prizes' }) @IsBoolean() judged: boolean;
 
   @ApiPropertyOptional({ example: 3, default: 0, description: 'Judges per entry: 0 when not judged, at least 1 when judged, at least 5 for a trimmed mean' })
@@ -185,6 +185,8 @@ export class StageDto {
   @IsArray()
   @ArrayMaxSize(30)
   @IsString({ each: true })
+  @MaxLength(20, { each: true })
+  @SafeCode({ each: true })
   tieBreak?: string[];
 
   @ApiPropertyOptional({ ...ADVANCEMENT_REFS, nullable: true, description: 'How entries go up to the next stage; only the last stage may have none' })
@@ -222,7 +224,7 @@ const ELIGIBILITY_REFS = {
 @ApiExtraModels(YouthEligibilityDto, TechnicalEligibilityDto)
 export class EditionDefinitionDto {
   @ApiProperty({ example: 6, description: 'The edition number ("lần thứ VI"), 1 to 9999, unique within the contest' }) @IsInt() @Max(INT4_MAX) number: number;
-  @ApiProperty({ example: '2017', description: 'The season as people say it: "2017", "2021-2022"' }) @CleanText() @IsString() @Length(1, 50) seasonLabel: string;
+  @ApiProperty({ example: '2017', description: 'The season as people say it: "2017", "2021-2022"' }) @CleanText() @IsString() @Length(1, 50) @NoInvisibleCharacters() seasonLabel: string;
   @ApiProperty({ example: '2017-03-01T00:00:00+07:00', description: 'ISO 8601 date-time with time zone' }) @DateTime() registrationOpensAt: string;
   @ApiProperty({ example: '2017-07-31T17:00:00+07:00', description: 'ISO 8601 date-time with time zone, after registrationOpensAt' }) @DateTime() registrationClosesAt: string;
 

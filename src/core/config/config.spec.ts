@@ -48,4 +48,12 @@ describe('loadConfig', () => {
     });
     expect(config).toMatchObject({ databaseUrl: 'postgres://u:p@db:5432/contest', redisUrl: 'redis://cache:6379', smtpUrl: 'smtp://mail:1025', jwtSecret: 'x'.repeat(40), seedDemo: false });
   });
+
+  it('allows cross-origin calls only from the origins listed, each a bare origin', () => {
+    expect(loadConfig({ DATA_DIR: dataDir() }).corsOrigins).toEqual([]);
+    expect(loadConfig({ DATA_DIR: dataDir(), CORS_ORIGINS: 'https://contest.example.vn, http://localhost:5173' }).corsOrigins).toEqual(['https://contest.example.vn', 'http://localhost:5173']);
+    for (const bad of ['*', 'https://contest.example.vn/', 'contest.example.vn', 'ftp://x.vn', 'https://x.vn/app']) {
+      expect(() => loadConfig({ DATA_DIR: dataDir(), CORS_ORIGINS: bad })).toThrow(/CORS_ORIGINS/);
+    }
+  });
 });

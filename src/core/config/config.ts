@@ -27,6 +27,8 @@ export interface AppConfig {
   /** How long the app waits on PostgreSQL and Redis before a request answers 503 (and /health says which is down). */
   timeouts: DependencyTimeouts;
   seedDemo: boolean;
+  /** Browser origins allowed to call the API cross-origin; empty: none. */
+  corsOrigins: string[];
   logLevel: 'error' | 'warn' | 'log' | 'debug';
 }
 
@@ -107,6 +109,24 @@ export function fastifyTrustProxy(setting: AppConfig['trustProxy']): boolean | s
   return typeof setting === 'number' ? (_address, hop) => hop < setting : setting;
 }
 
+/** A comma-separated list of origins (`https://contest.example.vn`): scheme, host and port, nothing else. */
+function origins(env: Env, name: string, problems: string[]): string[] {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return [];
+  const list = raw.split(',').map((item) => item.trim()).filter(Boolean);
+  for (const item of list) {
+    let origin: string | undefined;
+    try {
+      const parsed = new URL(item);
+      if (parsed.protocol === 'http:' || parsed.protocol === 'https:') origin = parsed.origin;
+    } catch {
+      // reported below
+    }
+    if (origin !== item) problems.push(`${name} must list origins such as https://contest.example.vn (http or https, no path or trailing slash), got "${item}"`);
+  }
+  return list;
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const problems: string[] = [];
   const dataDir = resolve(env.DATA_DIR || '.data');
@@ -149,6 +169,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     // A known demo password must never land in a real database by default: seed only the embedded one.
     seedDemo: bool(env, 'SEED_DEMO', !env.DATABASE_URL, problems),
+    corsOrigins: origins(env, 'CORS_ORIGINS', problems),
     logLevel,
   };
   if (problems.length) throw new ConfigError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);

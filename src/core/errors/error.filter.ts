@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { Dependency, dependencyFailure } from './dependency-failure';
-import { DomainError, ERROR_STATUS, ErrorCode } from './domain-error';
+import { DomainError, ERROR_STATUS, ErrorCode, FieldProblem } from './domain-error';
 
 export interface ErrorBody {
   code: ErrorCode;
@@ -20,6 +20,18 @@ const HTTP_CODES: Record<number, ErrorCode> = {
   429: 'RATE_LIMITED',
   503: 'SERVICE_UNAVAILABLE',
 };
+
+/**
+ * Fastify refuses a body before any handler sees it (too large, not JSON, of no accepted type); Nest hands
+ * that error on as the cause of an HttpException. The answer names the part of the request at fault.
+ */
+function bodyProblems(cause: unknown): { problems: FieldProblem[] } | undefined {
+  const code = (cause as { code?: unknown } | undefined)?.code;
+  if (typeof code !== 'string' || !code.startsWith('FST_ERR_CTP_')) return undefined;
+  const field = code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'content-type' : code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH' ? 'content-length' : 'body';
+  return { problems: [{ field, reason: (cause as Error).message }] };
+}
+
 
 /** What a client is told to wait before retrying a 429 or 503 whose thrower did not say. */
 export const DEFAULT_RETRY_AFTER_SECONDS = 5;
@@ -72,12 +84,16 @@ export class ErrorFilter implements ExceptionFilter {
       const message = typeof response === 'string' ? response : ((response as { message?: unknown }).message ?? error.message);
       return {
         status,
-        body: { code: HTTP_CODES[status] ?? (status >= 500 ? 'INTERNAL' : 'VALIDATION_FAILED'), message: Array.isArray(message) ? message.join('; ') : String(message) },
+        body: {
+          code: HTTP_CODES[status] ?? (status >= 500 ? 'INTERNAL' : 'VALIDATION_FAILED'),
+          message: Array.isArray(message) ? message.join('; ') : String(message),
+          details: bodyProblems(error.cause),
+        },
       };
     }
     const fastifyStatus = (error as { statusCode?: number })?.statusCode;
     if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
-      return { status: fastifyStatus, body: { code: HTTP_CODES[fastifyStatus] ?? 'VALIDATION_FAILED', message: (error as Error).message } };
+      return { status: fastifyStatus, body: { code: HTTP_CODES[fastifyStatus] ?? 'VALIDATION_FAILED', message: (error as Error).message, details: bodyProblems(error) } };
     }
     return { status: 500, body: { code: 'INTERNAL', message: 'Something went wrong on our side; it has been logged' } };
   }

@@ -1,4 +1,6 @@
-import { DomainError } from '../errors/domain-error';
+import { DomainError, FieldProblem, ValidationError } from '../errors/domain-error';
+import { invisibleCharacter } from '../text';
+import { textProblem } from './input-bounds';
 
 export interface Upload {
   filename: string;
@@ -28,21 +30,40 @@ export async function readUpload(request: MultipartRequest): Promise<Upload> {
   if (!request.isMultipart?.() || !request.file) {
     throw new DomainError('VALIDATION_FAILED', 'Send the file as multipart/form-data in a field named "file"', { problems: [{ field: 'file', reason: 'missing' }] });
   }
-  const part = await request.file();
-  if (!part) throw new DomainError('VALIDATION_FAILED', 'No file was sent', { problems: [{ field: 'file', reason: 'missing' }] });
+  let part: MultipartFile | undefined;
   let content: Buffer;
   try {
+    part = await request.file();
+    if (!part) throw new DomainError('VALIDATION_FAILED', 'No file was sent', { problems: [{ field: 'file', reason: 'missing' }] });
     content = await part.toBuffer();
   } catch (error) {
-    if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw new DomainError('PAYLOAD_TOO_LARGE', 'The file is larger than the upload limit');
-    throw error;
+    throw multipartError(error);
   }
   if (content.length === 0) throw new DomainError('VALIDATION_FAILED', 'The file is empty', { problems: [{ field: 'file', reason: 'empty' }] });
   const fields: Record<string, string> = {};
+  const problems: FieldProblem[] = [];
   for (const [name, field] of Object.entries(part.fields)) {
     const single = Array.isArray(field) ? field[0] : field;
-    if (single && typeof single.value === 'string') fields[name] = single.value;
+    if (!single || typeof single.value !== 'string') continue;
+    const reason = textProblem(single.value);
+    if (reason) problems.push({ field: name, reason });
+    else fields[name] = single.value;
   }
+  const nameProblem = textProblem(part.filename) ?? (invisibleCharacter(part.filename) ? `must not contain invisible or control characters (found ${invisibleCharacter(part.filename)})` : null);
+  if (nameProblem) problems.unshift({ field: 'file', reason: `file name ${nameProblem}` });
+  if (problems.length) throw new ValidationError(`Invalid upload: ${problems.map((p) => p.field).join(', ')}`, problems);
   request.readUpload = { filename: part.filename, declaredType: part.mimetype, content, fields };
   return request.readUpload;
+}
+
+/**
+ * Our own errors go on; the multipart plugin's limits are 413s; anything else the parser throws
+ * (no boundary, no closing boundary, a broken part header) means the body is not well-formed multipart.
+ */
+function multipartError(error: unknown): unknown {
+  if (error instanceof DomainError) return error;
+  const { code, statusCode } = error as { code?: string; statusCode?: number };
+  if (code === 'FST_REQ_FILE_TOO_LARGE') return new DomainError('PAYLOAD_TOO_LARGE', 'The file is larger than the upload limit');
+  if (statusCode === 413) return new DomainError('PAYLOAD_TOO_LARGE', `The upload has too many parts: send one file and at most a few fields (${code})`);
+  return new ValidationError('The multipart/form-data body is malformed', [{ field: 'file', reason: `malformed multipart body: ${(error as Error).message ?? 'unreadable'}` }]);
 }

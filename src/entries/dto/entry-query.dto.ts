@@ -1,7 +1,7 @@
 import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { PageQuery } from '../../core/http/paging';
-import { CleanText } from '../../core/validation';
+import { CleanText, SafeCode } from '../../core/validation';
 import type { EntryStatus } from '../entry.entity';
 import { ENTRY_STATUSES } from './entry.dto';
 
@@ -9,7 +9,7 @@ import { ENTRY_STATUSES } from './entry.dto';
 export class EntryFilterQuery {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() editionId?: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'Entries of schools at or under this unit' }) @IsOptional() @IsUUID() unitId?: string;
-  @ApiPropertyOptional({ example: 'MT' }) @IsOptional() @CleanText() @IsString() @Length(1, 20) fieldCode?: string;
+  @ApiPropertyOptional({ example: 'MT' }) @IsOptional() @CleanText() @IsString() @Length(1, 20) @SafeCode() fieldCode?: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'Entries that reached this stage' }) @IsOptional() @IsUUID() stageId?: string;
   @ApiPropertyOptional({ enum: ENTRY_STATUSES }) @IsOptional() @IsIn(ENTRY_STATUSES) status?: EntryStatus;
 

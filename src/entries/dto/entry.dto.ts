@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { CleanEmail, CleanText } from '../../core/validation';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { CleanEmail, CleanText, NoInvisibleCharacters, SafeCode } from '../../core/validation';
 import type { EntryStatus } from '../entry.entity';
 import { PHONE_PATTERN } from '../entry-draft';
 
@@ -10,7 +10,7 @@ const ISO_DATE_SHAPE = /^\d{4}-\d{2}-\d{2}$/;
 const AUTHORS_CEILING = 50;
 
 export class AuthorDto {
-  @ApiProperty({ example: 'Nguyễn Thị Hồng Nhung' }) @CleanText() @IsString() @Length(1, 200) fullName: string;
+  @ApiProperty({ example: 'Nguyễn Thị Hồng Nhung' }) @CleanText() @IsString() @Length(1, 200) @NoInvisibleCharacters() fullName: string;
 
   @ApiPropertyOptional({ example: '2008-03-05', description: 'YYYY-MM-DD; required in the youth contest' })
   @IsOptional()
@@ -23,11 +23,12 @@ export class AuthorDto {
   @CleanText()
   @IsString()
   @MaxLength(100)
+  @NoInvisibleCharacters()
   classOrJob?: string | null;
 }
 
 export class ContactDto {
-  @ApiProperty({ example: 'Trần Văn Minh' }) @CleanText() @IsString() @Length(1, 200) name: string;
+  @ApiProperty({ example: 'Trần Văn Minh' }) @CleanText() @IsString() @Length(1, 200) @NoInvisibleCharacters() name: string;
   @ApiProperty({ example: 'gv.minh@thcs-kesach.edu.vn' }) @CleanEmail() @IsEmail() @MaxLength(200) email: string;
 
   @ApiPropertyOptional({ example: '0299 3 861 234' })
@@ -44,18 +45,19 @@ export class RegisterEntryDto {
   @IsUUID()
   unitId?: string;
 
-  @ApiProperty({ example: 'Máy tưới cây tự động dùng năng lượng mặt trời' }) @CleanText() @IsString() @Length(1, 500) title: string;
-  @ApiProperty({ example: 'MT', description: 'Code of one of the edition fields' }) @CleanText() @IsString() @Length(1, 20) fieldCode: string;
-  @ApiProperty({ example: 'Mô hình tưới nhỏ giọt điều khiển bằng cảm biến độ ẩm.' }) @CleanText() @IsString() @Length(1, 5000) summary: string;
+  @ApiProperty({ example: 'Máy tưới cây tự động dùng năng lượng mặt trời' }) @CleanText() @IsString() @Length(1, 500) @NoInvisibleCharacters() title: string;
+  @ApiProperty({ example: 'MT', description: 'Code of one of the edition fields' }) @CleanText() @IsString() @Length(1, 20) @SafeCode() fieldCode: string;
+  @ApiProperty({ example: 'Mô hình tưới nhỏ giọt điều khiển bằng cảm biến độ ẩm.' }) @CleanText() @IsString() @Length(1, 5000) @NoInvisibleCharacters() summary: string;
 
   @ApiPropertyOptional({ example: 'KS01-007', description: "The school's own reference, unique per school and edition; generated when absent" })
   @IsOptional()
   @CleanText()
   @IsString()
   @Length(1, 50)
+  @SafeCode()
   reference?: string;
 
-  @ApiProperty({ type: ContactDto }) @ValidateNested() @Type(() => ContactDto) contact: ContactDto;
+  @ApiProperty({ type: ContactDto }) @IsObject() @ValidateNested() @Type(() => ContactDto) contact: ContactDto;
 
   @ApiPropertyOptional({ example: 2016, description: 'Technical contest: the year the solution was created' })
   @IsOptional()
@@ -75,10 +77,10 @@ export class RegisterEntryDto {
 
 export class EditEntryDto {
   @ApiProperty({ example: 1, description: 'The version you read; a stale one is refused with 409 STALE_VERSION' }) @IsInt() @Min(1) version: number;
-  @ApiPropertyOptional() @IsOptional() @CleanText() @IsString() @Length(1, 500) title?: string;
-  @ApiPropertyOptional() @IsOptional() @CleanText() @IsString() @Length(1, 20) fieldCode?: string;
-  @ApiPropertyOptional() @IsOptional() @CleanText() @IsString() @Length(1, 5000) summary?: string;
-  @ApiPropertyOptional() @IsOptional() @CleanText() @IsString() @Length(1, 50) reference?: string;
+  @ApiPropertyOptional() @IsOptional() @CleanText() @IsString() @Length(1, 500) @NoInvisibleCharacters() title?: string;
+  @ApiPropertyOptional() @IsOptional() @CleanText() @IsString() @Length(1, 20) @SafeCode() fieldCode?: string;
+  @ApiPropertyOptional() @IsOptional() @CleanText() @IsString() @Length(1, 5000) @NoInvisibleCharacters() summary?: string;
+  @ApiPropertyOptional() @IsOptional() @CleanText() @IsString() @Length(1, 50) @SafeCode() reference?: string;
   @ApiPropertyOptional({ type: ContactDto }) @IsOptional() @ValidateNested() @Type(() => ContactDto) contact?: ContactDto;
   @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsInt() @Min(1900) @Max(2100) createdYear?: number | null;
 

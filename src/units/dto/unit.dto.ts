@@ -2,10 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { PageDto, PageQuery } from '../../core/http/paging';
-import { CleanText } from '../../core/validation';
-import { UNIT_CODE_MAX, UNIT_CODE_PATTERN, UNIT_NAME_MAX } from '../unit-rules';
-
-const CODE_RULE = 'must not contain blanks';
+import { CleanText, NoInvisibleCharacters, SafeCode } from '../../core/validation';
+import { UNIT_CODE_MAX, UNIT_NAME_MAX } from '../unit-rules';
 
 export class LevelView {
   @ApiProperty({ example: 'district' }) code: string;
@@ -21,7 +19,7 @@ export class CreateLevelDto {
   @Matches(/^[A-Za-z0-9_-]+$/, { message: 'code may hold only letters, digits, "_" and "-"' })
   code: string;
 
-  @ApiProperty({ example: 'Xã' }) @CleanText() @IsString() @Length(1, 100) name: string;
+  @ApiProperty({ example: 'Xã' }) @CleanText() @IsString() @Length(1, 100) @NoInvisibleCharacters() name: string;
   @ApiProperty({ minimum: 0, maximum: 100, example: 3 }) @IsInt() @Min(0) @Max(100) rank: number;
   @ApiPropertyOptional({ default: false }) @IsOptional() @IsBoolean() isLeaf?: boolean;
 }
@@ -53,7 +51,7 @@ export class UnitPage extends PageDto(UnitView) {}
 const QueryBoolean = () => Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value));
 
 export class UnitFilterQuery extends PageQuery {
-  @ApiPropertyOptional({ description: 'Level code', example: 'school' }) @IsOptional() @IsString() @MaxLength(32) level?: string;
+  @ApiPropertyOptional({ description: 'Level code', example: 'school' }) @IsOptional() @IsString() @MaxLength(32) @SafeCode() level?: string;
 
   @ApiPropertyOptional({ description: 'Part of the code or name; case and Vietnamese diacritics are ignored', example: 'ke sach' })
   @IsOptional()
@@ -70,15 +68,15 @@ export class UnitListQuery extends UnitFilterQuery {
 }
 
 export class CreateUnitDto {
-  @ApiProperty({ example: 'ST-KS-03', maxLength: UNIT_CODE_MAX }) @CleanText() @IsString() @Length(1, UNIT_CODE_MAX) @Matches(UNIT_CODE_PATTERN, { message: `code ${CODE_RULE}` }) code: string;
-  @ApiProperty({ example: 'Trường THCS Thới An Hội', maxLength: UNIT_NAME_MAX }) @CleanText() @IsString() @Length(1, UNIT_NAME_MAX) name: string;
-  @ApiProperty({ example: 'school' }) @IsString() @Length(1, 32) levelCode: string;
+  @ApiProperty({ example: 'ST-KS-03', maxLength: UNIT_CODE_MAX }) @CleanText() @IsString() @Length(1, UNIT_CODE_MAX) @SafeCode() code: string;
+  @ApiProperty({ example: 'Trường THCS Thới An Hội', maxLength: UNIT_NAME_MAX }) @CleanText() @IsString() @Length(1, UNIT_NAME_MAX) @NoInvisibleCharacters() name: string;
+  @ApiProperty({ example: 'school' }) @IsString() @Length(1, 32) @SafeCode() levelCode: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'Omit only for a root (a rank-0 level)' }) @IsOptional() @IsUUID() parentId?: string;
 }
 
 export class UpdateUnitDto {
-  @ApiPropertyOptional({ maxLength: UNIT_NAME_MAX }) @IsOptional() @CleanText() @IsString() @Length(1, UNIT_NAME_MAX) name?: string;
-  @ApiPropertyOptional({ maxLength: UNIT_CODE_MAX }) @IsOptional() @CleanText() @IsString() @Length(1, UNIT_CODE_MAX) @Matches(UNIT_CODE_PATTERN, { message: `code ${CODE_RULE}` }) code?: string;
+  @ApiPropertyOptional({ maxLength: UNIT_NAME_MAX }) @IsOptional() @CleanText() @IsString() @Length(1, UNIT_NAME_MAX) @NoInvisibleCharacters() name?: string;
+  @ApiPropertyOptional({ maxLength: UNIT_CODE_MAX }) @IsOptional() @CleanText() @IsString() @Length(1, UNIT_CODE_MAX) @SafeCode() code?: string;
 }
 
 export class MoveUnitDto {

@@ -1,0 +1,378 @@
+import fc from 'fast-check';
+import { YOUTH_RUBRIC, YOUTH_STAGES } from '../../src/seed/demo-world';
+import { PASSWORD, YOUTH_EDITION } from '../support/fixtures';
+import { multipart, TestApp, TestResponse } from '../support/test-app';
+
+/** A generous safety bound for hostile input, not a performance target. */
+const BOUND_MS = 5000;
+const DAY = 24 * 3600 * 1000;
+const JSON_HEADERS = { 'content-type': 'application/json' };
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type Path = Array<string | number>;
+type Method = 'POST' | 'PUT' | 'PATCH';
+
+interface Route {
+  name: string;
+  method: Method;
+  url: () => string;
+  as?: string;
+  body: () => { [key: string]: Json };
+  required: string[];
+}
+
+/** Names and titles refuse invisible characters; codes keep to ASCII. */
+const NAME_LEAF = /(^|\.)(name|fullName|title|summary|seasonLabel|classOrJob)$/;
+const CODE_LEAF = /(^|\.)(code|levelCode|fieldCode|reference)$|tieBreak\[\d+\]$/;
+
+function pathText(path: Path): string {
+  return path.reduce<string>((text, key) => (typeof key === 'number' ? `${text}[${key}]` : text ? `${text}.${key}` : key), '');
+}
+
+function leaves(value: Json, path: Path = []): Path[] {
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).flatMap(([key, item]) => leaves(item, [...path, Array.isArray(value) ? Number(key) : key]));
+  }
+  return path.length ? [path] : [];
+}
+
+function setAt(body: Json, path: Path, value: Json): Json {
+  const copy = structuredClone(body) as Record<string | number, Json>;
+  let node = copy;
+  for (const key of path.slice(0, -1)) node = node[key] as Record<string | number, Json>;
+  node[path[path.length - 1]] = value;
+  return copy;
+}
+
+function nest(depth: number): Json {
+  let value: Json = 'x';
+  for (let i = 0; i < depth; i += 1) value = i % 2 ? [value] : { a: value };
+  return value;
+}
+
+function manyKeys(count: number): Record<string, Json> {
+  return Object.fromEntries(Array.from({ length: count }, (_, i) => [`k${i}`, i]));
+}
+
+function otherType(value: Json): fc.Arbitrary<Json> {
+  const kinds: Array<fc.Arbitrary<Json>> = [];
+  if (typeof value !== 'string') kinds.push(fc.string({ maxLength: 5 }));
+  if (typeof value !== 'number') kinds.push(fc.integer());
+  if (typeof value !== 'boolean') kinds.push(fc.boolean());
+  if (!Array.isArray(value)) kinds.push(fc.constant(['x']));
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) kinds.push(fc.constant({ x: 1 }));
+  return fc.oneof(...kinds);
+}
+
+const INVISIBLE = ['\u200b', '\u200b\u200b', 'Giải\u202Ethưởng', 'Tên\u00adẩn', 'chuông\u0007', '\u2066Tên\u2069'];
+const LOOK_ALIKE = ['ЅТ-KS', 'ST\u200b', 'ST KS', 'ST/KS', 'Ｓ'];
+const BROKEN = ['a\u0000b', '\u0000', 'x\ud800', '\udfffy'];
+const NFD = ['Trường THCS Kế Sách', 'Nguyễn Thị Hồng Nhung', 'Máy tưới cây tự động'].map((text) => text.normalize('NFD'));
+
+/** A hostile change to a valid body, with what the answer must be. */
+interface Mutation {
+  describe: string;
+  body: Json | string;
+  /** The field a 400 must name (a prefix of it), or null when any named field will do. */
+  field: string | null;
+  /** Input that is valid after normalisation: any answer but a 5xx. */
+  mayPass?: boolean;
+}
+
+function mutations(route: Route): fc.Arbitrary<Mutation> {
+  const base = route.body();
+  const paths = leaves(base);
+  const stringPaths = paths.filter((path) => typeof valueAt(base, path) === 'string');
+  const namePaths = stringPaths.filter((path) => NAME_LEAF.test(pathText(path)));
+  const codePaths = stringPaths.filter((path) => CODE_LEAF.test(pathText(path)));
+  const known = new Set(Object.keys(base));
+  const options: Array<fc.Arbitrary<Mutation>> = [
+    fc
+      .string({ minLength: 1, maxLength: 12 })
+      .filter((key) => !known.has(key) && !/^\d+$/.test(key))
+      .map((key) => ({ describe: `extra key ${JSON.stringify(key)}`, body: { ...base, [key]: 1 }, field: key === '__proto__' || key === 'constructor' ? null : key })),
+    fc.constantFrom(...paths).chain((path) =>
+      otherType(valueAt(base, path)).map((value) => ({ describe: `${pathText(path)} of the wrong type`, body: setAt(base, path, value), field: String(path[0]) })),
+    ),
+    fc.tuple(fc.constantFrom(...stringPaths), fc.constantFrom(...BROKEN)).map(([path, text]) => ({ describe: `${pathText(path)} with broken text`, body: setAt(base, path, text), field: pathText(path) })),
+    fc.constantFrom(...stringPaths).map((path) => ({ describe: `${pathText(path)} huge`, body: setAt(base, path, 'a'.repeat(150_000)), field: pathText(path) })),
+    fc.tuple(fc.constantFrom(...paths), fc.integer({ min: 33, max: 1000 })).map(([path, depth]) => ({ describe: `${pathText(path)} ${depth} deep`, body: setAt(base, path, nest(depth)), field: pathText(path) })),
+    fc.integer({ min: 201, max: 5000 }).map((count) => ({ describe: `${count} extra keys`, body: { ...base, ...manyKeys(count) }, field: null })),
+    fc.constantFrom<Json | string>([], 'text', 42, true, null, [base]).map((body) => ({ describe: `a body of ${JSON.stringify(body).slice(0, 20)}`, body, field: null })),
+  ];
+  if (route.required.length) {
+    options.push(fc.constantFrom(...route.required).map((key) => ({ describe: `${key} missing`, body: Object.fromEntries(Object.entries(base).filter(([k]) => k !== key)), field: key })));
+  }
+  if (namePaths.length) {
+    options.push(fc.tuple(fc.constantFrom(...namePaths), fc.constantFrom(...INVISIBLE)).map(([path, text]) => ({ describe: `${pathText(path)} with invisible characters`, body: setAt(base, path, text), field: pathText(path) })));
+    options.push(fc.tuple(fc.constantFrom(...namePaths), fc.constantFrom(...NFD)).map(([path, text]) => ({ describe: `${pathText(path)} in NFD`, body: setAt(base, path, text), field: null, mayPass: true })));
+  }
+  if (codePaths.length) {
+    options.push(fc.tuple(fc.constantFrom(...codePaths), fc.constantFrom(...LOOK_ALIKE)).map(([path, text]) => ({ describe: `${pathText(path)} look-alike`, body: setAt(base, path, text), field: pathText(path) })));
+  }
+  return fc.oneof(...options);
+}
+
+function valueAt(body: Json, path: Path): Json {
+  return path.reduce<Json>((node, key) => (node as Record<string | number, Json>)[key], body);
+}
+
+/** A problem names the changed field, something inside it, or the array holding it (class-validator's `each`). */
+function names(field: string, changed: string): boolean {
+  return field.startsWith(changed) || changed.startsWith(`${field}[`);
+}
+
+function problemFields(response: TestResponse): string[] {
+  const problems = JSON.parse(response.body)?.details?.problems;
+  if (!Array.isArray(problems) || problems.length === 0) throw new Error(`${response.statusCode} without details.problems: ${response.body.slice(0, 300)}`);
+  for (const problem of problems) {
+    if (typeof problem.field !== 'string' || problem.field === '' || typeof problem.reason !== 'string') throw new Error(`A problem without field or reason: ${JSON.stringify(problem)}`);
+  }
+  return problems.map((problem: { field: string }) => problem.field);
+}
+
+describe('hostile input (e2e)', () => {
+  let t: TestApp;
+  let fingerprintSql: string;
+  let userId: string;
+  let contestId: string;
+  let editionId: string;
+  let entryId: string;
+
+  /** Every table's row count and content: a refused request must leave all of them as they were. */
+  async function fingerprint(): Promise<string> {
+    return JSON.stringify(await t.db.source.query(fingerprintSql));
+  }
+
+  async function send(method: Method | 'GET', url: string, body: unknown, as?: string, headers: Record<string, string> = {}) {
+    const authorization: Record<string, string> = as ? { authorization: `Bearer ${await t.token(as)}` } : {};
+    const started = Date.now();
+    const payload = typeof body === 'string' ? body : JSON.stringify(body);
+    const response = await t.request(method, url, { payload: method === 'GET' ? undefined : payload, headers: { ...JSON_HEADERS, ...authorization, ...headers } });
+    return { response, ms: Date.now() - started };
+  }
+
+  function editionBody(number: number) {
+    const now = Date.now();
+    return {
+      number,
+      seasonLabel: '2018',
+      registrationOpensAt: new Date(now - DAY).toISOString(),
+      registrationClosesAt: new Date(now + 30 * DAY).toISOString(),
+      eligibility: { kind: 'youth', bornFrom: '2001-07-31', bornTo: '2014-07-31' },
+      maxAuthors: 5,
+      plannedEntries: 100,
+      fields: [{ code: 'HT', name: 'Đồ dùng học tập' }],
+      rubric: YOUTH_RUBRIC.map((criterion) => ({ ...criterion })),
+      stages: YOUTH_STAGES.slice(0, 2).map((stage) => structuredClone(stage)),
+    } as unknown as { [key: string]: Json };
+  }
+
+  function entryBody() {
+    return {
+      title: 'Máy tưới cây tự động',
+      fieldCode: 'HT',
+      summary: 'Tưới nhỏ giọt theo độ ẩm.',
+      reference: 'PROP-1',
+      contact: { name: 'Trần Văn Minh', email: 'gv.minh@test.vn', phone: '0299 3 861 234' },
+      authors: [{ fullName: 'Nguyễn Thị Hồng Nhung', birthDate: '2008-03-05', classOrJob: 'Lớp 8A' }],
+    };
+  }
+
+  beforeAll(async () => {
+    t = await TestApp.start({ workers: false, env: { LOGIN_RATE_LIMIT: '10000' } });
+    const tables: Array<{ table_name: string }> = await t.db.source.query(
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name`,
+    );
+    fingerprintSql = tables
+      .map(({ table_name: name }) => `SELECT '${name}' AS t, count(*) AS n, md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS h FROM "${name}" x`)
+      .join(' UNION ALL ');
+    const admin = t.as('admin@test.vn');
+    const user = await admin.post('/users', { email: 'prop.target@test.vn', fullName: 'Người Thử', password: 'long-enough-password' });
+    userId = user.json().id;
+    const edition = t.world.editions.get(YOUTH_EDITION)!;
+    editionId = edition.edition.id;
+    contestId = edition.edition.contestId;
+    const entry = await t.as('school1@test.vn').post(`/editions/${editionId}/entries`, { ...entryBody(), reference: 'PROP-BASE' });
+    expect(entry.statusCode).toBe(201);
+    entryId = entry.json().id;
+  });
+  afterAll(() => t.stop());
+
+  const routes = (): Route[] => [
+    { name: 'log in', method: 'POST', url: () => '/auth/login', body: () => ({ email: 'school3@test.vn', password: PASSWORD }), required: ['email', 'password'] },
+    { name: 'change password', method: 'POST', url: () => '/auth/password', as: 'school2@test.vn', body: () => ({ currentPassword: PASSWORD, newPassword: 'another-long-password' }), required: ['currentPassword', 'newPassword'] },
+    { name: 'create user', method: 'POST', url: () => '/users', as: 'admin@test.vn', body: () => ({ email: 'prop.user@test.vn', fullName: 'Lê Văn Tám', password: 'long-enough-password' }), required: ['email', 'fullName', 'password'] },
+    { name: 'update user', method: 'PATCH', url: () => `/users/${userId}`, as: 'admin@test.vn', body: () => ({ fullName: 'Lê Thị Mai', active: true }), required: [] },
+    { name: 'grant', method: 'POST', url: () => `/users/${userId}/grants`, as: 'admin@test.vn', body: () => ({ role: 'judge', unitId: t.unitId('ST') }), required: ['role', 'unitId'] },
+    { name: 'create level', method: 'POST', url: () => '/unit-levels', as: 'admin@test.vn', body: () => ({ code: 'commune', name: 'Xã', rank: 4, isLeaf: false }), required: ['code', 'name', 'rank'] },
+    { name: 'create unit', method: 'POST', url: () => '/units', as: 'admin@test.vn', body: () => ({ code: 'ST-KS-09', name: 'Trường Thử', levelCode: 'school', parentId: t.unitId('ST-KS') }), required: ['code', 'name', 'levelCode'] },
+    { name: 'rename unit', method: 'PATCH', url: () => `/units/${t.unitId('ST-MT-01')}`, as: 'admin@test.vn', body: () => ({ name: 'Trường THPT Mai Thanh Thế', code: 'ST-MT-01' }), required: [] },
+    { name: 'move unit', method: 'POST', url: () => `/units/${t.unitId('ST-MT-01')}/move`, as: 'admin@test.vn', body: () => ({ parentId: t.unitId('ST-MT') }), required: ['parentId'] },
+    { name: 'create contest', method: 'POST', url: () => '/contests', as: 'admin@test.vn', body: () => ({ kind: 'youth', name: 'Cuộc thi thử', unitId: t.unitId('ST') }), required: ['kind', 'name', 'unitId'] },
+    { name: 'create edition', method: 'POST', url: () => `/contests/${contestId}/editions`, as: 'admin@test.vn', body: () => editionBody(7), required: ['number', 'fields', 'rubric', 'stages', 'eligibility'] },
+    { name: 'replace edition', method: 'PUT', url: () => `/editions/${editionId}`, as: 'admin@test.vn', body: () => ({ ...editionBody(6), version: 1 }), required: ['version', 'number', 'stages'] },
+    { name: 'register entry', method: 'POST', url: () => `/editions/${editionId}/entries`, as: 'school1@test.vn', body: entryBody, required: ['title', 'fieldCode', 'contact', 'authors'] },
+    { name: 'edit entry', method: 'PATCH', url: () => `/entries/${entryId}`, as: 'school1@test.vn', body: () => ({ version: 1, ...entryBody(), reference: 'PROP-BASE' }), required: ['version'] },
+  ];
+
+  it.each(routes().map((route) => [route.name, route] as const))('%s: hostile bodies are refused fast, naming a field, with nothing written', async (_name, declared) => {
+    const route = routes().find((r) => r.name === declared.name)!;
+    await fc.assert(
+      fc.asyncProperty(mutations(route), async (mutation) => {
+        const before = await fingerprint();
+        const { response, ms } = await send(route.method, route.url(), mutation.body, route.as);
+        const what = `${route.name}, ${mutation.describe}: ${response.statusCode} ${response.body.slice(0, 300)}`;
+        if (ms > BOUND_MS) throw new Error(`${what} took ${ms} ms`);
+        if (response.statusCode >= 500) throw new Error(what);
+        if (mutation.mayPass && response.statusCode < 400) return;
+        if (!mutation.mayPass && response.statusCode !== 400 && response.statusCode !== 413) throw new Error(`${what}: expected 400 or 413`);
+        if (response.statusCode === 400 || response.statusCode === 413) {
+          const fields = problemFields(response);
+          if (response.statusCode === 400 && mutation.field !== null && !fields.some((field) => names(field, mutation.field!))) throw new Error(`${what}: ${mutation.field} not named`);
+        }
+        if ((await fingerprint()) !== before) throw new Error(`${what}: the database changed`);
+      }),
+      { numRuns: 12 },
+    );
+  });
+
+  describe('bounds', () => {
+    const keysBody = (count: number) => `{${Array.from({ length: count }, (_, i) => `"k${i}":0`).join(',')}}`;
+
+    it('refuses 80k- and 900k-key bodies fast while /health keeps answering', async () => {
+      for (const count of [80_000, 900_000]) {
+        const login = send('POST', '/auth/login', keysBody(count));
+        const health = t.request('GET', '/health');
+        const [{ response, ms }, healthResponse] = await Promise.all([login, health]);
+        expect(response.statusCode).toBe(413);
+        expect(problemFields(response)).toEqual(['body']);
+        expect(ms).toBeLessThan(BOUND_MS);
+        expect(healthResponse.statusCode).toBe(200);
+      }
+      // Under the larger limit of an edition the key bound refuses it instead.
+      const { response, ms } = await send('PUT', `/editions/${editionId}`, keysBody(80_000), 'admin@test.vn');
+      expect({ status: response.statusCode, fields: problemFields(response) }).toEqual({ status: 400, fields: ['body'] });
+      expect(ms).toBeLessThan(BOUND_MS);
+      expect((await t.request('GET', '/health')).statusCode).toBe(200);
+    });
+
+    it('answers 10,000-deep nesting with a 400 naming the field', async () => {
+      const deep = '['.repeat(10_000) + ']'.repeat(10_000);
+      const { response, ms } = await send('POST', '/auth/login', `{"email":${deep},"password":"x"}`);
+      expect(response.statusCode).toBe(400);
+      expect(problemFields(response)[0]).toMatch(/^email\[0\]/);
+      expect(ms).toBeLessThan(BOUND_MS);
+    });
+
+    it('refuses page numbers and sizes out of range on every list, naming the field', async () => {
+      const lists = ['/units', '/contests', '/editions', '/entries', '/audit', `/units/${t.unitId('ST')}/children`, `/units/${t.unitId('ST')}/subtree`];
+      for (const list of lists) {
+        for (const [name, value] of [['page', '1e18'], ['page', '10001'], ['pageSize', '501'], ['page', '0']]) {
+          const response = await t.as('admin@test.vn').get(list, { query: { [name]: value } });
+          expect({ list, status: response.statusCode, fields: problemFields(response) }).toEqual({ list, status: 400, fields: [name] });
+        }
+      }
+    });
+  });
+
+  describe('broken text anywhere', () => {
+    const admin = () => t.as('admin@test.vn');
+
+    it('refuses NUL and lone surrogates in bodies, queries and paths, naming the field', async () => {
+      for (const bad of ['a\u0000b', 'a\ud800b']) {
+        const body = await admin().post('/contests', { kind: 'youth', name: bad, unitId: t.unitId('ST') });
+        expect({ status: body.statusCode, fields: problemFields(body) }).toEqual({ status: 400, fields: ['name'] });
+        const nested = await t.as('school1@test.vn').post(`/editions/${editionId}/entries`, { ...entryBody(), authors: [{ fullName: bad }] });
+        expect({ status: nested.statusCode, fields: problemFields(nested) }).toEqual({ status: 400, fields: ['authors[0].fullName'] });
+      }
+      for (const [list, name] of [['/units', 'q'], ['/audit', 'entityType'], ['/entries', 'fieldCode']]) {
+        const response = await admin().get(list, { query: { [name]: 'a\u0000b' } });
+        expect({ status: response.statusCode, fields: problemFields(response) }).toEqual({ status: 400, fields: [name] });
+      }
+      const path = await admin().get('/units/a%00b');
+      expect({ status: path.statusCode, fields: problemFields(path) }).toEqual({ status: 400, fields: ['id'] });
+      // A URL cannot carry a lone surrogate: its UTF-8 bytes do not decode to one, so the text arrives replaced or refused.
+      for (const url of ['/units?q=%ED%A0%80', '/units/%ED%A0%80']) expect((await admin().get(url)).statusCode).toBeLessThan(500);
+    });
+
+    it('refuses invisible titles, disguised file names and look-alike codes', async () => {
+      const zeroWidth = await t.as('school1@test.vn').post(`/editions/${editionId}/entries`, { ...entryBody(), title: '\u200b\u200b' });
+      expect({ status: zeroWidth.statusCode, fields: problemFields(zeroWidth) }).toEqual({ status: 400, fields: ['title'] });
+      const cyrillic = await admin().post('/units', { code: 'ЅТ-KS-05', name: 'Trường', levelCode: 'school', parentId: t.unitId('ST-KS') });
+      expect({ status: cyrillic.statusCode, fields: problemFields(cyrillic) }).toEqual({ status: 400, fields: ['code'] });
+      const zwsp = await admin().post('/units', { code: 'ST-KS-05\u200b', name: 'Trường', levelCode: 'school', parentId: t.unitId('ST-KS') });
+      expect(problemFields(zwsp)).toEqual(['code']);
+      const upload = multipart({ filename: 'bao-cao\u202Efdp.exe', contentType: 'application/pdf', content: '%PDF-1.4\n%%EOF\n' });
+      const before = await fingerprint();
+      const rlo = await t.as('school1@test.vn').post(`/entries/${entryId}/dossier`, upload.payload, { headers: upload.headers });
+      expect({ status: rlo.statusCode, fields: problemFields(rlo) }).toEqual({ status: 400, fields: ['file'] });
+      expect(await fingerprint()).toBe(before);
+    });
+  });
+
+  it('answers malformed multipart with a 400', async () => {
+    const token = await t.token('school1@test.vn');
+    const good = multipart({ filename: 'a.pdf', contentType: 'application/pdf', content: '%PDF-1.4\n%%EOF\n' });
+    const boundary = good.headers['content-type'].split('boundary=')[1];
+    const cases = [
+      { 'content-type': 'multipart/form-data', payload: good.payload },
+      { 'content-type': `multipart/form-data; boundary=${boundary}`, payload: good.payload.subarray(0, good.payload.length - boundary.length - 8) },
+      { 'content-type': `multipart/form-data; boundary=${boundary}`, payload: Buffer.from(`--${boundary}\r\nno header end`) },
+    ];
+    for (const url of [`/entries/${entryId}/dossier`, `/editions/${editionId}/entries/import`]) {
+      for (const { payload, ...headers } of cases) {
+        const response = await t.request('POST', url, { payload, headers: { ...headers, authorization: `Bearer ${token}` } });
+        expect({ url, status: response.statusCode, fields: problemFields(response) }).toEqual({ url, status: 400, fields: ['file'] });
+      }
+    }
+  });
+
+  it('resolves every Unicode form and case of an e-mail address to one account', async () => {
+    const admin = t.as('admin@test.vn');
+    const nfd = 'Nguyễn.Bình@Test.vn'.normalize('NFD');
+    const created = await admin.post('/users', { email: nfd, fullName: 'Nguyễn Bình', password: 'long-enough-password' });
+    expect(created.statusCode).toBe(201);
+    expect(created.json().email).toBe('nguyễn.bình@test.vn'.normalize('NFC'));
+    const duplicate = await admin.post('/users', { email: ' NGUYỄN.BÌNH@TEST.VN ', fullName: 'Bản sao', password: 'long-enough-password' });
+    expect(duplicate.statusCode).toBe(409);
+    for (const email of ['nguyễn.bình@test.vn'.normalize('NFC'), nfd.toUpperCase(), ` ${nfd} `]) {
+      const login = await t.request('POST', '/auth/login', { payload: { email, password: 'long-enough-password' } });
+      expect({ email, status: login.statusCode }).toEqual({ email, status: 200 });
+    }
+    const entry = await t.as('school1@test.vn').post(`/editions/${editionId}/entries`, { ...entryBody(), reference: 'MAIL-1', contact: { name: 'Cô Hà', email: 'Cô.Hà@Test.vn'.normalize('NFD') } });
+    expect(entry.statusCode).toBe(201);
+    expect(entry.json().contact.email).toBe('cô.hà@test.vn'.normalize('NFC'));
+  });
+
+  describe('response headers', () => {
+    it('sends security headers on every answer and never lets personal data be cached', async () => {
+      const answers = [await t.request('GET', '/health'), await t.request('GET', '/nowhere'), await t.request('POST', '/auth/login', { payload: {} }), await t.as('school1@test.vn').get('/auth/me'), await t.request('GET', '/docs')];
+      for (const response of answers) {
+        expect(response.headers).toMatchObject({ 'x-content-type-options': 'nosniff', 'x-frame-options': 'DENY' });
+        expect(response.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+      }
+      expect(answers[3].headers['cache-control']).toBe('no-store');
+      expect(answers[2].headers['cache-control']).toBe('no-store');
+      const docs = answers[4];
+      // Swagger UI loads its scripts from this origin only: the policy must allow that and nothing inline.
+      expect(docs.body).not.toMatch(/<script>(?!\s*<\/script>)/);
+      expect(docs.headers['content-security-policy']).toContain("script-src 'self'");
+    });
+
+    it('answers no cross-origin request unless CORS_ORIGINS lists the origin', async () => {
+      const preflight = { 'origin': 'https://evil.example', 'access-control-request-method': 'POST' };
+      const closed = await t.app.inject({ method: 'OPTIONS', url: '/auth/login', headers: preflight });
+      expect(closed.headers['access-control-allow-origin']).toBeUndefined();
+      const open = await TestApp.start({ workers: false, env: { CORS_ORIGINS: 'https://contest.example.vn' } });
+      try {
+        const allowed = await open.app.inject({ method: 'OPTIONS', url: '/auth/login', headers: { ...preflight, origin: 'https://contest.example.vn' } });
+        expect(allowed.headers['access-control-allow-origin']).toBe('https://contest.example.vn');
+        const refused = await open.app.inject({ method: 'OPTIONS', url: '/auth/login', headers: preflight });
+        expect(refused.headers['access-control-allow-origin']).toBeUndefined();
+      } finally {
+        await open.stop();
+      }
+    });
+  });
+});
