@@ -69,6 +69,8 @@ export async function createApp(runtime: Runtime, options: AppOptions, logger: f
     logger: logger === false ? false : levelsFrom(runtime.config.logLevel),
     abortOnError: false,
   });
+  // Before any route exists: Swagger's and multipart's are added next, Nest's at init.
+  if (options.onRoute) app.getHttpAdapter().getInstance().addHook('onRoute', options.onRoute);
   await app.register(multipart, { limits: { fileSize: runtime.config.uploadMaxBytes, files: 1, fields: 20 } });
   app.useGlobalPipes(createValidationPipe());
   const document = SwaggerModule.createDocument(

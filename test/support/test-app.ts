@@ -1,4 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { RouteOptions } from 'fastify';
 import { createApp } from '../../src/bootstrap';
 import { loadConfig } from '../../src/core/config/config';
 import { seedWorld, World, WorldSpec } from '../../src/seed/world';
@@ -35,7 +36,7 @@ export class TestApp {
     readonly world: World,
   ) {}
 
-  static async start(options: { spec?: WorldSpec; workers?: boolean; env?: Record<string, string> } = {}): Promise<TestApp> {
+  static async start(options: { spec?: WorldSpec; workers?: boolean; env?: Record<string, string>; onRoute?: (route: RouteOptions) => void } = {}): Promise<TestApp> {
     const db = await createTestDatabase();
     const world = await db.source.transaction((manager) => seedWorld(manager, options.spec ?? smallWorld()));
     const mailbox = await new TestMailbox().start();
@@ -48,7 +49,7 @@ export class TestApp {
       LOG_LEVEL: 'error',
       ...options.env,
     });
-    const app = await createApp({ config, databaseUrl: db.url, redisUrl, smtpUrl: mailbox.url }, { api: true, workers: options.workers ?? true }, false);
+    const app = await createApp({ config, databaseUrl: db.url, redisUrl, smtpUrl: mailbox.url }, { api: true, workers: options.workers ?? true, onRoute: options.onRoute }, false);
     await app.getHttpAdapter().getInstance().ready();
     return new TestApp(app, db, mailbox, world);
   }
