@@ -527,6 +527,16 @@ describe('route access (e2e)', () => {
     });
   });
 
+  describe('administrator grants', () => {
+    it('are given at the root only: an administrator grant at a province would act on the whole country', async () => {
+      const user = await createUser();
+      const refused = await admin().post(`/users/${user}/grants`, { role: 'admin', unitId: unit('ST') });
+      expect(refused.statusCode).toBe(422);
+      expect(refused.json().details.problems).toEqual([{ field: 'unitId', reason: expect.stringContaining('root') }]);
+      expect((await admin().post(`/users/${user}/grants`, { role: 'admin', unitId: unit('VN') })).statusCode).toBe(201);
+    });
+  });
+
   // Forged tokens the guard still lets through (full administrator access, or a 500). Each `it.failing` passes
   // while the gap is open; when the fix merges it starts failing: turn it into a plain `it`.
   describe('known gaps: turn green after h/auth merges (token claims checked before use)', () => {
