@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import type { RouteOptions } from 'fastify';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { AccountsModule } from './accounts/accounts.module';
 import { ContestsModule } from './contests/contests.module';
@@ -17,6 +18,8 @@ export interface AppOptions {
   api: boolean;
   /** Run queue workers and the outbox relay in this process. */
   workers: boolean;
+  /** Sees every HTTP route as Fastify registers it (Nest's, Swagger's, plugins'): tests hold the real route table to account. */
+  onRoute?: (route: RouteOptions) => void;
 }
 
 @Module({})

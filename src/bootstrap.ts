@@ -80,6 +80,8 @@ export async function createApp(runtime: Runtime, options: AppOptions, logger: f
     logger: logger === false ? false : levelsFrom(runtime.config.logLevel),
     abortOnError: false,
   });
+  // Before any route exists: Swagger's and multipart's are added next, Nest's at init.
+  if (options.onRoute) app.getHttpAdapter().getInstance().addHook('onRoute', options.onRoute);
   hardenHttp(app);
   await app.register(helmet, {
     // Swagger UI at /docs loads its scripts from here and sets inline styles; nothing else is needed.

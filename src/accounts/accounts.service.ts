@@ -214,8 +214,15 @@ export class AccountsService implements ActorResolver {
   }
 }
 
-/** School accounts sit at leaf units (schools, organisations); other roles at inner units. */
+/**
+ * School accounts sit at leaf units (schools, organisations); other roles at inner units. An administrator acts
+ * everywhere whatever unit the grant names, so the grant names the root: one at a province would read as a
+ * province's administrator while acting on the whole country.
+ */
 export function checkGrantFitsUnit(role: Role, level: UnitLevel): void {
+  if (role === 'admin' && level.rank !== 0) {
+    throw new RuleViolationError(`An administrator acts on every unit, so the grant is given at the root, not at a ${level.name}`, [{ field: 'unitId', reason: 'not the root' }]);
+  }
   if (role === 'school' && !level.isLeaf) {
     throw new RuleViolationError(`A school account must be granted at a school or organisation, not at a ${level.name}`, [{ field: 'unitId', reason: 'not a leaf unit' }]);
   }

@@ -1,4 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { RouteOptions } from 'fastify';
 import { createApp } from '../../src/bootstrap';
 import { loadConfig } from '../../src/core/config/config';
 import { seedWorld, World, WorldSpec } from '../../src/seed/world';
@@ -37,7 +38,13 @@ export class TestApp {
 
   /** `route` rewrites the addresses the app is given (not the test's own), e.g. through a `FaultProxy`. */
   static async start(
-    options: { spec?: WorldSpec; workers?: boolean; env?: Record<string, string>; route?: { database?: (url: string) => string; redis?: (url: string) => string } } = {},
+    options: {
+      spec?: WorldSpec;
+      workers?: boolean;
+      env?: Record<string, string>;
+      route?: { database?: (url: string) => string; redis?: (url: string) => string };
+      onRoute?: (route: RouteOptions) => void;
+    } = {},
   ): Promise<TestApp> {
     const db = await createTestDatabase();
     const world = await db.source.transaction((manager) => seedWorld(manager, options.spec ?? smallWorld()));
@@ -53,7 +60,7 @@ export class TestApp {
     });
     const { database = (url: string) => url, redis = (url: string) => url } = options.route ?? {};
     const runtime = { config, databaseUrl: database(db.url), redisUrl: redis(redisUrl), smtpUrl: mailbox.url };
-    const app = await createApp(runtime, { api: true, workers: options.workers ?? true }, false);
+    const app = await createApp(runtime, { api: true, workers: options.workers ?? true, onRoute: options.onRoute }, false);
     await app.getHttpAdapter().getInstance().ready();
     return new TestApp(app, db, mailbox, world);
   }
