@@ -16,6 +16,8 @@ export type Scope = { under: readonly Role[] } | { onPath: readonly Role[] };
 
 export type AccessRule =
   | { public: true }
+  /** Anyone logged in, with or without grants (about oneself). */
+  | { signedIn: true }
   /** `roles` may call the route at all (403 for anyone else); `scope` and `target` decide which objects (404 outside). */
   | { roles: readonly Role[]; scope?: Scope; target?: string };
 
@@ -32,6 +34,7 @@ export interface SignedInCaller {
 export function verdict(rule: AccessRule, caller: SignedInCaller | null, unitPath: (code: string) => string): Verdict {
   if ('public' in rule) return 'ok';
   if (!caller) return 401;
+  if ('signedIn' in rule) return 'ok';
   const isAdmin = caller.grants.some((g) => g.role === 'admin');
   if (!isAdmin && !rule.roles.some((role) => caller.grants.some((g) => g.role === role))) return 403;
   if (!rule.scope || isAdmin) return 'ok';

@@ -77,6 +77,11 @@ export class TestApp {
     return unit.id;
   }
 
+  /** After a logout or password change: the next request of each user logs in again. */
+  forgetTokens(): void {
+    this.tokens.clear();
+  }
+
   async token(email: string, password = PASSWORD): Promise<string> {
     const cached = this.tokens.get(email);
     if (cached) return cached;
