@@ -3,11 +3,18 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse,
 import { Actor, ROLES } from '../core/auth/actor';
 import { Allow, CurrentActor } from '../core/auth/decorators';
 import { ApiErrors } from '../core/http/api-errors';
+import { IgnoresReadOnly, ReadOnlyShape } from '../core/http/read-only-properties';
 import { LargeBody } from '../core/http/body-limit';
 import { Page, PageDto } from '../core/http/paging';
 import { ContestsService } from './contests.service';
 import { ContestListQuery, ContestView, CreateContestDto } from './dto/contest.dto';
 import { ArchiveEditionDto, ChangeEditionStateDto, CreateEditionDto, EditionListQuery, EditionSummaryView, EditionView, UpdateEditionDto } from './dto/edition.dto';
+
+/** What GET /editions/{id} shows beside the definition: PUT takes the view back as it is and ignores these. */
+const EDITION_VIEW_ONLY: ReadOnlyShape = {
+  top: ['id', 'contestId', 'contestName', 'kind', 'unitId', 'unitCode', 'unitName', 'openForRegistration', 'state', 'archivedAt', 'archiveReason', 'rubricTotal', 'warnings', 'updatedAt'],
+  nested: { fields: ['id', 'position'], rubric: ['position'], stages: ['id', 'position'] },
+};
 
 const DEFINITION_ERRORS =
   'A body of the wrong shape (missing or mistyped properties, unknown properties) answers 400 VALIDATION_FAILED. ' +
@@ -88,9 +95,11 @@ export class EditionsController {
   @Put(':id')
   @LargeBody()
   @Allow('organiser')
+  @IgnoresReadOnly(EDITION_VIEW_ONLY)
   @ApiOperation({
     summary: 'Replace the definition of an edition you organise',
     description:
+      `Send back the edition as GET returned it, with your changes: what only the view holds (ids, positions, names of the contest and unit, state, warnings…) is ignored. ` +
       `Send back the version you read: if the edition changed since, the answer is 409 STALE_VERSION. ${DEFINITION_ERRORS} ` +
       'Fields and rubric criteria are matched by code and stages by level, so entries stay attached; removing a field or a stage that entries use answers 422 naming it.',
   })

@@ -8,13 +8,13 @@ import { ConflictError, DomainError, NotFoundError, RuleViolationError } from '.
 import { Page, pageOf } from '../core/http/paging';
 import { pathIds } from '../units/unit-rules';
 import { Unit, UnitLevel } from '../units/unit.entity';
-import { Contest, Edition } from './contest.entity';
+import { Contest, Edition, Stage } from './contest.entity';
 import { ContestListQuery, ContestView, CreateContestDto } from './dto/contest.dto';
 import { ArchiveEditionDto, ChangeEditionStateDto, CreateEditionDto, EditionDefinitionDto, EditionListQuery, EditionSummaryView, EditionView, UpdateEditionDto } from './dto/edition.dto';
 import { editionChangeProblems, registrationOpen, transitionProblems } from './edition-lifecycle';
 import { editionProblems, editionWarnings, rubricTotal } from './edition-rules';
 import { EditionRepository, LoadedEdition } from './edition.repository';
-import type { ContestKind, EditionDefinition, Eligibility } from './edition.types';
+import type { ContestKind, EditionDefinition, Eligibility, StageDefinition } from './edition.types';
 
 type Condition = [string, Record<string, unknown>];
 
@@ -101,18 +101,13 @@ function storedDefinition({ edition, fields, rubric, stages }: LoadedEdition): E
     plannedEntries: edition.plannedEntries,
     fields: fields.map((f) => ({ code: f.code, name: f.name })),
     rubric: rubric.map((c) => ({ code: c.code, name: c.name, maxPoints: c.maxPoints })),
-    stages: stages.map((s) => ({
-      name: s.name,
-      levelCode: s.levelCode,
-      judged: s.judged,
-      judgesPerEntry: s.judgesPerEntry,
-      aggregation: s.aggregation,
-      discrepancySpread: s.discrepancySpread,
-      tieBreak: s.tieBreak,
-      advancement: s.advancement,
-      prizeScheme: s.prizeScheme,
-    })),
+    stages: stages.map(stageDefinition),
   };
+}
+
+function stageDefinition(stage: Stage): StageDefinition {
+  const { name, levelCode, judged, judgesPerEntry, aggregation, discrepancySpread, tieBreak, advancement, prizeScheme } = stage;
+  return { name, levelCode, judged, judgesPerEntry, aggregation, discrepancySpread, tieBreak, advancement, prizeScheme };
 }
 
 function summaryView(edition: Edition, now = new Date()): EditionSummaryView {
@@ -145,19 +140,7 @@ function editionView(loaded: LoadedEdition): EditionView {
     fields: fields.map((f) => ({ id: f.id, position: f.position, code: f.code, name: f.name })),
     rubric: rubric.map((c) => ({ position: c.position, code: c.code, name: c.name, maxPoints: c.maxPoints })),
     rubricTotal: rubricTotal(rubric),
-    stages: stages.map((s) => ({
-      id: s.id,
-      position: s.position,
-      name: s.name,
-      levelCode: s.levelCode,
-      judged: s.judged,
-      judgesPerEntry: s.judgesPerEntry,
-      aggregation: s.aggregation,
-      discrepancySpread: s.discrepancySpread,
-      tieBreak: s.tieBreak,
-      advancement: s.advancement,
-      prizeScheme: s.prizeScheme,
-    })),
+    stages: stages.map((s) => ({ id: s.id, position: s.position, ...stageDefinition(s) })),
     archiveReason: edition.archiveReason,
     warnings: editionWarnings(storedDefinition(loaded)),
     updatedAt: edition.updatedAt,

@@ -1,21 +1,8 @@
-import { YOUTH_FIELDS, YOUTH_RUBRIC, YOUTH_STAGES } from '../seed/demo-world';
+import { socTrang2017 } from '../../test/support/fixtures';
 import { EDITION_STATES, editionChangeProblems, EditionState, transitionProblems } from './edition-lifecycle';
 import type { EditionDefinition } from './edition.types';
 
-function definition(): EditionDefinition {
-  return {
-    number: 6,
-    seasonLabel: '2017',
-    registrationOpensAt: new Date('2017-03-01T00:00:00+07:00'),
-    registrationClosesAt: new Date('2017-07-31T17:00:00+07:00'),
-    eligibility: { kind: 'youth', bornFrom: '2001-07-31', bornTo: '2014-07-31' },
-    maxAuthors: 5,
-    plannedEntries: 3000,
-    fields: structuredClone(YOUTH_FIELDS),
-    rubric: structuredClone(YOUTH_RUBRIC),
-    stages: structuredClone(YOUTH_STAGES),
-  };
-}
+const definition = socTrang2017;
 
 const changed = (change: (d: EditionDefinition) => void) => {
   const after = definition();

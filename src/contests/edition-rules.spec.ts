@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { YOUTH_FIELDS, YOUTH_RUBRIC, YOUTH_STAGES } from '../seed/demo-world';
 import { EditionContext, editionProblems, isIsoDate, rubricTotal, TRIMMED_MEAN_MIN_JUDGES } from './edition-rules';
-import { smallWorld, technicalContest } from '../../test/support/fixtures';
+import { smallWorld, socTrang2017, technicalContest } from '../../test/support/fixtures';
 import type { EditionDefinition, PrizeLevel, StageDefinition } from './edition.types';
 
 const LEVELS = new Map([
@@ -22,22 +22,6 @@ const level = (code: string, name: string, quota: number, minScore: number, priz
   prizeMoney,
 });
 
-/** Sóc Trăng youth contest, 6th edition (2017), as its published rules describe it. */
-function socTrang2017(): EditionDefinition {
-  return {
-    number: 6,
-    seasonLabel: '2017',
-    registrationOpensAt: new Date('2017-03-01T00:00:00+07:00'),
-    registrationClosesAt: new Date('2017-07-31T17:00:00+07:00'),
-    eligibility: { kind: 'youth', bornFrom: '2001-07-31', bornTo: '2014-07-31' },
-    maxAuthors: 5,
-    plannedEntries: 3000,
-    // Copies: the cases below mutate the definition.
-    fields: structuredClone(YOUTH_FIELDS),
-    rubric: structuredClone(YOUTH_RUBRIC),
-    stages: structuredClone(YOUTH_STAGES),
-  };
-}
 
 /** Bình Thuận youth contest, 15th edition (2021-2022): 15 prizes, no First (a level may stay empty). */
 function binhThuan2022(): EditionDefinition {

@@ -1,23 +1,6 @@
 import { YOUTH_EDITION } from '../support/fixtures';
 import { TestApp } from '../support/test-app';
 
-/** An edition body as PUT takes it, from an edition as GET shows it. */
-function bodyFrom(view: any): any {
-  return {
-    version: view.version,
-    number: view.number,
-    seasonLabel: view.seasonLabel,
-    registrationOpensAt: view.registrationOpensAt,
-    registrationClosesAt: view.registrationClosesAt,
-    eligibility: view.eligibility,
-    maxAuthors: view.maxAuthors,
-    plannedEntries: view.plannedEntries,
-    fields: view.fields.map(({ code, name }: any) => ({ code, name })),
-    rubric: view.rubric.map(({ code, name, maxPoints }: any) => ({ code, name, maxPoints })),
-    stages: view.stages.map(({ id: _id, position: _p, ...stage }: any) => stage),
-  };
-}
-
 const entry = {
   title: 'Máy tưới cây tự động',
   fieldCode: 'MT',
@@ -37,7 +20,10 @@ describe('edition lifecycle (e2e)', () => {
     t = await TestApp.start({ workers: false });
     const fixture = t.world.editions.get(YOUTH_EDITION)!.edition;
     contestId = fixture.contestId;
-    template = bodyFrom((await t.as('province@test.vn').get(`/editions/${fixture.id}`)).json());
+    const view = (await t.as('province@test.vn').get(`/editions/${fixture.id}`)).json();
+    template = { ...view, fields: view.fields.map(({ code, name }: any) => ({ code, name })), stages: view.stages.map(({ id: _id, position: _p, ...stage }: any) => stage) };
+    for (const key of ['id', 'contestId', 'contestName', 'kind', 'unitId', 'unitCode', 'unitName', 'openForRegistration', 'state', 'archivedAt', 'archiveReason', 'rubricTotal', 'warnings', 'updatedAt']) delete template[key];
+    template.rubric = view.rubric.map(({ code, name, maxPoints }: any) => ({ code, name, maxPoints }));
   });
   afterAll(() => t.stop());
 
@@ -50,8 +36,9 @@ describe('edition lifecycle (e2e)', () => {
     return created.json();
   }
   const moveTo = (id: string, state: string, email = 'province@test.vn') => t.as(email).post(`/editions/${id}/state`, { state });
+  /** PUT takes back what GET shows, read-only properties and all. */
   const put = async (id: string, change: (body: any) => void) => {
-    const body = bodyFrom((await t.as('province@test.vn').get(`/editions/${id}`)).json());
+    const body = (await t.as('province@test.vn').get(`/editions/${id}`)).json();
     change(body);
     return t.as('province@test.vn').put(`/editions/${id}`, body);
   };
@@ -93,6 +80,16 @@ describe('edition lifecycle (e2e)', () => {
 
     const audit = (await t.as('province@test.vn').get('/audit')).json().items.filter((r: { entityId: string; action: string }) => r.entityId === edition.id && r.action === 'edition.state');
     expect(audit.map((r: { after: { state: string } }) => r.after.state)).toEqual(['closed', 'results', 'judging', 'registration']);
+  });
+
+  it('takes back the edition exactly as GET showed it, ignoring what only the view holds', async () => {
+    const edition = await createEdition(26);
+    const unchanged = await put(edition.id, () => {});
+    expect(unchanged.statusCode).toBe(200);
+    expect(unchanged.json()).toMatchObject({ version: 2, fields: edition.fields, stages: edition.stages.map((s: any) => ({ ...s })) });
+    const smuggled = await put(edition.id, (b) => (b.owner = 'someone'));
+    expect(smuggled.statusCode).toBe(400);
+    expect(problemFields(smuggled)).toEqual(['owner']);
   });
 
   it('deletes a draft, but archives anything that took registrations', async () => {

@@ -1,5 +1,6 @@
 import { YOUTH_FIELDS, YOUTH_RUBRIC, YOUTH_STAGES } from '../../src/seed/demo-world';
 import type { WorldSpec } from '../../src/seed/world';
+import type { EditionDefinition } from '../../src/contests/edition.types';
 
 export const PASSWORD = 'correct-horse-battery';
 
@@ -127,3 +128,21 @@ export function technicalContest(now = new Date()): WorldSpec['contests'][number
 }
 
 export const TECHNICAL_EDITION = 'Hội thi Sáng tạo Kỹ thuật tỉnh Sóc Trăng#10';
+
+/** Sóc Trăng youth contest, 6th edition (2017), as its published rules describe it. */
+export function socTrang2017(): EditionDefinition {
+  return {
+    number: 6,
+    seasonLabel: '2017',
+    registrationOpensAt: new Date('2017-03-01T00:00:00+07:00'),
+    registrationClosesAt: new Date('2017-07-31T17:00:00+07:00'),
+    eligibility: { kind: 'youth', bornFrom: '2001-07-31', bornTo: '2014-07-31' },
+    maxAuthors: 5,
+    plannedEntries: 3000,
+    // Copies: the cases below mutate the definition.
+    fields: structuredClone(YOUTH_FIELDS),
+    rubric: structuredClone(YOUTH_RUBRIC),
+    stages: structuredClone(YOUTH_STAGES),
+  };
+}
+
