@@ -1,7 +1,10 @@
-import { parse } from 'csv-parse/sync';
+import { parse } from 'csv-parse';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
-import { Readable } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
+import { pipeline as pipelineAsync } from 'node:stream/promises';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import * as unzipper from 'unzipper';
 import { DomainError, FieldProblem } from './errors/domain-error';
 import { cleanText } from './text';
 
@@ -17,14 +20,126 @@ export interface Table {
   rows: TableRow[];
 }
 
+/**
+ * What an upload may hold. A national file of 20,000+ entries fits with room to spare; anything past a
+ * bound is refused as soon as the reader meets it, before the rest of the file is read.
+ */
+export const TABLE_LIMITS = {
+  /** Rows under the header. */
+  rows: 50_000,
+  columns: 100,
+  cellChars: 10_000,
+  /** Inflated bytes of all the parts of an XLSX together, counted as they inflate (the sizes the ZIP declares may lie). */
+  xlsxBytes: 100 * 1024 * 1024,
+  xlsxParts: 1_000,
+} as const;
+
+export type TableLimits = { [K in keyof typeof TABLE_LIMITS]: number };
+
+/** Rows read between two turns of the event loop, so that other requests are served while a big file is read. */
+const ROWS_PER_TURN = 500;
+const CSV_CHUNK_BYTES = 64 * 1024;
+
 const XLSX_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
 
 export function isXlsx(content: Buffer): boolean {
   return content.subarray(0, 4).equals(XLSX_MAGIC);
 }
 
+function fileProblem(message: string, reason: string, row?: number): DomainError {
+  return new DomainError('VALIDATION_FAILED', message, { problems: [{ field: 'file', ...(row === undefined ? {} : { row }), reason }] });
+}
+
+/** A bound of TABLE_LIMITS was hit: `limit` and `max` name it for clients that translate the reason. */
+function overLimit(code: 'VALIDATION_FAILED' | 'PAYLOAD_TOO_LARGE', limit: keyof TableLimits, max: number, reason: string, row?: number): DomainError {
+  const problem: FieldProblem = { field: 'file', ...(row === undefined ? {} : { row }), reason };
+  return new DomainError(code, `The file is refused: ${reason}`, { problems: [problem], limit, max });
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+/** A column as Excel names it (1 → A, 28 → AB), since organisers open both CSV and XLSX in Excel. */
+function columnName(number: number): string {
+  let letters = '';
+  for (let n = number; n > 0; n = Math.floor((n - 1) / 26)) letters = String.fromCharCode(65 + ((n - 1) % 26)) + letters;
+  return letters;
+}
+
 function normaliseHeader(header: string): string {
   return String(cleanText(header)).toLowerCase();
+}
+
+/**
+ * Collects rows in file order under the bounds, one row at a time: nothing is ever allocated by a row or
+ * column number the file claims.
+ */
+class TableBuilder {
+  private headers: string[] | null = null;
+  readonly rows: TableRow[] = [];
+  private lastRow = 0;
+  private sinceTurn = 0;
+
+  constructor(private readonly limits: TableLimits) {}
+
+  /** Checks a row number before its cells are looked at, so a row beyond the bound costs nothing. */
+  rowNumber(number: number): void {
+    if (number > this.limits.rows + 1) {
+      throw overLimit('PAYLOAD_TOO_LARGE', 'rows', this.limits.rows, `more than ${count(this.limits.rows)} rows under the header (row ${count(number)})`, number);
+    }
+  }
+
+  column(row: number, column: number): void {
+    if (column > this.limits.columns) {
+      throw overLimit('VALIDATION_FAILED', 'columns', this.limits.columns, `more than ${this.limits.columns} columns (row ${count(row)} has a cell in column ${columnName(column)})`, row);
+    }
+  }
+
+  cell(row: number, column: number, text: string): string {
+    if (text.length > this.limits.cellChars) {
+      throw overLimit('VALIDATION_FAILED', 'cellChars', this.limits.cellChars, `cell ${columnName(column)}${row} is longer than ${count(this.limits.cellChars)} characters`, row);
+    }
+    return text;
+  }
+
+  /** `cells` by column, from column A; holes are empty cells. */
+  add(number: number, cells: string[]): void {
+    this.rowNumber(number);
+    if (number <= this.lastRow) throw fileProblem('The file cannot be read: its rows are out of order', `row ${count(number)} comes after row ${count(this.lastRow)}`, number);
+    if (this.headers === null && number !== 1) throw noHeader();
+    this.lastRow = number;
+    if (this.headers === null) {
+      this.headers = Array.from(cells, (cell) => normaliseHeader(cell ?? ''));
+      if (this.headers.filter(Boolean).length === 0) throw noHeader();
+      return;
+    }
+    if (cells.every((cell) => String(cell ?? '').trim() === '')) return;
+    const values: Record<string, string> = {};
+    this.headers.forEach((header, column) => {
+      if (header) values[header] = String(cleanText(cells[column] ?? '') ?? '');
+    });
+    this.rows.push({ row: number, values });
+  }
+
+  /** Lets the event loop turn every few hundred rows. */
+  async breathe(): Promise<void> {
+    this.sinceTurn += 1;
+    if (this.sinceTurn < ROWS_PER_TURN) return;
+    this.sinceTurn = 0;
+    await nextTurn();
+  }
+
+  table(): Table {
+    if (this.headers === null) throw noHeader();
+    return { headers: this.headers, rows: this.rows };
+  }
+}
+
+function noHeader(): DomainError {
+  return fileProblem('The file has no header row', 'the first row must name the columns');
+}
+
+function unreadableXlsx(): DomainError {
+  return fileProblem('The file looks like XLSX but cannot be read', 'unreadable XLSX');
 }
 
 function cellText(value: ExcelJS.CellValue): string {
@@ -39,60 +154,181 @@ function cellText(value: ExcelJS.CellValue): string {
   return String(value);
 }
 
-/** The first sheet's cell texts, streamed: a whole-workbook load of a province's file costs far more memory. */
-async function firstSheetOf(content: Buffer): Promise<string[][]> {
-  const matrix: string[][] = [];
+/**
+ * Inflates every part of the archive as the XLSX reader will (same ZIP parser, same order of local
+ * entries) without keeping anything, counting the bytes that actually come out: a part that inflates
+ * past the bound is stopped there, whatever size the archive declares.
+ */
+async function checkXlsxParts(content: Buffer, limits: TableLimits): Promise<void> {
+  let parts = 0;
+  let inflated = 0;
+  // pipeline() reports its own abort rather than what stopped it, so the refusal is kept aside.
+  let refusal: DomainError | undefined;
+  const refuse = (error: DomainError) => {
+    refusal = error;
+    throw error;
+  };
+  try {
+    await pipelineAsync(Readable.from([content]), unzipper.Parse({ forceStream: true }), async (entries: AsyncIterable<unzipper.Entry>) => {
+      for await (const entry of entries) {
+        parts += 1;
+        if (parts > limits.xlsxParts) refuse(overLimit('PAYLOAD_TOO_LARGE', 'xlsxParts', limits.xlsxParts, `the XLSX archive holds more than ${count(limits.xlsxParts)} parts`));
+        for await (const chunk of entry as AsyncIterable<Buffer>) {
+          inflated += chunk.length;
+          if (inflated > limits.xlsxBytes) {
+            refuse(overLimit('PAYLOAD_TOO_LARGE', 'xlsxBytes', limits.xlsxBytes, `the XLSX inflates to more than ${count(limits.xlsxBytes / 1024 / 1024)} MB (at part ${entry.path})`));
+          }
+        }
+      }
+    });
+  } catch {
+    throw refusal ?? unreadableXlsx();
+  }
+}
+
+/** The first sheet, streamed row by row: a whole-workbook load of a province's file costs far more memory. */
+async function readXlsx(content: Buffer, builder: TableBuilder, limits: TableLimits): Promise<void> {
+  await checkXlsxParts(content, limits);
   try {
     const workbook = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([content]), { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
+    let previous = 0;
     for await (const sheet of workbook) {
       for await (const row of sheet) {
-        const values = row.values as ExcelJS.CellValue[];
-        matrix[row.number - 1] = Array.from({ length: Math.max(values.length - 1, 0) }, (_, i) => cellText(values[i + 1]));
+        // The row number is optional in the format: a row without one follows the previous row.
+        const number = Number.isSafeInteger(row.number) ? row.number : previous + 1;
+        builder.rowNumber(number);
+        const cells: string[] = [];
+        row.eachCell((cell, column) => {
+          builder.column(number, column);
+          cells[column - 1] = builder.cell(number, column, cellText(cell.value));
+        });
+        builder.add(number, cells);
+        previous = number;
+        await builder.breathe();
       }
       break;
     }
-  } catch {
-    throw new DomainError('VALIDATION_FAILED', 'The file looks like XLSX but cannot be read', { problems: [{ field: 'file', reason: 'unreadable XLSX' }] });
+  } catch (error) {
+    if (error instanceof DomainError) throw error;
+    throw unreadableXlsx();
   }
-  return Array.from(matrix, (row) => row ?? []);
+}
+
+const QUOTE = 0x22;
+const NEWLINE = 0x0a;
+const SEMICOLON = 0x3b;
+const COMMA = 0x2c;
+
+/** Semicolon when the header line has more semicolons than commas (Excel's CSV in Vietnamese locales). */
+function delimiterOf(content: Buffer): number {
+  let semicolons = 0;
+  let commas = 0;
+  for (let i = 0; i < content.length && content[i] !== NEWLINE; i += 1) {
+    if (content[i] === SEMICOLON) semicolons += 1;
+    else if (content[i] === COMMA) commas += 1;
+  }
+  return semicolons > commas ? SEMICOLON : COMMA;
+}
+
+/**
+ * Follows the CSV's records and cells over the raw bytes as csv-parse will split them (a quote opens or
+ * closes a quoted cell, and `""` inside one does both), so that a row or a cell beyond the bounds is
+ * refused before the parser builds it. csv-parse has no bound on cells per record, and checking each cell
+ * in its `cast` hook costs it ten times its own parsing time.
+ */
+class CsvShape {
+  private quoted = false;
+  private row = 1;
+  private column = 1;
+  /** After a line break, the next row starts only with its first byte: a final line break opens no row. */
+  private rowEnded = false;
+
+  constructor(
+    private readonly delimiter: number,
+    private readonly builder: TableBuilder,
+  ) {}
+
+  scan(bytes: Buffer): void {
+    for (let i = 0; i < bytes.length; i += 1) {
+      const byte = bytes[i];
+      if (this.rowEnded) {
+        this.rowEnded = false;
+        this.row += 1;
+        this.column = 1;
+        this.builder.rowNumber(this.row);
+      }
+      if (byte === QUOTE) {
+        this.quoted = !this.quoted;
+      } else if (this.quoted) {
+        continue;
+      } else if (byte === this.delimiter) {
+        this.column += 1;
+        this.builder.column(this.row, this.column);
+      } else if (byte === NEWLINE) {
+        this.rowEnded = true;
+      }
+    }
+  }
+}
+
+/** The file as UTF-8 text in chunks, each checked for its shape first, one chunk per turn of the event loop. */
+async function* utf8Chunks(content: Buffer, shape: CsvShape): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  try {
+    for (let offset = 0; offset < content.length; offset += CSV_CHUNK_BYTES) {
+      const bytes = content.subarray(offset, offset + CSV_CHUNK_BYTES);
+      shape.scan(bytes);
+      yield decoder.decode(bytes, { stream: true });
+      await nextTurn();
+    }
+    yield decoder.decode();
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_ENCODING_INVALID_ENCODED_DATA') throw fileProblem('The CSV file is not UTF-8 text', 'save the CSV as UTF-8');
+    throw error;
+  }
+}
+
+/** Streams the CSV through csv-parse within the bounds. */
+async function readCsv(content: Buffer, builder: TableBuilder, limits: TableLimits): Promise<void> {
+  const delimiter = delimiterOf(content);
+  const parser = parse({
+    delimiter: String.fromCharCode(delimiter),
+    relax_column_count: true,
+    skip_empty_lines: false,
+    bom: true,
+    // All the cells of a record together: bounds what a single cell can grow to before it is checked.
+    max_record_size: limits.columns * limits.cellChars,
+  });
+  try {
+    // pipeline() carries an error of the source (bounds, encoding) into the parser, and so into this loop.
+    const records = pipeline(Readable.from(utf8Chunks(content, new CsvShape(delimiter, builder))), parser, () => undefined);
+    let row = 0;
+    for await (const cells of records as AsyncIterable<string[]>) {
+      row += 1;
+      cells.forEach((cell, column) => builder.cell(row, column + 1, cell));
+      builder.add(row, cells);
+      await builder.breathe();
+    }
+  } catch (error) {
+    if (error instanceof DomainError) throw error;
+    if ((error as { code?: string }).code === 'CSV_MAX_RECORD_SIZE') {
+      const row = (error as { records: number }).records + 1;
+      throw overLimit('VALIDATION_FAILED', 'cellChars', limits.cellChars, `row ${count(row)} holds more than ${count(limits.columns * limits.cellChars)} characters`, row);
+    }
+    throw fileProblem(`The CSV file cannot be read: ${(error as Error).message}`, 'malformed CSV');
+  }
 }
 
 /**
  * Reads a CSV (UTF-8, comma or semicolon) or XLSX (first sheet) upload into rows keyed by header.
- * Blank rows are skipped; the type is decided from the content, not the file name.
+ * Blank rows are skipped; the type is decided from the content, not the file name. A file beyond
+ * TABLE_LIMITS is refused (413 for rows and inflated size, 400 for columns and cells), naming the limit.
  */
-export async function readTable(content: Buffer): Promise<Table> {
-  let matrix: string[][];
-  if (isXlsx(content)) {
-    matrix = await firstSheetOf(content);
-  } else {
-    const text = content.toString('utf8').replace(/^\uFEFF/, '');
-    if (text.includes('\uFFFD')) {
-      throw new DomainError('VALIDATION_FAILED', 'The CSV file is not UTF-8 text', { problems: [{ field: 'file', reason: 'save the CSV as UTF-8' }] });
-    }
-    const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
-    const delimiter = (firstLine.match(/;/g)?.length ?? 0) > (firstLine.match(/,/g)?.length ?? 0) ? ';' : ',';
-    try {
-      matrix = parse(text, { delimiter, relax_column_count: true, skip_empty_lines: false, bom: true });
-    } catch (error) {
-      throw new DomainError('VALIDATION_FAILED', `The CSV file cannot be read: ${(error as Error).message}`, { problems: [{ field: 'file', reason: 'malformed CSV' }] });
-    }
-  }
-  const [headerRow, ...body] = matrix;
-  const headers = (headerRow ?? []).map(normaliseHeader);
-  if (headers.filter(Boolean).length === 0) {
-    throw new DomainError('VALIDATION_FAILED', 'The file has no header row', { problems: [{ field: 'file', reason: 'the first row must name the columns' }] });
-  }
-  const rows: TableRow[] = [];
-  body.forEach((cells, index) => {
-    if (cells.every((cell) => String(cell ?? '').trim() === '')) return;
-    const values: Record<string, string> = {};
-    headers.forEach((header, column) => {
-      if (header) values[header] = String(cleanText(cells[column] ?? '') ?? '');
-    });
-    rows.push({ row: index + 2, values });
-  });
-  return { headers, rows };
+export async function readTable(content: Buffer, limits: TableLimits = TABLE_LIMITS): Promise<Table> {
+  const builder = new TableBuilder(limits);
+  if (isXlsx(content)) await readXlsx(content, builder, limits);
+  else await readCsv(content, builder, limits);
+  return builder.table();
 }
 
 /** Names the required columns a table lacks, as problems on row 1. */
@@ -106,8 +342,21 @@ export interface ExportColumn<T> {
   width?: number;
 }
 
+/** What makes Excel, LibreOffice or Sheets read a CSV cell as a formula (TAB and CR as well, per OWASP). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * A text cell that a spreadsheet program would run as a formula, made inert by a leading apostrophe.
+ * Numbers stay numbers, negative ones included. XLSX exports need none of this: exceljs writes text as
+ * string cells, which Excel never evaluates.
+ */
+export function inertCell(value: string | number | null): string | number {
+  if (value === null) return '';
+  return typeof value === 'string' && FORMULA_START.test(value) ? `'${value}` : value;
+}
+
 export function toCsv<T>(columns: ExportColumn<T>[], items: T[]): Buffer {
-  const text = stringify([columns.map((c) => c.header), ...items.map((item) => columns.map((c) => c.value(item) ?? ''))]);
+  const text = stringify([columns.map((c) => inertCell(c.header)), ...items.map((item) => columns.map((c) => inertCell(c.value(item))))]);
   // The BOM makes Excel open the UTF-8 file with Vietnamese intact.
   return Buffer.concat([Buffer.from('\uFEFF'), Buffer.from(text)]);
 }

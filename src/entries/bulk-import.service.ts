@@ -8,6 +8,7 @@ import { Actor } from '../core/auth/actor';
 import { AuditService } from '../core/audit/audit.service';
 import { OutboxService } from '../core/outbox/outbox.service';
 import { FieldProblem, NotFoundError, RuleViolationError, ValidationError } from '../core/errors/domain-error';
+import { MAX_LISTED_PROBLEMS } from '../core/errors/problem-list';
 import type { Upload } from '../core/http/upload';
 import { ExportColumn, readTable, toCsv, toXlsx } from '../core/spreadsheet';
 import { BulkImportResultView, ImportedEntryView } from './dto/bulk-import.dto';
@@ -345,6 +346,7 @@ function refuseIfProblems(malformed: FieldProblem[], broken: FieldProblem[], row
   if (problems.length === 0) return;
   const badRows = new Set(problems.filter((p) => p.row !== 1).map((p) => p.row)).size;
   const what = badRows > 0 ? `${badRows} of ${rowCount} rows ${badRows === 1 ? 'has' : 'have'} problems` : 'required columns are missing';
-  const message = `Nothing was imported: ${what} (details.problems lists each with its row and column)`;
+  const listed = problems.length > MAX_LISTED_PROBLEMS ? `the first ${MAX_LISTED_PROBLEMS} with their row and column; details.omitted counts the rest` : 'each with its row and column';
+  const message = `Nothing was imported: ${what} (details.problems lists ${listed})`;
   throw malformed.length > 0 ? new ValidationError(message, problems) : new RuleViolationError(message, problems);
 }

@@ -1,6 +1,7 @@
 import { isEmail } from 'class-validator';
 import type { ContestKind } from '../contests/edition.types';
 import type { FieldProblem } from '../core/errors/domain-error';
+import { excerpt } from '../core/errors/problem-list';
 import type { Table } from '../core/spreadsheet';
 import type { EditionRules } from './eligibility';
 import { draftProblems, EntryDraft, PHONE_PATTERN } from './entry-draft';
@@ -182,14 +183,14 @@ export function readEntryRows(table: Table, rules: ImportRules, options: { schoo
     const summary = text('summary', MAX_LENGTH.summary, true);
     const contactName = text('contact_name', MAX_LENGTH.contact_name, true);
     const contactEmail = text('contact_email', MAX_LENGTH.contact_email, true).toLowerCase();
-    if (contactEmail && contactEmail.length <= MAX_LENGTH.contact_email && !isEmail(contactEmail)) problem('contact_email', `"${contactEmail}" is not an e-mail address`);
+    if (contactEmail && contactEmail.length <= MAX_LENGTH.contact_email && !isEmail(contactEmail)) problem('contact_email', `"${excerpt(contactEmail)}" is not an e-mail address`);
     const contactPhone = cell('contact_phone');
-    if (contactPhone && !PHONE_PATTERN.test(contactPhone)) problem('contact_phone', `"${contactPhone}" is not a phone number: 6 to 20 digits, spaces, dots, dashes or brackets`);
+    if (contactPhone && !PHONE_PATTERN.test(contactPhone)) problem('contact_phone', `"${excerpt(contactPhone)}" is not a phone number: 6 to 20 digits, spaces, dots, dashes or brackets`);
     const yearText = cell('created_year');
     let createdYear: number | null = null;
     if (yearText !== '') {
       if (YEAR.test(yearText)) createdYear = Number(yearText);
-      else problem('created_year', `"${yearText}" is not a year (4 digits)`);
+      else problem('created_year', `"${excerpt(yearText)}" is not a year (4 digits)`);
     }
 
     const authors: EntryDraft['authors'] = [];
@@ -206,7 +207,7 @@ export function readEntryRows(table: Table, rules: ImportRules, options: { schoo
       let birthDate: string | null = null;
       if (birthText) {
         birthDate = parseDate(birthText);
-        if (!birthDate) problem(birthColumn, `"${birthText}" is not a date: write YYYY-MM-DD or DD/MM/YYYY`);
+        if (!birthDate) problem(birthColumn, `"${excerpt(birthText)}" is not a date: write YYYY-MM-DD or DD/MM/YYYY`);
       }
       authors.push({ fullName, birthDate, classOrJob: classOrJob || null });
       slots.push(n);
@@ -215,7 +216,7 @@ export function readEntryRows(table: Table, rules: ImportRules, options: { schoo
     if (reference) {
       const key = `${(schoolCode ?? '').toLowerCase()}\u0000${reference}`;
       const first = firstRowOfReference.get(key);
-      if (first !== undefined) problem('reference', `"${reference}" is already used by row ${first} of this file${schoolCode ? ` for school ${schoolCode}` : ''}`);
+      if (first !== undefined) problem('reference', `"${excerpt(reference)}" is already used by row ${first} of this file${schoolCode ? ` for school ${schoolCode}` : ''}`);
       else firstRowOfReference.set(key, row);
     }
 

@@ -4,6 +4,7 @@
  * and a clean file becomes an ordered list of writes. No framework imports.
  */
 import type { FieldProblem } from '../core/errors/domain-error';
+import { excerpt } from '../core/errors/problem-list';
 import type { Table } from '../core/spreadsheet';
 import { searchKey } from '../core/text';
 import { codeProblem, LevelRule, nameProblem, placementProblem } from './unit-rules';
@@ -146,7 +147,7 @@ export function planImport(rows: ImportRow[], levels: LevelRule[], known: KnownU
 
     const level = findLevel(row.level);
     if (!level) {
-      report(row, 'level', row.level === '' ? 'must not be empty' : `unknown level "${row.level}"; known levels: ${levels.map((l) => l.code).join(', ')}`);
+      report(row, 'level', row.level === '' ? 'must not be empty' : `unknown level "${excerpt(row.level)}"; known levels: ${levels.map((l) => l.code).join(', ')}`);
       continue;
     }
     levelOf.set(row, level);
@@ -170,7 +171,7 @@ export function planImport(rows: ImportRow[], levels: LevelRule[], known: KnownU
     const parentRow = firstRowOf.get(row.parentCode);
     const parentKnown = knownByCode.get(row.parentCode);
     if (!parentRow && !parentKnown) {
-      report(row, 'parent_code', `no unit ${row.parentCode} in the file or in the database`);
+      report(row, 'parent_code', `no unit ${excerpt(row.parentCode)} in the file or in the database`);
       continue;
     }
     if (!level) continue;

@@ -1,3 +1,5 @@
+import { listedProblems } from './problem-list';
+
 /** Error codes the API answers with; the filter maps each to one HTTP status. */
 export const ERROR_STATUS = {
   VALIDATION_FAILED: 400,
@@ -43,14 +45,14 @@ export class NotFoundError extends DomainError {
 
 export class ValidationError extends DomainError {
   constructor(message: string, problems: FieldProblem[]) {
-    super('VALIDATION_FAILED', message, { problems });
+    super('VALIDATION_FAILED', message, listedProblems(problems));
   }
 }
 
 /** A request that is well-formed but breaks a contest rule (window closed, ineligible author...). */
 export class RuleViolationError extends DomainError {
   constructor(message: string, problems: FieldProblem[] = []) {
-    super('RULE_VIOLATION', message, { problems });
+    super('RULE_VIOLATION', message, listedProblems(problems));
   }
 }
 
