@@ -286,7 +286,8 @@ describe('route access (e2e)', () => {
       call: async () => ({ url: `/editions/${ids.ksEdition}`, payload: editionBodyFrom((await admin().get(`/editions/${ids.ksEdition}`)).json()) }),
       allowed: [200],
       body: 'json',
-      accepts: ['version'],
+      // What GET shows beside the definition (its id, its unit) is taken back and ignored, never applied.
+      accepts: ['version', 'id', 'unitId'],
     },
 
     'POST /editions/:id/state': {
