@@ -58,3 +58,41 @@ function copyField(value: string | number | null): string {
   if (value === null) return '\\N';
   return String(value).replace(/[\\\t\n\r]/g, (c) => ({ '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' })[c]!);
 }
+
+/** `COPY (query) TO STDOUT` without pg-copy-streams: the rows are counted as they arrive, not kept. */
+class CopyToStdout {
+  bytes = 0;
+  private failure: Error | null = null;
+
+  constructor(
+    private readonly sql: string,
+    private readonly settle: (error: Error | null, bytes: number) => void,
+  ) {}
+
+  submit(connection: CopyConnection): void {
+    connection.query(this.sql);
+  }
+
+  handleCopyData(message: { chunk: Buffer }): void {
+    this.bytes += message.chunk.length;
+  }
+
+  handleCommandComplete(): void {}
+
+  handleError(error: Error): void {
+    this.failure = error;
+    this.settle(error, this.bytes);
+  }
+
+  handleReadyForQuery(): void {
+    if (!this.failure) this.settle(null, this.bytes);
+  }
+}
+
+/** Runs `COPY (query) TO STDOUT` with `options` (e.g. `FORMAT csv, HEADER`); resolves to the bytes the server sent. */
+export function copyOut(client: Client, query: string, options = 'FORMAT csv, HEADER'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const copy = new CopyToStdout(`COPY (${query}) TO STDOUT WITH (${options})`, (error, bytes) => (error ? reject(error) : resolve(bytes)));
+    void client.query(copy as never);
+  });
+}

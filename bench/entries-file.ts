@@ -8,7 +8,18 @@ const FAMILY = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Huỳnh', 'Hoàng', 'Pha
 const MIDDLE = ['Văn', 'Thị', 'Minh', 'Ngọc', 'Thanh', 'Hoàng', 'Gia', 'Quốc', 'Thị Kim', 'Bảo', 'Hữu', 'Thùy'];
 const GIVEN = ['An', 'Bình', 'Châu', 'Dũng', 'Giang', 'Hạnh', 'Hiếu', 'Khoa', 'Linh', 'Lộc', 'Mai', 'Nhung', 'Phúc', 'Quyên', 'Sang', 'Tâm', 'Thảo', 'Trí', 'Uyên', 'Vy', 'Xuân', 'Yến', 'Sóc', 'Đạt'];
 const THINGS = ['Máy tưới cây', 'Thùng rác', 'Bàn học', 'Đèn học', 'Mô hình nhà', 'Phần mềm học', 'Xe đẩy', 'Bộ lọc nước', 'Thước đo', 'Hộp bút', 'Máy bóc vỏ', 'Giàn phơi', 'Chuông báo', 'Bẫy chuột'];
-const QUALITIES = ['tự động', 'thông minh', 'dùng năng lượng mặt trời', 'từ vật liệu tái chế', 'đa năng', 'tiết kiệm điện', 'điều khiển qua điện thoại', 'cho học sinh khiếm thị', 'chống ngập', 'phân loại rác'];
+const QUALITIES = [
+  'tự động',
+  'thông minh',
+  'dùng năng lượng mặt trời',
+  'từ vật liệu tái chế',
+  'đa năng',
+  'tiết kiệm điện',
+  'điều khiển qua điện thoại',
+  'cho học sinh khiếm thị',
+  'chống ngập',
+  'phân loại rác',
+];
 const PURPOSES = ['giúp học sinh học tốt hơn', 'bảo vệ môi trường', 'hỗ trợ nông dân trồng lúa', 'tiết kiệm nước tưới', 'giảm rác thải nhựa', 'an toàn giao thông trước cổng trường'];
 const CLASSES = ['3A', '4B', '5A1', '6A2', '7A1', '8B', '9A1', '10A3', '11B2', '12A1'];
 

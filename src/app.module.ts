@@ -10,7 +10,9 @@ import { IdempotencyInterceptor } from './core/idempotency/idempotency.intercept
 import { EntriesModule } from './entries/entries.module';
 import { ENTITIES } from './entities';
 import { HealthModule } from './health/health.module';
+import { JudgingModule } from './judging/judging.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { ResultsModule } from './results/results.module';
 import { UnitsModule } from './units/units.module';
 
 export interface AppOptions {
@@ -33,8 +35,10 @@ export class AppModule {
         AccountsModule,
         ContestsModule,
         EntriesModule,
+        JudgingModule,
         NotificationsModule.forRoot({ ...options, devMailbox: options.api && !runtime.config.smtpUrl, host: runtime.config.host }),
         HealthModule,
+        ResultsModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },

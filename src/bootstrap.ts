@@ -5,33 +5,41 @@ import { INestApplicationContext, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { documentAccess, routeAccessTable } from './core/access/route-table';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppModule, AppOptions } from './app.module';
-import { AppConfig, ConfigError, fastifyTrustProxy } from './core/config/config';
+import { AppConfig, fastifyTrustProxy } from './core/config/config';
 import { Runtime } from './core/core.module';
-import { ValidationError } from './core/errors/domain-error';
+import { invalidRequest } from './core/errors/domain-error';
+import { documentIdempotencyKey } from './core/idempotency/idempotency-docs';
 import { createValidationPipe } from './core/errors/validation.pipe';
 import { applyRouteBodyLimit, DEFAULT_BODY_LIMIT } from './core/http/body-limit';
 import { requestInputProblems } from './core/http/input-bounds';
+import { serveWebFront } from './core/http/web-front';
 import { startEmbeddedPostgres } from './core/infrastructure/embedded-postgres';
-import { DataDirectoryBusyError } from './core/infrastructure/pid-file';
 import { privateDirSync } from './core/infrastructure/private-files';
-import { RedisUnavailableError, resolveLocalRedis } from './core/infrastructure/local-redis';
+import { resolveLocalRedis } from './core/infrastructure/local-redis';
+import { GracefulStop, gracefulStop } from './core/infrastructure/shutdown';
+import { StartupRefusal } from './core/infrastructure/startup-refusal';
 import { startDevMailbox } from './notifications/dev-mailbox';
 
 export interface StartedRuntime {
   runtime: Runtime;
   /** What was started for us, to say so at boot. */
   embedded: { database: boolean; redis: boolean; mailbox: boolean };
+  /** What was started for us, named, in the order to stop it (the last started first). */
+  steps: StopStep[];
   stop(): Promise<void>;
 }
 
+type StopStep = GracefulStop['steps'][number];
+
 /** Resolves DATABASE_URL, REDIS_URL and SMTP_URL, starting the embedded stand-ins for those not given. */
 export async function prepareRuntime(config: AppConfig): Promise<StartedRuntime> {
-  const stops: Array<() => Promise<void>> = [];
+  const steps: StopStep[] = [];
   const stop = async () => {
-    for (const stopOne of stops.reverse()) await stopOne().catch(() => undefined);
+    for (const step of steps) await step.stop().catch(() => undefined);
   };
   // PostgreSQL's own start-up chatter is only wanted when debugging.
   const databaseLog = config.logLevel === 'debug' ? (line: string) => console.log(line.trimEnd()) : () => {};
@@ -42,27 +50,28 @@ export async function prepareRuntime(config: AppConfig): Promise<StartedRuntime>
     if (config.uploadDir === defaultUploadDir && existsSync(defaultUploadDir)) privateDirSync(defaultUploadDir);
     let databaseUrl = config.databaseUrl;
     if (!databaseUrl) {
-      const database = await startEmbeddedPostgres(config.dataDir, databaseLog);
-      stops.push(database.stop);
+      const database = await startEmbeddedPostgres(config.dataDir, databaseLog, (line) => console.log(line));
+      steps.unshift({ name: 'embedded PostgreSQL', stop: database.stop });
       databaseUrl = database.url;
     }
     let redisUrl = config.redisUrl;
     let redisStarted = false;
     if (!redisUrl) {
       const redis = await resolveLocalRedis(join(config.dataDir, 'redis'));
-      stops.push(redis.stop);
+      if (redis.started) steps.unshift({ name: 'Redis (started by the app)', stop: redis.stop });
       redisUrl = redis.url;
       redisStarted = redis.started;
     }
     let smtpUrl = config.smtpUrl;
     if (!smtpUrl) {
       const mailbox = await startDevMailbox(join(config.dataDir, 'mailbox'));
-      stops.push(mailbox.stop);
+      steps.unshift({ name: 'development mailbox', stop: mailbox.stop });
       smtpUrl = mailbox.url;
     }
     return {
       runtime: { config, databaseUrl, redisUrl, smtpUrl },
       embedded: { database: !config.databaseUrl, redis: redisStarted, mailbox: !config.smtpUrl },
+      steps,
       stop,
     };
   } catch (error) {
@@ -74,12 +83,28 @@ export async function prepareRuntime(config: AppConfig): Promise<StartedRuntime>
 
 /** The HTTP application (with workers when asked), configured exactly as in production. */
 export async function createApp(runtime: Runtime, options: AppOptions, logger: false | undefined = undefined): Promise<NestFastifyApplication> {
-  // Uploads do not count against the body limit: the multipart limits below bound them.
-  const adapter = new FastifyAdapter({ trustProxy: fastifyTrustProxy(runtime.config.trustProxy), bodyLimit: DEFAULT_BODY_LIMIT });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(runtime, options), adapter, {
-    logger: logger === false ? false : levelsFrom(runtime.config.logLevel),
-    abortOnError: false,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(runtime, options), appAdapter(runtime), appCreateOptions(runtime, logger));
+  return configureApp(app, runtime, options);
+}
+
+/** Uploads do not count against the body limit: the multipart limits in `configureApp` bound them. */
+export function appAdapter(runtime: Runtime): FastifyAdapter {
+  return new FastifyAdapter({ trustProxy: fastifyTrustProxy(runtime.config.trustProxy), bodyLimit: DEFAULT_BODY_LIMIT });
+}
+
+export function appCreateOptions(runtime: Runtime, logger: false | undefined) {
+  // Start-up stays quiet until the banner (Nest lists every module and route otherwise); see `startedLogging`.
+  const startup = runtime.config.logLevel === 'debug' ? levelsFrom('debug') : levelsFrom('warn');
+  return { logger: logger === false ? (false as const) : startup, abortOnError: false };
+}
+
+/** Once the app listens, it logs at LOG_LEVEL. */
+export function startedLogging(app: NestFastifyApplication, config: AppConfig): void {
+  app.useLogger(levelsFrom(config.logLevel));
+}
+
+/** Everything done to a created (not yet initialised) app, whoever created it: tests build one with overridden providers. */
+export async function configureApp(app: NestFastifyApplication, runtime: Runtime, options: AppOptions): Promise<NestFastifyApplication> {
   // Before any route exists: Swagger's and multipart's are added next, Nest's at init.
   if (options.onRoute) app.getHttpAdapter().getInstance().addHook('onRoute', options.onRoute);
   hardenHttp(app);
@@ -95,12 +120,17 @@ export async function createApp(runtime: Runtime, options: AppOptions, logger: f
     app,
     new DocumentBuilder()
       .setTitle('Contest platform API')
-      .setDescription('Youth creativity and technical innovation contests: units, accounts, editions, entries. Errors share one shape: { code, message, details }.')
+      .setDescription(
+        'Youth creativity and technical innovation contests: units, accounts, editions, entries. Errors share one shape: { code, reason, params, message, details }; `reason` is a stable code to translate by (schema ProblemCode), `message` is Vietnamese unless Accept-Language prefers English.',
+      )
       .setVersion('0.1.0')
       .addBearerAuth()
       .build(),
   );
+  documentIdempotencyKey(document);
+  documentAccess(document, routeAccessTable(app));
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  if (options.api) await serveWebFront(app.getHttpAdapter().getInstance());
   await app.init();
   return app;
 }
@@ -115,7 +145,7 @@ function hardenHttp(app: NestFastifyApplication): void {
   fastify.addHook('onRoute', applyRouteBodyLimit);
   fastify.addHook('preValidation', async (request) => {
     const problems = requestInputProblems(request);
-    if (problems.length > 0) throw new ValidationError(`Invalid request: ${problems.map((p) => p.field).join(', ')}`, problems);
+    if (problems.length > 0) throw invalidRequest(problems);
   });
   fastify.addHook('onSend', async (_request, reply) => {
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
@@ -137,15 +167,23 @@ export async function stopOnFailure<T>(started: StartedRuntime, work: () => Prom
   }
 }
 
-/** On SIGINT/SIGTERM: finish in-flight work (HTTP, jobs), then stop what was started for us. */
-export function closeOnSignals(app: INestApplicationContext, started: StartedRuntime): void {
-  const shutdown = async () => {
-    await app.close();
-    await started.stop();
-    process.exit(0);
-  };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+/** Longest a stop on a signal may take (requests and jobs in flight finish) before the process exits anyway. */
+const SHUTDOWN_GRACE_MS = 20_000;
+
+/**
+ * On SIGINT (Ctrl-C) or SIGTERM: says what it stops, finishes in-flight work (HTTP, jobs), then stops what was
+ * started for us; a second Ctrl-C exits at once. `name` is what the app runs ("API and workers").
+ */
+export function closeOnSignals(app: INestApplicationContext, started: StartedRuntime, name: string): void {
+  const shutdown = gracefulStop({
+    steps: [{ name, stop: () => app.close() }, ...started.steps],
+    log: (line) => console.log(line),
+    exit: (code) => process.exit(code),
+    graceMs: SHUTDOWN_GRACE_MS,
+  });
+  const onSignal = (signal: NodeJS.Signals) => void shutdown(signal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 }
 
 /**
@@ -174,6 +212,6 @@ export function exitOnFatalErrors(): { started?: StartedRuntime } {
 
 /** Start-up problems a person can fix are told plainly; anything else with its stack. */
 export function exitOnStartupError(error: unknown): never {
-  console.error(error instanceof ConfigError || error instanceof RedisUnavailableError || error instanceof DataDirectoryBusyError ? `\n${error.message}\n` : error);
+  console.error(error instanceof StartupRefusal ? `\n${error.message}\n` : error);
   process.exit(1);
 }

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { closeOnSignals, createApp, exitOnFatalErrors, exitOnStartupError, prepareRuntime, stopOnFailure } from './bootstrap';
+import { closeOnSignals, createApp, exitOnFatalErrors, exitOnStartupError, prepareRuntime, startedLogging, stopOnFailure } from './bootstrap';
 import { loadConfig } from './core/config/config';
 import { runMigrations } from './core/database/migrate';
 import { seedDemoIfEmpty } from './seed/demo-seed';
@@ -19,6 +19,7 @@ async function main(): Promise<void> {
     const seeded = config.seedDemo ? await seedDemoIfEmpty(runtime.databaseUrl) : null;
     const created = await createApp(runtime, { api: true, workers: !apiOnly });
     await created.listen({ port: config.port, host: config.host });
+    startedLogging(created, config);
     return { app: created, demo: seeded };
   });
   const base = config.publicUrl;
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
     for (const account of demo.accounts) lines.push(`  ${account.role.padEnd(10)} ${account.email.padEnd(34)} ${account.scope}`);
   }
   console.log(`\n${lines.join('\n')}\n`);
-  closeOnSignals(app, started);
+  closeOnSignals(app, started, apiOnly ? 'API' : 'API and workers');
 }
 
 main().catch(exitOnStartupError);

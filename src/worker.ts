@@ -10,11 +10,9 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const started = await prepareRuntime(config);
   fatal.started = started;
-  const app = await stopOnFailure(started, () =>
-    NestFactory.createApplicationContext(AppModule.forRoot(started.runtime, { api: false, workers: true }), { abortOnError: false }),
-  );
+  const app = await stopOnFailure(started, () => NestFactory.createApplicationContext(AppModule.forRoot(started.runtime, { api: false, workers: true }), { abortOnError: false }));
   new Logger('Worker').log('Workers running');
-  closeOnSignals(app, started);
+  closeOnSignals(app, started, 'workers');
 }
 
 main().catch(exitOnStartupError);

@@ -42,7 +42,10 @@ export function addressBucket(ip: string): string {
   const headGroups = head ? head.split(':') : [];
   const tailGroups = ip.includes('::') && tail ? tail.split(':') : [];
   const groups = ip.includes('::') ? [...headGroups, ...Array(8 - headGroups.length - tailGroups.length).fill('0'), ...tailGroups] : headGroups;
-  return `${groups.slice(0, 4).map((g) => g.replace(/^0+(?=.)/, '')).join(':')}::/64`;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }
 
 /** Redis buckets of one attempt; the e-mail is hashed so that no address book sits in Redis. */

@@ -2,7 +2,7 @@ import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, 
 import { decimal } from '../core/database/columns';
 import { Unit, UnitLevel } from '../units/unit.entity';
 import type { EditionState } from './edition-lifecycle';
-import type { AdvancementRule, Aggregation, ContestKind, Eligibility, PrizeScheme } from './edition.types';
+import type { AdvancementRule, Aggregation, ContestKind, Eligibility, PrizeScheme, RejudgeMode } from './edition.types';
 
 @Entity('contests')
 @Check('contests_kind_check', `kind IN ('youth', 'technical')`)
@@ -11,9 +11,10 @@ export class Contest {
   @Column('text') kind: ContestKind;
   @Column('text') name: string;
   @Index('contests_unit_idx')
-  @Column('uuid', { name: 'unit_id' }) unitId: string;
+  @Column('uuid', { name: 'unit_id' })
+  unitId: string;
   @ManyToOne(() => Unit, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'unit_id' })
+  @JoinColumn({ name: 'unit_id', foreignKeyConstraintName: 'contests_unit_fkey' })
   unit?: Unit;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
@@ -31,9 +32,10 @@ export class Edition {
   @JoinColumn({ name: 'contest_id' })
   contest?: Contest;
   @Index('editions_unit_idx')
-  @Column('uuid', { name: 'unit_id' }) unitId: string;
+  @Column('uuid', { name: 'unit_id' })
+  unitId: string;
   @ManyToOne(() => Unit, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'unit_id' })
+  @JoinColumn({ name: 'unit_id', foreignKeyConstraintName: 'editions_unit_fkey' })
   unit?: Unit;
   @Column('int') number: number;
   @Column('text', { name: 'season_label' }) seasonLabel: string;
@@ -85,6 +87,7 @@ export class RubricCriterionRow {
 @Unique('stages_edition_level_key', ['editionId', 'levelCode'])
 @Check('stages_aggregation_check', `aggregation IN ('mean', 'trimmed_mean')`)
 @Check('stages_judges_check', `judges_per_entry >= 0`)
+@Check('stages_rejudge_mode_check', `rejudge_mode IN ('replace', 'join')`)
 export class Stage {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column('uuid', { name: 'edition_id' }) editionId: string;
@@ -103,6 +106,14 @@ export class Stage {
   @Column('text') aggregation: Aggregation;
   @Column('numeric', { name: 'discrepancy_spread', precision: 6, scale: 2, nullable: true, transformer: decimal }) discrepancySpread: number | null;
   @Column('jsonb', { name: 'tie_break', default: () => "'[]'" }) tieBreak: string[];
+  @Column('boolean', { default: false }) blind: boolean;
+  @Column('boolean', { name: 'normalise_bias', default: false }) normaliseBias: boolean;
+  @Column('text', { name: 'rejudge_mode', default: 'join' }) rejudgeMode: RejudgeMode;
   @Column('jsonb', { nullable: true }) advancement: AdvancementRule | null;
   @Column('jsonb', { name: 'prize_scheme', nullable: true }) prizeScheme: PrizeScheme | null;
+  /**
+   * Set (by judging, through `StageScores`) when the stage's first score is confirmed: from then on its rubric,
+   * judges per entry and aggregation are what the scores mean. Contests reads the flag, never judging's tables.
+   */
+  @Column('timestamptz', { name: 'scores_locked_at', nullable: true }) scoresLockedAt: Date | null;
 }

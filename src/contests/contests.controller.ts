@@ -1,9 +1,11 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Actor, ROLES } from '../core/auth/actor';
-import { Allow, CurrentActor } from '../core/auth/decorators';
+import { Permission } from '../core/access/policy';
+import { Actor } from '../core/auth/actor';
+import { CurrentActor, Requires } from '../core/auth/decorators';
 import { ApiErrors } from '../core/http/api-errors';
 import { IgnoresReadOnly, ReadOnlyShape } from '../core/http/read-only-properties';
+import { LocalisesWarnings } from '../core/i18n/localised-warnings';
 import { LargeBody } from '../core/http/body-limit';
 import { Page, PageDto } from '../core/http/paging';
 import { ContestsService } from './contests.service';
@@ -29,7 +31,7 @@ export class ContestsController {
   constructor(private readonly contests: ContestsService) {}
 
   @Post()
-  @Allow('organiser')
+  @Requires(Permission.ContestManage)
   @ApiOperation({ summary: 'Create a contest (youth or technical) at a unit you organise' })
   @ApiCreatedResponse({ type: ContestView })
   @ApiErrors(400, 403, 404)
@@ -38,8 +40,11 @@ export class ContestsController {
   }
 
   @Get()
-  @Allow(...ROLES)
-  @ApiOperation({ summary: 'Contests at units above or below any of your grants', description: 'A school and a district organiser both see their provincial contest; a district organiser does not see another district\'s contests.' })
+  @Requires(Permission.ContestRead)
+  @ApiOperation({
+    summary: 'Contests at units above or below any of your grants',
+    description: "A school and a district organiser both see their provincial contest; a district organiser does not see another district's contests.",
+  })
   @ApiOkResponse({ type: PageDto(ContestView) })
   @ApiErrors(400)
   list(@CurrentActor() actor: Actor, @Query() query: ContestListQuery): Promise<Page<ContestView>> {
@@ -47,7 +52,8 @@ export class ContestsController {
   }
 
   @Get(':id')
-  @Allow(...ROLES)
+  @ApiOperation({ summary: 'Show one contest' })
+  @Requires(Permission.ContestRead)
   @ApiOkResponse({ type: ContestView })
   @ApiErrors(400, 404)
   get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<ContestView> {
@@ -56,7 +62,8 @@ export class ContestsController {
 
   @Post(':id/editions')
   @LargeBody()
-  @Allow('organiser')
+  @LocalisesWarnings()
+  @Requires(Permission.EditionManage)
   @ApiOperation({
     summary: "Add an edition with its whole definition (organisers of the contest's unit)",
     description: `The edition runs at the contest's unit unless unitId names a unit under it. ${DEFINITION_ERRORS} An edition number already used in the contest answers 409 naming \`number\`.`,
@@ -70,13 +77,17 @@ export class ContestsController {
 
 @ApiTags('contests')
 @ApiBearerAuth()
+@LocalisesWarnings()
 @Controller('editions')
 export class EditionsController {
   constructor(private readonly contests: ContestsService) {}
 
   @Get()
-  @Allow(...ROLES)
-  @ApiOperation({ summary: 'Editions at units above or below any of your grants', description: 'With openForRegistration=true, only editions whose registration window is open now: for a school, the editions it can register in.' })
+  @Requires(Permission.EditionRead)
+  @ApiOperation({
+    summary: 'Editions at units above or below any of your grants',
+    description: 'With openForRegistration=true, only editions whose registration window is open now: for a school, the editions it can register in.',
+  })
   @ApiOkResponse({ type: PageDto(EditionSummaryView) })
   @ApiErrors(400)
   list(@CurrentActor() actor: Actor, @Query() query: EditionListQuery): Promise<Page<EditionSummaryView>> {
@@ -84,7 +95,7 @@ export class EditionsController {
   }
 
   @Get(':id')
-  @Allow(...ROLES)
+  @Requires(Permission.EditionRead)
   @ApiOperation({ summary: 'An edition with its fields, rubric and stages in order' })
   @ApiOkResponse({ type: EditionView })
   @ApiErrors(400, 404)
@@ -94,7 +105,7 @@ export class EditionsController {
 
   @Put(':id')
   @LargeBody()
-  @Allow('organiser')
+  @Requires(Permission.EditionManage)
   @IgnoresReadOnly(EDITION_VIEW_ONLY)
   @ApiOperation({
     summary: 'Replace the definition of an edition you organise',
@@ -111,7 +122,7 @@ export class EditionsController {
 
   @Post(':id/state')
   @HttpCode(200)
-  @Allow('organiser')
+  @Requires(Permission.EditionManage)
   @ApiOperation({
     summary: 'Move an edition you organise to its next state',
     description:
@@ -127,7 +138,7 @@ export class EditionsController {
 
   @Post(':id/archive')
   @HttpCode(200)
-  @Allow('organiser')
+  @Requires(Permission.EditionManage)
   @ApiOperation({
     summary: 'Archive a wrong edition you organise, with the reason',
     description: 'An archived edition stays readable (list it with includeArchived=true), takes no registrations and can no longer be changed. Archiving twice answers 422.',
@@ -140,8 +151,11 @@ export class EditionsController {
 
   @Delete(':id')
   @HttpCode(204)
-  @Allow('organiser')
-  @ApiOperation({ summary: 'Delete a draft edition you organise', description: 'Only drafts: registration never opened, so nothing refers to them. Any other state answers 422: archive the edition instead.' })
+  @Requires(Permission.EditionManage)
+  @ApiOperation({
+    summary: 'Delete a draft edition you organise',
+    description: 'Only drafts: registration never opened, so nothing refers to them. Any other state answers 422: archive the edition instead.',
+  })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiErrors(400, 403, 404, 422)
   async remove(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<void> {

@@ -2,48 +2,30 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryFailedError, SelectQueryBuilder } from 'typeorm';
 import { AuditService } from '../core/audit/audit.service';
+import { AccessService } from '../core/access/access.service';
+import { Condition, Permission } from '../core/access/policy';
 import { Actor } from '../core/auth/actor';
-import { underScopes } from '../core/auth/scope-sql';
-import { ConflictError, DomainError, NotFoundError, RuleViolationError } from '../core/errors/domain-error';
+import { ConflictError, DomainError, NotFoundError, problem, RuleViolationError, staleVersion } from '../core/errors/domain-error';
+import type { Thing } from '../core/errors/problem-codes';
 import { Page, pageOf } from '../core/http/paging';
-import { pathIds } from '../units/unit-rules';
 import { Unit, UnitLevel } from '../units/unit.entity';
-import { Contest, Edition, Stage } from './contest.entity';
+import { Contest, Edition, EditionField, Stage } from './contest.entity';
 import { ContestListQuery, ContestView, CreateContestDto } from './dto/contest.dto';
 import { ArchiveEditionDto, ChangeEditionStateDto, CreateEditionDto, EditionDefinitionDto, EditionListQuery, EditionSummaryView, EditionView, UpdateEditionDto } from './dto/edition.dto';
 import { editionChangeProblems, registrationOpen, transitionProblems } from './edition-lifecycle';
 import { editionProblems, editionWarnings, rubricTotal } from './edition-rules';
-import { EditionRepository, LoadedEdition } from './edition.repository';
+import { SqlPart } from '../core/database/sql-part';
+import { EditionRepository, FirstStage, LoadedEdition, RegistrationEditionRow } from './edition.repository';
 import type { ContestKind, EditionDefinition, Eligibility, StageDefinition } from './edition.types';
 
-type Condition = [string, Record<string, unknown>];
-
-/**
- * What a user may read: contests and editions at units on the path of any of their grants, whether above
- * (a school sees its district's and province's contests) or below (a province organiser sees its districts').
- * Ancestors are the ids a grant's path spells out, so both halves use indexes.
- */
-function onGrantPaths(alias: string, actor: Actor): Condition {
-  if (actor.isAdmin) return ['TRUE', {}];
-  const paths = [...new Set(actor.grants.map((g) => g.unitPath))];
-  if (paths.length === 0) return ['FALSE', {}];
-  const [below, params] = underScopes(`${alias}.path`, paths, 'visibleBelow');
-  return [`(${alias}.id IN (:...visibleAbove) OR ${below})`, { ...params, visibleAbove: [...new Set(paths.flatMap(pathIds))] }];
-}
-
-/** What a user may change: units at or under those they organise (everything for administrators). */
-function organised(alias: string, actor: Actor): Condition {
-  return underScopes(`${alias}.path`, actor.scopes('organiser'), 'organised');
-}
-
-function notFoundInBody(what: string, field: string): DomainError {
-  return new DomainError('NOT_FOUND', `${what} not found`, { problems: [{ field, reason: `no such ${what.toLowerCase()} in your scope` }] });
+function notFoundInBody(what: Thing, field: string): DomainError {
+  return new NotFoundError(what, { problems: [problem(field, 'NOT_IN_SCOPE', { what })] });
 }
 
 function numberTaken(error: unknown, number: number): unknown {
   const driverError = error instanceof QueryFailedError ? (error.driverError as { code?: string; constraint?: string }) : undefined;
   if (driverError?.code === '23505' && driverError.constraint === 'editions_contest_number_key') {
-    return new ConflictError(`Edition ${number} of this contest already exists`, { problems: [{ field: 'number', reason: `edition ${number} already exists in this contest` }] });
+    return new ConflictError('EDITION_NUMBER_TAKEN', { number }, { problems: [problem('number', 'EDITION_NUMBER_EXISTS', { number })] });
   }
   return error;
 }
@@ -51,9 +33,7 @@ function numberTaken(error: unknown, number: number): unknown {
 /** The definition a DTO describes, with the defaults of optional stage settings filled in. */
 function toDefinition(dto: EditionDefinitionDto): EditionDefinition {
   const eligibility: Eligibility =
-    dto.eligibility.kind === 'youth'
-      ? { kind: 'youth', bornFrom: dto.eligibility.bornFrom, bornTo: dto.eligibility.bornTo }
-      : { kind: 'technical', createdFromYear: dto.eligibility.createdFromYear };
+    dto.eligibility.kind === 'youth' ? { kind: 'youth', bornFrom: dto.eligibility.bornFrom, bornTo: dto.eligibility.bornTo } : { kind: 'technical', createdFromYear: dto.eligibility.createdFromYear };
   return {
     number: dto.number,
     seasonLabel: dto.seasonLabel,
@@ -72,10 +52,11 @@ function toDefinition(dto: EditionDefinitionDto): EditionDefinition {
       aggregation: s.aggregation ?? 'mean',
       discrepancySpread: s.discrepancySpread ?? null,
       tieBreak: s.tieBreak ?? [],
+      blind: s.blind ?? false,
+      normaliseBias: s.normaliseBias ?? false,
+      rejudgeMode: s.rejudgeMode ?? 'join',
       advancement: s.advancement ? { ...s.advancement } : null,
-      prizeScheme: s.prizeScheme
-        ? { tiePolicy: s.prizeScheme.tiePolicy, passUnusedQuotaDown: s.prizeScheme.passUnusedQuotaDown, levels: s.prizeScheme.levels.map((l) => ({ ...l })) }
-        : null,
+      prizeScheme: s.prizeScheme ? { tiePolicy: s.prizeScheme.tiePolicy, passUnusedQuotaDown: s.prizeScheme.passUnusedQuotaDown, levels: s.prizeScheme.levels.map((l) => ({ ...l })) } : null,
     })),
   };
 }
@@ -106,8 +87,8 @@ function storedDefinition({ edition, fields, rubric, stages }: LoadedEdition): E
 }
 
 function stageDefinition(stage: Stage): StageDefinition {
-  const { name, levelCode, judged, judgesPerEntry, aggregation, discrepancySpread, tieBreak, advancement, prizeScheme } = stage;
-  return { name, levelCode, judged, judgesPerEntry, aggregation, discrepancySpread, tieBreak, advancement, prizeScheme };
+  const { name, levelCode, judged, judgesPerEntry, aggregation, discrepancySpread, tieBreak, blind, normaliseBias, rejudgeMode, advancement, prizeScheme } = stage;
+  return { name, levelCode, judged, judgesPerEntry, aggregation, discrepancySpread, tieBreak, blind, normaliseBias, rejudgeMode, advancement, prizeScheme };
 }
 
 function summaryView(edition: Edition, now = new Date()): EditionSummaryView {
@@ -140,7 +121,7 @@ function editionView(loaded: LoadedEdition): EditionView {
     fields: fields.map((f) => ({ id: f.id, position: f.position, code: f.code, name: f.name })),
     rubric: rubric.map((c) => ({ position: c.position, code: c.code, name: c.name, maxPoints: c.maxPoints })),
     rubricTotal: rubricTotal(rubric),
-    stages: stages.map((s) => ({ id: s.id, position: s.position, ...stageDefinition(s) })),
+    stages: stages.map((s) => ({ id: s.id, position: s.position, ...stageDefinition(s), blind: s.blind, normaliseBias: s.normaliseBias, rejudgeMode: s.rejudgeMode })),
     archiveReason: edition.archiveReason,
     warnings: editionWarnings(storedDefinition(loaded)),
     updatedAt: edition.updatedAt,
@@ -153,17 +134,50 @@ function auditSnapshot(view: EditionView) {
   return snapshot;
 }
 
+/** An edition as registration needs it: its fields by code, in order, and its first stage (null before it has one). */
+export interface RegistrationEdition {
+  edition: Omit<RegistrationEditionRow, 'fields' | 'firstStage'>;
+  fields: Map<string, { id: string; name: string }>;
+  firstStage: FirstStage | null;
+}
+
 @Injectable()
 export class ContestsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly audit: AuditService,
     private readonly editions: EditionRepository,
+    private readonly access: AccessService,
   ) {}
+
+  /**
+   * The edition entries are registered into, if it lies along the path of a unit the actor registers for (at
+   * or above it, or for an organiser also below); with `unitPath`, only if it runs at that unit or above it.
+   * Any other edition does not exist for them. The one look-up single registration, bulk import and templates share.
+   */
+  async editionForRegistration(actor: Actor, editionId: string, unitPath?: string): Promise<RegistrationEdition> {
+    const { sql, params } = this.editionForRegistrationPart(actor, editionId);
+    const [row] = await this.db.query(sql, params);
+    return this.editionForRegistrationOf(row.edition, unitPath);
+  }
+
+  /** The read of editionForRegistration as a part of the caller's statement (a registration reads its school with it). */
+  editionForRegistrationPart(actor: Actor, editionId: string): SqlPart {
+    const part = this.editions.registrationEditionPart(this.db.manager, editionId, this.access.condition(actor, Permission.EditionRegister, 'u.path'));
+    return { sql: `SELECT (${part.sql}) AS edition`, params: part.params };
+  }
+
+  /** What editionForRegistrationPart read, checked against `unitPath` (the edition runs at that unit or above it). */
+  editionForRegistrationOf(json: Parameters<EditionRepository['registrationEditionOf']>[0], unitPath?: string): RegistrationEdition {
+    const row = this.editions.registrationEditionOf(json);
+    if (!row || (unitPath !== undefined && !unitPath.startsWith(row.unit.path))) throw new NotFoundError('Edition');
+    const { fields, firstStage, ...edition } = row;
+    return { edition, fields: new Map(fields.map(({ code, id, name }) => [code, { id, name }])), firstStage };
+  }
 
   async createContest(actor: Actor, dto: CreateContestDto): Promise<ContestView> {
     return this.db.transaction(async (manager) => {
-      const unit = await this.unitWithin(manager, dto.unitId, organised('u', actor));
+      const unit = await this.unitWithin(manager, dto.unitId, this.access.condition(actor, Permission.ContestManage, 'u.path'));
       const contest = await manager.save(manager.create(Contest, { kind: dto.kind, name: dto.name, unitId: unit.id }));
       await this.audit.record(manager, actor, {
         action: 'contest.create',
@@ -177,7 +191,7 @@ export class ContestsService {
   }
 
   async listContests(actor: Actor, query: ContestListQuery): Promise<Page<ContestView>> {
-    const qb = this.contests(this.db.manager).andWhere(...onGrantPaths('u', actor));
+    const qb = this.contests(this.db.manager).andWhere(...this.access.condition(actor, Permission.ContestRead, 'u.path'));
     if (query.kind) qb.andWhere('c.kind = :kind', { kind: query.kind });
     const [rows, total] = await qb
       .orderBy('u.depth')
@@ -190,7 +204,10 @@ export class ContestsService {
   }
 
   async getContest(actor: Actor, contestId: string): Promise<ContestView> {
-    const contest = await this.contests(this.db.manager).andWhere('c.id = :contestId', { contestId }).andWhere(...onGrantPaths('u', actor)).getOne();
+    const contest = await this.contests(this.db.manager)
+      .andWhere('c.id = :contestId', { contestId })
+      .andWhere(...this.access.condition(actor, Permission.ContestRead, 'u.path'))
+      .getOne();
     if (!contest) throw new NotFoundError('Contest');
     return contestView(contest);
   }
@@ -199,9 +216,12 @@ export class ContestsService {
   async createEdition(actor: Actor, contestId: string, dto: CreateEditionDto): Promise<EditionView> {
     const definition = toDefinition(dto);
     return this.db.transaction(async (manager) => {
-      const contest = await this.contests(manager).andWhere('c.id = :contestId', { contestId }).andWhere(...organised('u', actor)).getOne();
+      const contest = await this.contests(manager)
+        .andWhere('c.id = :contestId', { contestId })
+        .andWhere(...this.access.condition(actor, Permission.EditionManage, 'u.path'))
+        .getOne();
       if (!contest) throw new NotFoundError('Contest');
-      const unit = dto.unitId ? await this.unitWithin(manager, dto.unitId, underScopes('u.path', [contest.unit!.path], 'contestUnit')) : contest.unit!;
+      const unit = dto.unitId ? await this.unitWithin(manager, dto.unitId, ['u.path LIKE :contestUnit', { contestUnit: `${contest.unit!.path}%` }]) : contest.unit!;
       await this.checkDefinition(manager, definition, contest.kind, unit);
       let editionId: string;
       try {
@@ -222,7 +242,7 @@ export class ContestsService {
       .createQueryBuilder(Edition, 'e')
       .innerJoinAndSelect('e.contest', 'c')
       .innerJoinAndSelect('e.unit', 'u')
-      .where(...onGrantPaths('u', actor));
+      .where(...this.access.condition(actor, Permission.EditionRead, 'u.path'));
     if (query.contestId) qb.andWhere('e.contestId = :contestId', { contestId: query.contestId });
     if (!query.includeArchived) qb.andWhere('e.archivedAt IS NULL');
     const now = new Date();
@@ -235,7 +255,11 @@ export class ContestsService {
       .skip((query.page - 1) * query.pageSize)
       .take(query.pageSize)
       .getManyAndCount();
-    return pageOf(rows.map((e) => summaryView(e, now)), total, query);
+    return pageOf(
+      rows.map((e) => summaryView(e, now)),
+      total,
+      query,
+    );
   }
 
   async getEdition(actor: Actor, editionId: string): Promise<EditionView> {
@@ -243,7 +267,7 @@ export class ContestsService {
       .createQueryBuilder(Edition, 'e')
       .innerJoin('e.unit', 'u')
       .where('e.id = :editionId', { editionId })
-      .andWhere(...onGrantPaths('u', actor))
+      .andWhere(...this.access.condition(actor, Permission.EditionRead, 'u.path'))
       .getExists();
     const loaded = visible ? await this.editions.load(this.db.manager, editionId) : null;
     if (!loaded) throw new NotFoundError('Edition');
@@ -261,15 +285,16 @@ export class ContestsService {
         .createQueryBuilder(Edition, 'e')
         .innerJoin('e.unit', 'u')
         .where('e.id = :editionId', { editionId })
-        .andWhere(...organised('u', actor))
+        .andWhere(...this.access.condition(actor, Permission.EditionManage, 'u.path'))
         .getExists();
       const before = inScope ? await this.editions.load(manager, editionId) : null;
       if (!before) throw new NotFoundError('Edition');
       const { edition } = before;
       await this.checkDefinition(manager, definition, edition.contest!.kind, edition.unit!);
-      if (edition.archivedAt) throw new RuleViolationError('The edition is archived; it can no longer be changed', [{ field: 'state', reason: 'archived' }]);
-      const frozen = editionChangeProblems(storedDefinition(before), definition, edition.state);
-      if (frozen.length) throw new RuleViolationError(`The edition is in state ${edition.state}; this change is no longer safe: ${frozen.map((p) => p.field).join(', ')}`, frozen);
+      if (edition.archivedAt) throw new RuleViolationError('EDITION_ARCHIVED', {}, [problem('state', 'ARCHIVED', {})]);
+      const scoredLevels = new Set(before.stages.filter((s) => s.scoresLockedAt !== null).map((s) => s.levelCode));
+      const frozen = editionChangeProblems(storedDefinition(before), definition, edition.state, scoredLevels);
+      if (frozen.length) throw new RuleViolationError('EDITION_CHANGE_UNSAFE', { state: edition.state, fields: frozen.map((p) => p.field) }, frozen);
       let changed: number;
       try {
         const result = await manager
@@ -283,9 +308,7 @@ export class ContestsService {
         throw numberTaken(error, definition.number);
       }
       if (changed === 0) {
-        throw new DomainError('STALE_VERSION', `The edition was changed since you read it (you sent version ${dto.version}); reload it and apply your change again`, {
-          problems: [{ field: 'version', reason: 'is not the current version' }],
-        });
+        throw staleVersion('Edition', dto.version, edition.version);
       }
       await this.editions.replaceChildren(manager, editionId, definition);
       const after = editionView((await this.editions.load(manager, editionId))!);
@@ -306,7 +329,7 @@ export class ContestsService {
     return this.db.transaction(async (manager) => {
       const edition = await this.organisedEdition(manager, actor, editionId);
       const problems = transitionProblems(edition.state, dto.state, edition.archivedAt !== null);
-      if (problems.length) throw new RuleViolationError(`The edition cannot move from ${edition.state} to ${dto.state}`, problems);
+      if (problems.length) throw new RuleViolationError('TRANSITION_REFUSED', { from: edition.state, to: dto.state }, problems);
       await manager.update(Edition, { id: editionId }, { state: dto.state, version: () => 'version + 1' });
       await this.audit.record(manager, actor, {
         action: 'edition.state',
@@ -324,7 +347,7 @@ export class ContestsService {
   async archive(actor: Actor, editionId: string, dto: ArchiveEditionDto): Promise<EditionView> {
     return this.db.transaction(async (manager) => {
       const edition = await this.organisedEdition(manager, actor, editionId);
-      if (edition.archivedAt) throw new RuleViolationError('The edition is already archived', [{ field: 'state', reason: 'archived' }]);
+      if (edition.archivedAt) throw new RuleViolationError('EDITION_ALREADY_ARCHIVED', {}, [problem('state', 'ARCHIVED', {})]);
       await manager.update(Edition, { id: editionId }, { archivedAt: () => 'now()', archiveReason: dto.reason, version: () => 'version + 1' });
       await this.audit.record(manager, actor, { action: 'edition.archive', entityType: 'edition', entityId: editionId, unitPath: edition.unit!.path, after: { reason: dto.reason } });
       return editionView((await this.editions.load(manager, editionId))!);
@@ -336,7 +359,7 @@ export class ContestsService {
     await this.db.transaction(async (manager) => {
       const edition = await this.organisedEdition(manager, actor, editionId);
       if (edition.state !== 'draft') {
-        throw new RuleViolationError(`Only a draft edition can be deleted; this one is in state ${edition.state}: archive it instead`, [{ field: 'state', reason: `is ${edition.state}, not draft` }]);
+        throw new RuleViolationError('DELETE_ONLY_DRAFT', { state: edition.state }, [problem('state', 'NOT_DRAFT', { state: edition.state })]);
       }
       const before = auditSnapshot(editionView((await this.editions.load(manager, editionId))!));
       await manager.delete(Edition, { id: editionId });
@@ -350,7 +373,7 @@ export class ContestsService {
       .createQueryBuilder(Edition, 'e')
       .innerJoinAndSelect('e.unit', 'u')
       .where('e.id = :editionId', { editionId })
-      .andWhere(...organised('u', actor))
+      .andWhere(...this.access.condition(actor, Permission.EditionManage, 'u.path'))
       .setLock('pessimistic_write', undefined, ['e'])
       .getOne();
     if (!edition) throw new NotFoundError('Edition');
@@ -364,12 +387,7 @@ export class ContestsService {
 
   /** An active unit meeting the scope condition on alias `u` (with its level); missing and out of scope look alike. */
   private async unitWithin(manager: EntityManager, unitId: string, [scope, params]: Condition): Promise<Unit> {
-    const unit = await manager
-      .createQueryBuilder(Unit, 'u')
-      .innerJoinAndSelect('u.level', 'l')
-      .where('u.id = :unitId AND u.retiredAt IS NULL', { unitId })
-      .andWhere(scope, params)
-      .getOne();
+    const unit = await manager.createQueryBuilder(Unit, 'u').innerJoinAndSelect('u.level', 'l').where('u.id = :unitId AND u.retiredAt IS NULL', { unitId }).andWhere(scope, params).getOne();
     if (!unit) throw notFoundInBody('Unit', 'unitId');
     return unit;
   }
@@ -381,6 +399,6 @@ export class ContestsService {
       levels: new Map(levels.map((l) => [l.code, { rank: l.rank, isLeaf: l.isLeaf }])),
       editionUnitRank: unit.level!.rank,
     });
-    if (problems.length) throw new RuleViolationError(`The edition cannot run as defined: ${problems.map((p) => p.field).join(', ')}`, problems);
+    if (problems.length) throw new RuleViolationError('EDITION_CANNOT_RUN', { fields: problems.map((p) => p.field) }, problems);
   }
 }

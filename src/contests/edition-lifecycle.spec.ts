@@ -1,5 +1,5 @@
 import { socTrang2017 } from '../../test/support/fixtures';
-import { EDITION_STATES, editionChangeProblems, EditionState, transitionProblems } from './edition-lifecycle';
+import { EDITION_STATES, editionChangeProblems, EditionState, resultsActionProblem, transitionProblems } from './edition-lifecycle';
 import type { EditionDefinition } from './edition.types';
 
 const definition = socTrang2017;
@@ -12,6 +12,23 @@ const changed = (change: (d: EditionDefinition) => void) => {
 const frozenIn = (change: (d: EditionDefinition) => void) =>
   Object.fromEntries(EDITION_STATES.map((state) => [state, editionChangeProblems(definition(), changed(change), state).map((p) => p.field)]));
 
+describe('resultsActionProblem', () => {
+  it('publishes prize lists only in results, and moves entries up only in judging or results', () => {
+    const allowed = (action: 'publish' | 'advance') => EDITION_STATES.filter((state) => resultsActionProblem(action, state, false) === null);
+    expect(allowed('publish')).toEqual(['results']);
+    expect(allowed('advance')).toEqual(['judging', 'results']);
+    expect(resultsActionProblem('publish', 'judging', false)).toEqual({ code: 'PUBLISH_NOT_IN_STATE', params: { state: 'judging' } });
+    expect(resultsActionProblem('advance', 'registration', false)).toEqual({ code: 'ADVANCE_NOT_IN_STATE', params: { state: 'registration' } });
+  });
+
+  it('refuses both on an archived edition, whatever its state', () => {
+    for (const state of EDITION_STATES) {
+      expect(resultsActionProblem('publish', state, true)?.code).toBe('EDITION_ARCHIVED');
+      expect(resultsActionProblem('advance', state, true)?.code).toBe('EDITION_ARCHIVED');
+    }
+  });
+});
+
 describe('transitionProblems', () => {
   it('moves one step forward only', () => {
     const allowed = EDITION_STATES.flatMap((from) => EDITION_STATES.filter((to) => transitionProblems(from, to, false).length === 0).map((to) => `${from}→${to}`));
@@ -19,8 +36,8 @@ describe('transitionProblems', () => {
   });
 
   it('says where the edition can go instead', () => {
-    expect(transitionProblems('draft', 'judging', false)).toEqual([{ field: 'state', reason: 'from draft the edition can only move to registration' }]);
-    expect(transitionProblems('closed', 'draft', false)).toEqual([{ field: 'state', reason: 'a closed edition stays closed' }]);
+    expect(transitionProblems('draft', 'judging', false)).toEqual([expect.objectContaining({ field: 'state', reason: 'from draft the edition can only move to registration' })]);
+    expect(transitionProblems('closed', 'draft', false)).toEqual([expect.objectContaining({ field: 'state', reason: 'a closed edition stays closed' })]);
     expect(transitionProblems('judging', 'judging', false)[0].reason).toMatch(/already in state judging/);
   });
 
@@ -53,6 +70,20 @@ describe('editionChangeProblems', () => {
     const fromResults = (field: string) => ({ ...none, results: [field], closed: [field, 'stages[2]'] });
     expect(frozenIn((d) => (d.stages[2].tieBreak = ['science']))).toEqual(fromResults('stages[2].tieBreak'));
     expect(frozenIn((d) => (d.stages[2].prizeScheme!.levels[0].code = 'dac-biet'))).toEqual(fromResults('stages[2].prizeScheme.levels'));
+  });
+
+  it('freezes the rubric, judges per entry, aggregation and re-judging mode of a stage with confirmed scores, even before judging', () => {
+    const district = definition().stages[1].levelCode;
+    const scored = (change: (d: EditionDefinition) => void) => editionChangeProblems(definition(), changed(change), 'registration', new Set([district]));
+    expect(scored((d) => (d.stages[1].judgesPerEntry = 5))).toEqual([
+      expect.objectContaining({ field: 'stages[1]', code: 'FROZEN_BY_SCORES', reason: `cannot change once the stage at level ${district} has confirmed scores` }),
+    ]);
+    expect(scored((d) => (d.stages[1].aggregation = 'trimmed_mean')).map((p) => p.field)).toEqual(['stages[1]']);
+    expect(scored((d) => (d.rubric[0].maxPoints = 25)).map((p) => p.field)).toEqual(['rubric']);
+    expect(scored((d) => (d.stages[1].rejudgeMode = 'replace')).map((p) => p.field)).toEqual(['stages[1]']);
+    expect(scored((d) => (d.stages[1].rejudgeMode = 'join'))).toEqual([]);
+    expect(scored((d) => (d.stages[1].name = 'Vòng huyện'))).toEqual([]);
+    expect(scored((d) => (d.stages[2].judgesPerEntry = 5))).toEqual([]);
   });
 
   it('compares codes without case and stored JSON without key order', () => {

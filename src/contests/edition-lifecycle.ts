@@ -3,7 +3,7 @@
  * depends on how far it got: once entries are judged, the rubric and the way scores are made are what the
  * scores mean; once results exist, the prize levels are what the published lists name. Pure.
  */
-import type { FieldProblem } from '../core/errors/domain-error';
+import { FieldProblem, problem, Reason, reason } from '../core/errors/domain-error';
 import type { EditionDefinition, StageDefinition } from './edition.types';
 
 export const EDITION_STATES = ['draft', 'registration', 'judging', 'results', 'closed'] as const;
@@ -22,11 +22,11 @@ const codes = (items: ReadonlyArray<{ code: string }>) => items.map((i) => codeK
  * registration opened, entries may exist, so a wrong edition is archived rather than sent back to draft.
  */
 export function transitionProblems(from: EditionState, to: EditionState, archived: boolean): FieldProblem[] {
-  if (archived) return [{ field: 'state', reason: 'the edition is archived: nothing moves it any more' }];
-  if (from === to) return [{ field: 'state', reason: `the edition is already in state ${to}` }];
+  if (archived) return [problem('state', 'ARCHIVED_STAYS', {})];
+  if (from === to) return [problem('state', 'ALREADY_IN_STATE', { state: to })];
   if (order(to) !== order(from) + 1) {
     const next = EDITION_STATES[order(from) + 1];
-    return [{ field: 'state', reason: next ? `from ${from} the edition can only move to ${next}` : 'a closed edition stays closed' }];
+    return [next ? problem('state', 'ONLY_NEXT_STATE', { from, next }) : problem('state', 'CLOSED_STAYS', {})];
   }
   return [];
 }
@@ -38,10 +38,30 @@ function stageRules(stage: StageDefinition): string {
 /**
  * What `after` may not change of `before` in `state`, each problem naming the field. Names, descriptions and
  * money stay editable throughout; entries' use of fields and stages is checked by the repository apart.
+ * `scoredLevels`: levels of the stages that already have confirmed scores, whatever the state: their rubric,
+ * judges per entry and aggregation are what those scores mean.
  */
-export function editionChangeProblems(before: EditionDefinition, after: EditionDefinition, state: EditionState): FieldProblem[] {
+export function editionChangeProblems(before: EditionDefinition, after: EditionDefinition, state: EditionState, scoredLevels: ReadonlySet<string> = new Set()): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  const frozen = (field: string, since: EditionState) => problems.push({ field, reason: `cannot change once the edition is in state ${since} or later (it is ${state})` });
+  const frozen = (field: string, since: EditionState) => problems.push(problem(field, 'FROZEN_SINCE', { since, state }));
+  const scored = (field: string, level: string) => problems.push(problem(field, 'FROZEN_BY_SCORES', { level }));
+  const criteriaOf = (d: EditionDefinition) => d.rubric.map((c) => `${codeKey(c.code)}=${Math.round(c.maxPoints * 100)}`).join('|');
+  for (const level of scoredLevels) {
+    const i = before.stages.findIndex((s) => s.levelCode === level);
+    if (i < 0) continue;
+    const was = before.stages[i];
+    const now = after.stages.find((s) => s.levelCode === level);
+    if (!now) scored('stages', level);
+    else if (
+      now.judgesPerEntry !== was.judgesPerEntry ||
+      now.aggregation !== was.aggregation ||
+      Boolean(now.normaliseBias) !== Boolean(was.normaliseBias) ||
+      (now.rejudgeMode ?? 'join') !== (was.rejudgeMode ?? 'join') ||
+      !now.judged
+    )
+      scored(`stages[${after.stages.indexOf(now)}]`, level);
+    if (criteriaOf(before) !== criteriaOf(after)) scored('rubric', level);
+  }
   if (order(state) >= order('judging')) {
     if (codes(before.fields) !== codes(after.fields)) frozen('fields', 'judging');
     const criteria = (d: EditionDefinition) => d.rubric.map((c) => `${codeKey(c.code)}=${Math.round(c.maxPoints * 100)}`).join('|');
@@ -81,11 +101,23 @@ function dedupe(problems: FieldProblem[]): FieldProblem[] {
   return problems.filter((p) => !seen.has(p.field) && seen.add(p.field));
 }
 
+/**
+ * Whether results may act on the edition now. Prize lists are published (provisional, final, corrected) only in
+ * `results`: from then on the prize levels are frozen, so a published list always names levels that exist.
+ * Entries go up between stages while the rounds run and results are settled (`judging`, `results`): not while
+ * registrations may still change, nor once the edition is closed or archived.
+ */
+export function resultsActionProblem(action: 'publish' | 'advance', state: EditionState, archived: boolean): Reason | null {
+  if (archived) return reason('EDITION_ARCHIVED', {});
+  if (action === 'publish') return state === 'results' ? null : reason('PUBLISH_NOT_IN_STATE', { state });
+  return state === 'judging' || state === 'results' ? null : reason('ADVANCE_NOT_IN_STATE', { state });
+}
+
 /** Whether registration (and editing entries) is possible in this state at all; the window decides within it. */
-function registrationState(state: EditionState, archived: boolean): string | null {
-  if (archived) return 'the edition is archived';
-  if (state === 'draft') return 'the edition is still a draft: its organisers have not opened registration';
-  if (state !== 'registration') return `registration is over: the edition is in state ${state}`;
+function registrationState(state: EditionState, archived: boolean): Reason | null {
+  if (archived) return reason('REGISTRATION_ARCHIVED', {});
+  if (state === 'draft') return reason('REGISTRATION_DRAFT', {});
+  if (state !== 'registration') return reason('REGISTRATION_OVER', { state });
   return null;
 }
 
@@ -101,10 +133,10 @@ export function registrationOpen(window: RegistrationWindow, now: Date): boolean
 }
 
 /** Why registration, editing or withdrawal is not possible now; null while the edition takes registrations and the window is open. */
-export function windowProblem(window: RegistrationWindow, now: Date): string | null {
+export function windowProblem(window: RegistrationWindow, now: Date): Reason | null {
   const closedByState = registrationState(window.state, window.archivedAt !== null);
-  if (closedByState) return `Registration is not possible: ${closedByState}`;
-  if (now < window.registrationOpensAt) return `Registration opens on ${window.registrationOpensAt.toISOString()}`;
-  if (now > window.registrationClosesAt) return `Registration closed on ${window.registrationClosesAt.toISOString()}`;
+  if (closedByState) return closedByState;
+  if (now < window.registrationOpensAt) return reason('WINDOW_NOT_OPEN', { opensAt: window.registrationOpensAt.toISOString() });
+  if (now > window.registrationClosesAt) return reason('WINDOW_CLOSED', { closedAt: window.registrationClosesAt.toISOString() });
   return null;
 }

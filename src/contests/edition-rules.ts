@@ -1,4 +1,6 @@
-import type { FieldProblem } from '../core/errors/domain-error';
+import { FieldProblem, problem } from '../core/errors/domain-error';
+import type { ProblemCode, ProblemParams } from '../core/errors/problem-codes';
+import { isIsoDate } from '../core/dates';
 import type { AdvancementRule, ContestKind, EditionDefinition, Eligibility, FieldDefinition, PrizeScheme, RubricCriterion, StageDefinition } from './edition.types';
 
 /** What an edition's rules are checked against: the unit tree's levels and the unit that runs the edition. */
@@ -15,6 +17,8 @@ export interface EditionContext {
  * A stage planned with 3 or 4 judges would therefore never trim and silently be a plain mean, so a
  * trimmed-mean stage must plan at least 5 judges per entry.
  */
+export { isIsoDate };
+
 export const TRIMMED_MEAN_MIN_JUDGES = 5;
 
 /** Bounds beyond which a setting is a typo rather than a contest (they also keep values inside their columns). */
@@ -32,14 +36,6 @@ const ADVANCEMENT_KINDS = ['pick', 'top_n', 'threshold', 'top_percent'];
 const QUOTA_KINDS = ['count', 'share'];
 const TIE_POLICIES = ['all_get_level', 'group_drops'];
 const PRIZE_SCOPES = ['stage', 'field'];
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-
-/** A real calendar date written YYYY-MM-DD (so 2017-02-30 is refused). */
-export function isIsoDate(value: unknown): value is string {
-  if (typeof value !== 'string' || !ISO_DATE.test(value)) return false;
-  const date = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
-}
 
 /** Sum of the criteria's maximum points, added in hundredths (points have two decimals) so 33.33 + 33.33 + 33.34 is 100. */
 export function rubricTotal(rubric: readonly RubricCriterion[]): number {
@@ -50,12 +46,11 @@ const isNumber = (value: unknown): value is number => typeof value === 'number' 
 const isWhole = (value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): value is number => Number.isInteger(value) && (value as number) >= min && (value as number) <= max;
 const isText = (value: unknown): boolean => typeof value === 'string' && value.trim().length > 0;
 const isDate = (value: unknown): value is Date => value instanceof Date && !Number.isNaN(value.getTime());
-const quoted = (values: Iterable<string>) => [...values].map((v) => `"${v}"`).join(', ');
 
 class Problems {
   readonly list: FieldProblem[] = [];
-  add(field: string, reason: string): void {
-    this.list.push({ field, reason });
+  add<C extends ProblemCode>(field: string, code: C, params: ProblemParams<C>): void {
+    this.list.push(problem(field, code, params));
   }
 }
 
@@ -82,54 +77,49 @@ export function editionProblems(definition: EditionDefinition, context: EditionC
 }
 
 function checkFigures(definition: EditionDefinition, problems: Problems): void {
-  if (!isWhole(definition.number, 1, EDITION_LIMITS.number)) problems.add('number', `must be a whole number from 1 to ${EDITION_LIMITS.number} (the "lần thứ" of the edition)`);
-  if (!isText(definition.seasonLabel)) problems.add('seasonLabel', 'must not be empty (for example "2017" or "2021-2022")');
-  if (!isWhole(definition.maxAuthors, 1, EDITION_LIMITS.maxAuthors)) problems.add('maxAuthors', `must be a whole number from 1 to ${EDITION_LIMITS.maxAuthors}: an entry has at least one author`);
+  if (!isWhole(definition.number, 1, EDITION_LIMITS.number)) problems.add('number', 'WHOLE_NUMBER_RANGE', { min: 1, max: EDITION_LIMITS.number, hint: 'edition-number' });
+  if (!isText(definition.seasonLabel)) problems.add('seasonLabel', 'SEASON_LABEL_EMPTY', {});
+  if (!isWhole(definition.maxAuthors, 1, EDITION_LIMITS.maxAuthors)) problems.add('maxAuthors', 'WHOLE_NUMBER_RANGE', { min: 1, max: EDITION_LIMITS.maxAuthors, hint: 'authors' });
   if (definition.plannedEntries !== null && !isWhole(definition.plannedEntries, 0, EDITION_LIMITS.plannedEntries)) {
-    problems.add('plannedEntries', `must be a whole number from 0 to ${EDITION_LIMITS.plannedEntries}, or empty when there is no plan`);
+    problems.add('plannedEntries', 'WHOLE_NUMBER_RANGE', { min: 0, max: EDITION_LIMITS.plannedEntries, hint: 'plan' });
   }
 }
 
 function checkWindow(definition: EditionDefinition, problems: Problems): void {
   const { registrationOpensAt: opens, registrationClosesAt: closes } = definition;
-  if (!isDate(opens)) problems.add('registrationOpensAt', 'is not a valid date and time');
-  if (!isDate(closes)) problems.add('registrationClosesAt', 'is not a valid date and time');
+  if (!isDate(opens)) problems.add('registrationOpensAt', 'NOT_A_DATE_TIME_VALUE', {});
+  if (!isDate(closes)) problems.add('registrationClosesAt', 'NOT_A_DATE_TIME_VALUE', {});
   if (isDate(opens) && isDate(closes) && closes.getTime() <= opens.getTime()) {
-    problems.add('registrationClosesAt', `registration must close after it opens, but it closes at ${closes.toISOString()} and opens at ${opens.toISOString()}`);
+    problems.add('registrationClosesAt', 'WINDOW_ORDER', { closesAt: closes.toISOString(), opensAt: opens.toISOString() });
   }
 }
 
 function checkEligibility(eligibility: Eligibility | null | undefined, contestKind: ContestKind, closes: Date, problems: Problems): void {
   if (!eligibility || typeof eligibility !== 'object') {
-    problems.add('eligibility', 'is required');
+    problems.add('eligibility', 'FIELD_REQUIRED', {});
     return;
   }
   if (eligibility.kind !== contestKind) {
-    problems.add('eligibility.kind', `a ${contestKind} contest needs ${contestKind} eligibility, not "${String(eligibility.kind)}"`);
+    problems.add('eligibility.kind', 'ELIGIBILITY_KIND', { contestKind, given: String(eligibility.kind) });
     return;
   }
   if (eligibility.kind === 'youth') {
     const { bornFrom, bornTo } = eligibility;
     const fromOk = isIsoDate(bornFrom) && Number(bornFrom.slice(0, 4)) >= EDITION_LIMITS.earliestYear;
     const toOk = isIsoDate(bornTo) && Number(bornTo.slice(0, 4)) >= EDITION_LIMITS.earliestYear;
-    if (!fromOk) problems.add('eligibility.bornFrom', `must be a real date written YYYY-MM-DD, from ${EDITION_LIMITS.earliestYear} on`);
-    if (!toOk) problems.add('eligibility.bornTo', `must be a real date written YYYY-MM-DD, from ${EDITION_LIMITS.earliestYear} on`);
+    if (!fromOk) problems.add('eligibility.bornFrom', 'DATE_FROM_YEAR', { earliestYear: EDITION_LIMITS.earliestYear });
+    if (!toOk) problems.add('eligibility.bornTo', 'DATE_FROM_YEAR', { earliestYear: EDITION_LIMITS.earliestYear });
     // ISO dates compare correctly as strings.
-    if (fromOk && toOk && bornFrom > bornTo) problems.add('eligibility.bornTo', `the birth-date window ends (${bornTo}) before it starts (${bornFrom})`);
+    if (fromOk && toOk && bornFrom > bornTo) problems.add('eligibility.bornTo', 'BIRTH_WINDOW_ORDER', { bornFrom, bornTo });
     if (fromOk && isDate(closes) && bornFrom > closes.toISOString().slice(0, 10)) {
-      problems.add('eligibility.bornFrom', `nobody born on or after ${bornFrom} exists yet when registration closes (${closes.toISOString().slice(0, 10)})`);
+      problems.add('eligibility.bornFrom', 'BORN_AFTER_CLOSE', { bornFrom, closesOn: closes.toISOString().slice(0, 10) });
     }
     return;
   }
   const year = eligibility.createdFromYear;
   const latest = isDate(closes) ? closes.getUTCFullYear() : Number.MAX_SAFE_INTEGER;
   if (!isWhole(year, EDITION_LIMITS.earliestYear, latest)) {
-    problems.add(
-      'eligibility.createdFromYear',
-      isDate(closes)
-        ? `must be a year from ${EDITION_LIMITS.earliestYear} to ${latest}: a solution must exist (created and applied) by the time registration closes`
-        : `must be a year from ${EDITION_LIMITS.earliestYear} on`,
-    );
+    problems.add('eligibility.createdFromYear', 'CREATED_FROM_YEAR_RANGE', { earliestYear: EDITION_LIMITS.earliestYear, latest: isDate(closes) ? latest : null });
   }
 }
 
@@ -138,38 +128,38 @@ function checkCodes(items: ReadonlyArray<{ code: string }>, path: string, proble
   const seen = new Map<string, number>();
   items.forEach((item, i) => {
     if (!isText(item.code)) {
-      problems.add(`${path}[${i}].code`, 'must not be empty');
+      problems.add(`${path}[${i}].code`, 'FIELD_EMPTY', {});
       return;
     }
     const key = item.code.trim().toLowerCase();
     const first = seen.get(key);
     if (first === undefined) seen.set(key, i);
-    else problems.add(`${path}[${i}].code`, `"${item.code}" is already the code of ${path}[${first}]; codes must be unique`);
+    else problems.add(`${path}[${i}].code`, 'CODE_DUPLICATE', { code: item.code, first: `${path}[${first}]` });
   });
 }
 
 function checkFields(fields: readonly FieldDefinition[], problems: Problems): void {
   if (!Array.isArray(fields) || fields.length === 0) {
-    problems.add('fields', 'an edition needs at least one field (lĩnh vực) for entries to be registered in');
+    problems.add('fields', 'NO_FIELDS', {});
     return;
   }
   checkCodes(fields, 'fields', problems);
   fields.forEach((field, i) => {
-    if (!isText(field.name)) problems.add(`fields[${i}].name`, 'must not be empty');
+    if (!isText(field.name)) problems.add(`fields[${i}].name`, 'FIELD_EMPTY', {});
   });
 }
 
 function checkRubric(rubric: readonly RubricCriterion[], problems: Problems): RubricFacts {
   if (!Array.isArray(rubric) || rubric.length === 0) {
-    problems.add('rubric', 'a rubric needs at least one criterion for judges to score');
+    problems.add('rubric', 'NO_CRITERIA', {});
     return { codes: new Set(), total: null };
   }
   checkCodes(rubric, 'rubric', problems);
   let usable = true;
   rubric.forEach((criterion, i) => {
-    if (!isText(criterion.name)) problems.add(`rubric[${i}].name`, 'must not be empty');
+    if (!isText(criterion.name)) problems.add(`rubric[${i}].name`, 'FIELD_EMPTY', {});
     if (!isNumber(criterion.maxPoints) || criterion.maxPoints <= 0 || criterion.maxPoints > EDITION_LIMITS.criterionPoints) {
-      problems.add(`rubric[${i}].maxPoints`, `must be more than 0 and at most ${EDITION_LIMITS.criterionPoints} points`);
+      problems.add(`rubric[${i}].maxPoints`, 'CRITERION_POINTS', { max: EDITION_LIMITS.criterionPoints });
       usable = false;
     }
   });
@@ -178,13 +168,15 @@ function checkRubric(rubric: readonly RubricCriterion[], problems: Problems): Ru
 
 /** A score-like value (threshold, minimum score, spread) lies within 0 and the rubric's total. */
 function checkScore(value: unknown, field: string, rubric: RubricFacts, problems: Problems): void {
-  if (!isNumber(value) || value < 0) problems.add(field, rubric.total === null ? 'must be a number of points, 0 or more' : `must be between 0 and the rubric total (${rubric.total} points)`);
-  else if (rubric.total !== null && value > rubric.total) problems.add(field, `must be between 0 and the rubric total (${rubric.total} points), not ${value}`);
+  if (!isNumber(value) || value < 0) {
+    if (rubric.total === null) problems.add(field, 'POINTS_NOT_NEGATIVE', {});
+    else problems.add(field, 'POINTS_WITHIN_TOTAL', { total: rubric.total });
+  } else if (rubric.total !== null && value > rubric.total) problems.add(field, 'POINTS_WITHIN_TOTAL', { total: rubric.total, value });
 }
 
 function checkStages(stages: readonly StageDefinition[], context: EditionContext, rubric: RubricFacts, problems: Problems): void {
   if (!Array.isArray(stages) || stages.length === 0) {
-    problems.add('stages', 'an edition needs at least one stage');
+    problems.add('stages', 'NO_STAGES', {});
     return;
   }
   stages.forEach((stage, i) => checkStage(stage, i, stages, context, rubric, problems));
@@ -192,27 +184,24 @@ function checkStages(stages: readonly StageDefinition[], context: EditionContext
 
 function checkStage(stage: StageDefinition, i: number, stages: readonly StageDefinition[], context: EditionContext, rubric: RubricFacts, problems: Problems): void {
   const path = `stages[${i}]`;
-  if (!isText(stage.name)) problems.add(`${path}.name`, 'must not be empty');
+  if (!isText(stage.name)) problems.add(`${path}.name`, 'FIELD_EMPTY', {});
   checkLevel(stage, i, stages, context, problems);
-  if (!AGGREGATIONS.includes(stage.aggregation)) problems.add(`${path}.aggregation`, `must be one of ${quoted(AGGREGATIONS)}`);
+  if (!AGGREGATIONS.includes(stage.aggregation)) problems.add(`${path}.aggregation`, 'NOT_ONE_OF', { allowed: AGGREGATIONS });
 
   if (stage.judged) {
     if (!isWhole(stage.judgesPerEntry, 1, EDITION_LIMITS.judgesPerEntry)) {
-      problems.add(`${path}.judgesPerEntry`, `a judged stage needs a whole number of judges per entry from 1 to ${EDITION_LIMITS.judgesPerEntry}`);
+      problems.add(`${path}.judgesPerEntry`, 'JUDGES_PER_ENTRY', { max: EDITION_LIMITS.judgesPerEntry });
     } else if (stage.aggregation === 'trimmed_mean' && stage.judgesPerEntry < TRIMMED_MEAN_MIN_JUDGES) {
-      problems.add(
-        `${path}.judgesPerEntry`,
-        `a trimmed mean drops the highest and lowest totals only when ${TRIMMED_MEAN_MIN_JUDGES} or more judges score an entry; with ${stage.judgesPerEntry} it would always be a plain mean: plan at least ${TRIMMED_MEAN_MIN_JUDGES} judges or use "mean"`,
-      );
+      problems.add(`${path}.judgesPerEntry`, 'TRIMMED_MEAN_JUDGES', { min: TRIMMED_MEAN_MIN_JUDGES, judges: stage.judgesPerEntry });
     }
     if (stage.discrepancySpread !== null && stage.discrepancySpread !== undefined) checkScore(stage.discrepancySpread, `${path}.discrepancySpread`, rubric, problems);
     checkTieBreak(stage.tieBreak, path, rubric, problems);
   } else {
     // Without judges there are no scores: every score-based setting would be silently ignored.
-    if (stage.judgesPerEntry !== 0) problems.add(`${path}.judgesPerEntry`, 'an unjudged stage has no judges: set 0, or make the stage judged');
-    if (stage.discrepancySpread !== null && stage.discrepancySpread !== undefined) problems.add(`${path}.discrepancySpread`, 'only judged stages compare judges\' totals: leave it empty, or make the stage judged');
-    if (Array.isArray(stage.tieBreak) && stage.tieBreak.length > 0) problems.add(`${path}.tieBreak`, 'only judged stages rank entries by score: leave it empty, or make the stage judged');
-    if (stage.prizeScheme) problems.add(`${path}.prizeScheme`, 'prizes are awarded by score, but this stage is not judged: remove the prize scheme, or make the stage judged');
+    if (stage.judgesPerEntry !== 0) problems.add(`${path}.judgesPerEntry`, 'UNJUDGED_JUDGES', {});
+    if (stage.discrepancySpread !== null && stage.discrepancySpread !== undefined) problems.add(`${path}.discrepancySpread`, 'UNJUDGED_SPREAD', {});
+    if (Array.isArray(stage.tieBreak) && stage.tieBreak.length > 0) problems.add(`${path}.tieBreak`, 'UNJUDGED_TIE_BREAK', {});
+    if (stage.prizeScheme) problems.add(`${path}.prizeScheme`, 'UNJUDGED_PRIZES', {});
   }
 
   checkAdvancement(stage, i, stages, rubric, problems);
@@ -232,18 +221,18 @@ function checkLevel(stage: StageDefinition, i: number, stages: readonly StageDef
   const field = `stages[${i}].levelCode`;
   const level = context.levels.get(stage.levelCode);
   if (!level) {
-    problems.add(field, `there is no unit level "${stage.levelCode}" (levels: ${quoted(context.levels.keys())})`);
+    problems.add(field, 'NO_SUCH_UNIT_LEVEL', { levelCode: stage.levelCode, levels: [...context.levels.keys()] });
     return;
   }
   if (i === 0 && level.rank < context.editionUnitRank) {
-    problems.add(field, `the first stage runs at "${stage.levelCode}", above the unit that runs the edition: entries start at or below that unit`);
+    problems.add(field, 'FIRST_STAGE_TOO_HIGH', { levelCode: stage.levelCode });
   }
   if (i > 0 && level.isLeaf) {
-    problems.add(field, `"${stage.levelCode}" is a leaf level (schools, organisations) with nothing below it to send entries up: only the first stage may run there`);
+    problems.add(field, 'LEAF_LEVEL_LATER_STAGE', { levelCode: stage.levelCode });
   }
   const previous = i > 0 ? context.levels.get(stages[i - 1].levelCode) : undefined;
   if (previous && level.rank >= previous.rank) {
-    problems.add(field, `stages must climb the unit tree, but "${stage.levelCode}" is not above "${stages[i - 1].levelCode}" of stages[${i - 1}]`);
+    problems.add(field, 'STAGES_MUST_CLIMB', { levelCode: stage.levelCode, previousLevelCode: stages[i - 1].levelCode, previous: i - 1 });
   }
 }
 
@@ -251,8 +240,8 @@ function checkTieBreak(tieBreak: readonly string[], path: string, rubric: Rubric
   if (!Array.isArray(tieBreak)) return;
   const seen = new Set<string>();
   tieBreak.forEach((code, j) => {
-    if (!rubric.codes.has(code)) problems.add(`${path}.tieBreak[${j}]`, `"${code}" is not a rubric criterion (criteria: ${quoted(rubric.codes)})`);
-    else if (seen.has(code)) problems.add(`${path}.tieBreak[${j}]`, `"${code}" is already listed: each criterion breaks ties once`);
+    if (!rubric.codes.has(code)) problems.add(`${path}.tieBreak[${j}]`, 'NOT_A_CRITERION', { code, criteria: [...rubric.codes] });
+    else if (seen.has(code)) problems.add(`${path}.tieBreak[${j}]`, 'TIE_BREAK_REPEATED', { code });
     seen.add(code);
   });
 }
@@ -262,50 +251,50 @@ function checkAdvancement(stage: StageDefinition, i: number, stages: readonly St
   const rule: AdvancementRule | null | undefined = stage.advancement;
   if (!rule) {
     const next = stages[i + 1];
-    if (next) problems.add(path, `entries need a way up to stages[${i + 1}] ("${next.levelCode}"): set an advancement rule (only the last stage may have none)`);
+    if (next) problems.add(path, 'ADVANCEMENT_MISSING', { next: i + 1, levelCode: next.levelCode });
     return;
   }
   if (i === stages.length - 1) {
-    problems.add(path, 'the last stage has no stage above it to send entries to: remove the advancement rule, or add the next stage');
+    problems.add(path, 'ADVANCEMENT_ON_LAST', {});
     return;
   }
   if (!ADVANCEMENT_KINDS.includes(rule.kind)) {
-    problems.add(`${path}.kind`, `must be one of ${quoted(ADVANCEMENT_KINDS)}`);
+    problems.add(`${path}.kind`, 'NOT_ONE_OF', { allowed: ADVANCEMENT_KINDS });
     return;
   }
-  if (!stage.judged && rule.kind !== 'pick') problems.add(`${path}.kind`, `"${rule.kind}" ranks entries by score, but this stage is not judged: use "pick"`);
-  if (rule.kind === 'top_n' && !isWhole(rule.count, 1)) problems.add(`${path}.count`, 'must be a whole number of entries per unit, 1 or more');
+  if (!stage.judged && rule.kind !== 'pick') problems.add(`${path}.kind`, 'ADVANCEMENT_NEEDS_SCORES', { kind: rule.kind });
+  if (rule.kind === 'top_n' && !isWhole(rule.count, 1)) problems.add(`${path}.count`, 'COUNT_PER_UNIT', {});
   if (rule.kind === 'threshold') checkScore(rule.minScore, `${path}.minScore`, rubric, problems);
-  if (rule.kind === 'top_percent' && !(isNumber(rule.percent) && rule.percent > 0 && rule.percent <= 100)) problems.add(`${path}.percent`, 'must be more than 0 and at most 100');
+  if (rule.kind === 'top_percent' && !(isNumber(rule.percent) && rule.percent > 0 && rule.percent <= 100)) problems.add(`${path}.percent`, 'PERCENT_RANGE', {});
   if (rule.perFieldCap !== undefined && rule.perFieldCap !== null && !isWhole(rule.perFieldCap, 1)) {
-    problems.add(`${path}.perFieldCap`, 'must be a whole number of entries per field, 1 or more (leave it out for no cap)');
+    problems.add(`${path}.perFieldCap`, 'PER_FIELD_CAP', {});
   }
 }
 
 function checkPrizeScheme(scheme: PrizeScheme, path: string, rubric: RubricFacts, problems: Problems): void {
-  if (!TIE_POLICIES.includes(scheme.tiePolicy)) problems.add(`${path}.tiePolicy`, `must be one of ${quoted(TIE_POLICIES)}`);
-  if (typeof scheme.passUnusedQuotaDown !== 'boolean') problems.add(`${path}.passUnusedQuotaDown`, 'must be true or false');
+  if (!TIE_POLICIES.includes(scheme.tiePolicy)) problems.add(`${path}.tiePolicy`, 'NOT_ONE_OF', { allowed: TIE_POLICIES });
+  if (typeof scheme.passUnusedQuotaDown !== 'boolean') problems.add(`${path}.passUnusedQuotaDown`, 'NOT_A_BOOLEAN', {});
   if (!Array.isArray(scheme.levels) || scheme.levels.length === 0) {
-    problems.add(`${path}.levels`, 'a prize scheme needs at least one prize level');
+    problems.add(`${path}.levels`, 'NO_PRIZE_LEVELS', {});
     return;
   }
   checkCodes(scheme.levels, `${path}.levels`, problems);
   let shares = 0;
   scheme.levels.forEach((level, j) => {
     const at = `${path}.levels[${j}]`;
-    if (!isText(level.name)) problems.add(`${at}.name`, 'must not be empty');
-    if (!QUOTA_KINDS.includes(level.quotaKind)) problems.add(`${at}.quotaKind`, `must be one of ${quoted(QUOTA_KINDS)}`);
-    if (level.quotaKind === 'count' && !isWhole(level.quota, 0)) problems.add(`${at}.quota`, 'a count of prizes must be a whole number, 0 or more (0 leaves the level empty)');
+    if (!isText(level.name)) problems.add(`${at}.name`, 'FIELD_EMPTY', {});
+    if (!QUOTA_KINDS.includes(level.quotaKind)) problems.add(`${at}.quotaKind`, 'NOT_ONE_OF', { allowed: QUOTA_KINDS });
+    if (level.quotaKind === 'count' && !isWhole(level.quota, 0)) problems.add(`${at}.quota`, 'QUOTA_COUNT', {});
     if (level.quotaKind === 'share') {
-      if (!isNumber(level.quota) || level.quota < 0 || level.quota > 1) problems.add(`${at}.quota`, 'a share of the entries must be between 0 and 1 (0.1 is 10%)');
+      if (!isNumber(level.quota) || level.quota < 0 || level.quota > 1) problems.add(`${at}.quota`, 'QUOTA_SHARE', {});
       else shares += level.quota;
     }
     checkScore(level.minScore, `${at}.minScore`, rubric, problems);
-    if (!PRIZE_SCOPES.includes(level.scope)) problems.add(`${at}.scope`, `must be one of ${quoted(PRIZE_SCOPES)}`);
-    if (!isWhole(level.prizeMoney, 0)) problems.add(`${at}.prizeMoney`, 'must be a whole number of VND, 0 or more');
+    if (!PRIZE_SCOPES.includes(level.scope)) problems.add(`${at}.scope`, 'NOT_ONE_OF', { allowed: PRIZE_SCOPES });
+    if (!isWhole(level.prizeMoney, 0)) problems.add(`${at}.prizeMoney`, 'PRIZE_MONEY', {});
   });
   // Compared in thousandths of a share, so 0.7 + 0.2 + 0.1 is not "more than 1".
-  if (Math.round(shares * 1000) > 1000) problems.add(`${path}.levels`, `the shares add up to ${shares.toFixed(3)}: more prizes than entries`);
+  if (Math.round(shares * 1000) > 1000) problems.add(`${path}.levels`, 'SHARES_OVER_ONE', { total: shares.toFixed(3) });
 }
 
 /**
@@ -319,10 +308,9 @@ export function editionWarnings(definition: EditionDefinition): FieldProblem[] {
     levels.forEach((level, j) => {
       const next = levels[j + 1];
       if (next && next.scope === level.scope && level.minScore < next.minScore) {
-        warnings.push({
-          field: `stages[${i}].prizeScheme.levels[${j}].minScore`,
-          reason: `"${level.code}" ranks above "${next.code}" but asks a lower minimum (${level.minScore} < ${next.minScore}): entries between the two reach "${level.code}" without reaching "${next.code}"`,
-        });
+        warnings.push(
+          problem(`stages[${i}].prizeScheme.levels[${j}].minScore`, 'PRIZE_MINIMUM_ORDER', { code: level.code, nextCode: next.code, minScore: level.minScore, nextMinScore: next.minScore }),
+        );
       }
     });
   });

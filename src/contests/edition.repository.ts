@@ -1,10 +1,27 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, In } from 'typeorm';
-import { FieldProblem, RuleViolationError } from '../core/errors/domain-error';
-import { Edition, EditionField, RubricCriterionRow, Stage } from './contest.entity';
+import { constraintBrokenBy, stillReferencedReason } from '../core/database/constraint-errors';
+import { FieldProblem, problem, RuleViolationError } from '../core/errors/domain-error';
+import type { Condition } from '../core/access/policy';
+import { SqlPart } from '../core/database/sql-part';
+import { Contest, Edition, EditionField, RubricCriterionRow, Stage } from './contest.entity';
 import type { EditionDefinition, StageDefinition } from './edition.types';
 
 /** An edition with everything its definition spans, children in order. */
+/** The stage entries are registered into. */
+export type FirstStage = Pick<Stage, 'id' | 'levelCode' | 'name'>;
+
+/** An edition as registration reads it: its rules and window, its contest and unit, its fields by code in order, and its first stage. */
+export type RegistrationEditionRow = Pick<
+  Edition,
+  'id' | 'unitId' | 'number' | 'seasonLabel' | 'registrationOpensAt' | 'registrationClosesAt' | 'state' | 'archivedAt' | 'eligibility' | 'maxAuthors'
+> & {
+  contest: { kind: Contest['kind']; name: string };
+  unit: { path: string };
+  fields: Array<{ code: string; id: string; name: string }>;
+  firstStage: FirstStage | null;
+};
+
 export interface LoadedEdition {
   edition: Edition;
   fields: EditionField[];
@@ -24,6 +41,9 @@ function stageColumns(stage: StageDefinition) {
     aggregation: stage.aggregation,
     discrepancySpread: stage.discrepancySpread,
     tieBreak: stage.tieBreak,
+    blind: stage.blind ?? false,
+    normaliseBias: stage.normaliseBias ?? false,
+    rejudgeMode: stage.rejudgeMode ?? 'join',
     advancement: stage.advancement,
     prizeScheme: stage.prizeScheme,
   };
@@ -43,29 +63,83 @@ export class EditionRepository {
     return { edition, fields, rubric, stages };
   }
 
+  /**
+   * The edition registration reads, as one JSON value (RegistrationEditionRow, dates as text), when `scope` (a
+   * condition on `u.path`, the edition's unit) holds; a part of the caller's statement.
+   */
+  registrationEditionPart(manager: EntityManager, editionId: string, [scope, params]: Condition): SqlPart {
+    const [sql, values] = manager.connection.driver.escapeQueryWithParameters(
+      `SELECT json_build_object('id', e.id, 'unitId', e.unit_id, 'number', e.number, 'seasonLabel', e.season_label,
+              'registrationOpensAt', e.registration_opens_at, 'registrationClosesAt', e.registration_closes_at, 'state', e.state,
+              'archivedAt', e.archived_at, 'eligibility', e.eligibility, 'maxAuthors', e.max_authors,
+              'contest', json_build_object('kind', c.kind, 'name', c.name), 'unit', json_build_object('path', u.path),
+              'fields', (SELECT COALESCE(json_agg(json_build_object('code', f.code, 'id', f.id, 'name', f.name) ORDER BY f.position), '[]')
+                           FROM edition_fields f WHERE f.edition_id = e.id),
+              'firstStage', (SELECT json_build_object('id', s.id, 'name', s.name, 'levelCode', s.level_code) FROM stages s WHERE s.edition_id = e.id AND s.position = 1))
+         FROM editions e JOIN contests c ON c.id = e.contest_id JOIN units u ON u.id = e.unit_id
+        WHERE e.id = :registrationEditionId AND ${scope}`,
+      { ...params, registrationEditionId: editionId },
+    );
+    return { sql, params: values };
+  }
+
+  /** The JSON of `registrationEditionPart` with its dates as dates. */
+  registrationEditionOf(
+    json: (Omit<RegistrationEditionRow, 'registrationOpensAt' | 'registrationClosesAt' | 'archivedAt'> & Record<'registrationOpensAt' | 'registrationClosesAt' | 'archivedAt', string>) | null,
+  ): RegistrationEditionRow | null {
+    if (!json) return null;
+    return {
+      ...json,
+      registrationOpensAt: new Date(json.registrationOpensAt),
+      registrationClosesAt: new Date(json.registrationClosesAt),
+      archivedAt: json.archivedAt ? new Date(json.archivedAt) : null,
+    };
+  }
+
+  /** The stage entries are registered into: the edition's first. */
+  firstStage(manager: EntityManager, editionId: string): Promise<FirstStage | null> {
+    return manager.findOne(Stage, { where: { editionId, position: 1 }, select: { id: true, levelCode: true, name: true } });
+  }
+
   async insertChildren(manager: EntityManager, editionId: string, definition: EditionDefinition): Promise<void> {
-    await manager.insert(EditionField, definition.fields.map((f, i) => ({ editionId, position: i + 1, code: f.code, name: f.name })));
-    await manager.insert(RubricCriterionRow, definition.rubric.map((c, i) => ({ editionId, position: i + 1, code: c.code, name: c.name, maxPoints: c.maxPoints })));
-    await manager.insert(Stage, definition.stages.map((s, i) => ({ editionId, position: i + 1, ...stageColumns(s) })));
+    await manager.insert(
+      EditionField,
+      definition.fields.map((f, i) => ({ editionId, position: i + 1, code: f.code, name: f.name })),
+    );
+    await manager.insert(
+      RubricCriterionRow,
+      definition.rubric.map((c, i) => ({ editionId, position: i + 1, code: c.code, name: c.name, maxPoints: c.maxPoints })),
+    );
+    await manager.insert(
+      Stage,
+      definition.stages.map((s, i) => ({ editionId, position: i + 1, ...stageColumns(s) })),
+    );
   }
 
   /**
    * Replaces fields, rubric and stages with the definition's, keeping the rows that stay (fields and criteria
    * matched by code, stages by level, which the climbing rule makes unique) so entries and their stage
-   * records keep pointing at them. Refuses, naming them, to remove fields or stages that entries use.
+   * records keep pointing at them. A field or stage still in use is kept by its foreign key (ON DELETE RESTRICT):
+   * every refused removal is named, and nothing is changed.
    */
   async replaceChildren(manager: EntityManager, editionId: string, definition: EditionDefinition): Promise<void> {
-    // Locking the rows first makes a concurrent registration into them wait for us (its foreign-key check
-    // needs a share lock), so the counts below cannot miss an entry about to be committed.
-    const fields = await manager.find(EditionField, { where: { editionId }, lock: { mode: 'pessimistic_write' } });
-    const stages = await manager.find(Stage, { where: { editionId }, lock: { mode: 'pessimistic_write' } });
+    const fields = await manager.find(EditionField, { where: { editionId } });
+    const stages = await manager.find(Stage, { where: { editionId } });
     const wantedFields = new Set(definition.fields.map((f) => codeKey(f.code)));
     const wantedLevels = new Set(definition.stages.map((s) => s.levelCode));
     const goneFields = fields.filter((f) => !wantedFields.has(codeKey(f.code)));
     const goneStages = stages.filter((s) => !wantedLevels.has(s.levelCode));
-    await this.refuseRemovingUsed(manager, goneFields, goneStages);
+    const problems: FieldProblem[] = [];
+    for (const field of goneFields) {
+      const kept = stillReferencedReason(await constraintBrokenBy(manager, () => manager.delete(EditionField, { id: field.id })));
+      if (kept) problems.push(problem('fields', 'FIELD_KEPT', { code: field.code, name: field.name, why: kept }));
+    }
+    for (const stage of goneStages) {
+      const kept = stillReferencedReason(await constraintBrokenBy(manager, () => manager.delete(Stage, { id: stage.id })));
+      if (kept) problems.push(problem('stages', 'STAGE_KEPT', { levelCode: stage.levelCode, name: stage.name, why: kept }));
+    }
+    if (problems.length) throw new RuleViolationError('IN_USE_BY_ENTRIES', {}, problems);
 
-    if (goneFields.length) await manager.delete(EditionField, { id: In(goneFields.map((f) => f.id)) });
     const fieldByCode = new Map(fields.map((f) => [codeKey(f.code), f]));
     const newFields: Array<Partial<EditionField>> = [];
     for (const [i, field] of definition.fields.entries()) {
@@ -89,7 +163,6 @@ export class EditionRepository {
     }
     if (newCriteria.length) await manager.insert(RubricCriterionRow, newCriteria);
 
-    if (goneStages.length) await manager.delete(Stage, { id: In(goneStages.map((s) => s.id)) });
     // (edition, position) is unique and checked per statement: move kept stages out of the way before renumbering.
     await manager.query('UPDATE stages SET position = -position WHERE edition_id = $1', [editionId]);
     const stageByLevel = new Map(stages.map((s) => [s.levelCode, s]));
@@ -100,30 +173,5 @@ export class EditionRepository {
       else newStages.push({ editionId, position: i + 1, ...stageColumns(stage) });
     }
     if (newStages.length) await manager.insert(Stage, newStages);
-  }
-
-  private async refuseRemovingUsed(manager: EntityManager, fields: EditionField[], stages: Stage[]): Promise<void> {
-    const problems: FieldProblem[] = [];
-    if (fields.length) {
-      const used: Array<{ field_id: string; entries: number }> = await manager.query(
-        'SELECT field_id, count(*)::int AS entries FROM entries WHERE field_id = ANY($1) GROUP BY field_id',
-        [fields.map((f) => f.id)],
-      );
-      for (const row of used) {
-        const field = fields.find((f) => f.id === row.field_id)!;
-        problems.push({ field: 'fields', reason: `field "${field.code}" (${field.name}) holds ${row.entries} entries and cannot be removed; keep it or rename it` });
-      }
-    }
-    if (stages.length) {
-      const used: Array<{ stage_id: string; entries: number }> = await manager.query(
-        'SELECT stage_id, count(*)::int AS entries FROM entry_stages WHERE stage_id = ANY($1) GROUP BY stage_id',
-        [stages.map((s) => s.id)],
-      );
-      for (const row of used) {
-        const stage = stages.find((s) => s.id === row.stage_id)!;
-        problems.push({ field: 'stages', reason: `the stage at level "${stage.levelCode}" (${stage.name}) holds ${row.entries} entries and cannot be removed` });
-      }
-    }
-    if (problems.length) throw new RuleViolationError('Entries already use what this change would remove', problems);
   }
 }

@@ -19,6 +19,10 @@ export type Eligibility = YouthEligibility | TechnicalEligibility;
 
 export type Aggregation = 'mean' | 'trimmed_mean';
 
+/** How a cusp re-judging's new scores count: instead of the entry's earlier ones, or beside them. */
+export type RejudgeMode = 'replace' | 'join';
+export const REJUDGE_MODES: readonly RejudgeMode[] = ['replace', 'join'];
+
 export type AdvancementRule =
   | { kind: 'pick'; perFieldCap?: number }
   | { kind: 'top_n'; count: number; perFieldCap?: number }
@@ -56,6 +60,12 @@ export interface StageDefinition {
   discrepancySpread: number | null;
   /** Rubric criterion codes breaking ties, in order. */
   tieBreak: string[];
+  /** Judged stages: judges see a blind number, no authors, school or district, no dossier file names. Off when absent. */
+  blind?: boolean;
+  /** Judged stages: each judge's totals are standardised across the panel (z-score) before aggregation. Off when absent. */
+  normaliseBias?: boolean;
+  /** Judged stages: whether a cusp re-judging's scores replace the entry's earlier ones or join them. `join` when absent. */
+  rejudgeMode?: RejudgeMode;
   advancement: AdvancementRule | null;
   prizeScheme: PrizeScheme | null;
 }

@@ -1,13 +1,18 @@
+import { createSecretKey } from 'node:crypto';
 import { BullModule } from '@nestjs/bullmq';
-import { DynamicModule, Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
+import { DynamicModule, Global, Inject, Module, OnApplicationShutdown, Provider } from '@nestjs/common';
 import type IORedis from 'ioredis';
 import { JwtModule } from '@nestjs/jwt';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../../migrations';
+import { AccessService } from './access/access.service';
+import { ActorCache } from './auth/actor-cache';
 import { AuditController } from './audit/audit.controller';
 import { AuditService } from './audit/audit.service';
-import { APP_CONFIG, AppConfig } from './config/config';
+import { APP_CONFIG, AppConfig, RouteClass } from './config/config';
 import { dataSourceOptions } from './database/data-source';
+import { LIST_DATABASE, RouteClassDatabase, routeClassSource } from './database/route-class';
 import { OutboxService } from './outbox/outbox.service';
 import { RateLimiter } from './rate-limit';
 import { REDIS, requestRedis, queueConnection } from './redis';
@@ -20,6 +25,23 @@ export interface Runtime {
   smtpUrl: string;
 }
 export const RUNTIME = Symbol('RUNTIME');
+
+const ROUTE_CLASSES: RouteClass[] = ['lists'];
+
+/** A route class's own pool: its size and statement timeout, the app's connect and idle-transaction limits. */
+function routeClassPool(runtime: Runtime, entities: Function[], routeClass: RouteClass): DynamicModule {
+  const { poolSize, statementMs } = runtime.config.routeClasses[routeClass];
+  const timeouts = { ...runtime.config.timeouts, databaseStatementMs: statementMs };
+  return TypeOrmModule.forRoot({ ...dataSourceOptions(runtime.databaseUrl, entities, [], timeouts, poolSize), name: routeClassSource(routeClass) });
+}
+
+function routeClassDatabase(token: symbol, routeClass: RouteClass, runtime: Runtime): Provider {
+  return {
+    provide: token,
+    useFactory: (source: DataSource) => new RouteClassDatabase(source, runtime.config.routeClasses[routeClass]),
+    inject: [getDataSourceToken(routeClassSource(routeClass))],
+  };
+}
 
 @Global()
 @Module({})
@@ -36,7 +58,9 @@ export class CoreModule implements OnApplicationShutdown {
       module: CoreModule,
       imports: [
         TypeOrmModule.forRoot(dataSourceOptions(runtime.databaseUrl, entities, MIGRATIONS, runtime.config.timeouts)),
-        JwtModule.register({ secret: runtime.config.jwtSecret, signOptions: { expiresIn: runtime.config.jwtTtlSeconds } }),
+        ...ROUTE_CLASSES.map((routeClass) => routeClassPool(runtime, entities, routeClass)),
+        // A key object made once: given the string, jsonwebtoken would build one on every request.
+        JwtModule.register({ secret: createSecretKey(Buffer.from(runtime.config.jwtSecret)), signOptions: { expiresIn: runtime.config.jwtTtlSeconds } }),
         BullModule.forRoot({ connection: queueConnection(runtime.redisUrl), prefix: runtime.config.redisPrefix }),
       ],
       controllers: [AuditController],
@@ -44,11 +68,14 @@ export class CoreModule implements OnApplicationShutdown {
         { provide: RUNTIME, useValue: runtime },
         { provide: APP_CONFIG, useValue: runtime.config },
         { provide: REDIS, useFactory: () => requestRedis(runtime.redisUrl, runtime.config.timeouts) },
+        AccessService,
+        ActorCache,
         AuditService,
         OutboxService,
         RateLimiter,
+        routeClassDatabase(LIST_DATABASE, 'lists', runtime),
       ],
-      exports: [RUNTIME, APP_CONFIG, REDIS, AuditService, OutboxService, RateLimiter, JwtModule, BullModule],
+      exports: [RUNTIME, APP_CONFIG, REDIS, AccessService, ActorCache, AuditService, OutboxService, RateLimiter, JwtModule, BullModule, LIST_DATABASE],
     };
   }
 }

@@ -47,8 +47,8 @@ describe('readTable', () => {
   it('names missing required columns', async () => {
     const table = await readTable(Buffer.from('code\nA\n'));
     expect(missingColumns(table, ['code', 'name', 'level'])).toEqual([
-      { row: 1, field: 'name', reason: 'required column is missing' },
-      { row: 1, field: 'level', reason: 'required column is missing' },
+      expect.objectContaining({ row: 1, field: 'name', reason: 'required column is missing' }),
+      expect.objectContaining({ row: 1, field: 'level', reason: 'required column is missing' }),
     ]);
   });
 });
@@ -59,9 +59,9 @@ describe('readTable on hostile files', () => {
   const HEAP_MB = 200;
 
   async function refusal(file: Buffer) {
-    const { outcome, ms, heapGrowthMb } = await measured(() => readTable(file));
+    const { outcome, cpuMs, heapGrowthMb } = await measured(() => readTable(file));
     expect(outcome).toBeInstanceOf(DomainError);
-    expect(ms).toBeLessThan(SECONDS * 1000);
+    expect(cpuMs).toBeLessThan(SECONDS * 1000);
     expect(heapGrowthMb).toBeLessThan(HEAP_MB);
     const error = outcome as DomainError;
     return { code: error.code, ...(error.details as object) };
@@ -74,13 +74,17 @@ describe('readTable on hostile files', () => {
       code: 'PAYLOAD_TOO_LARGE',
       limit: 'rows',
       max: TABLE_LIMITS.rows,
-      problems: [{ field: 'file', row: 1_000_000_000, reason: 'more than 50,000 rows under the header (row 1,000,000,000)' }],
+      problems: [expect.objectContaining({ field: 'file', row: 1_000_000_000, reason: 'more than 50,000 rows under the header (row 1,000,000,000)' })],
     });
   });
 
   it('refuses a cell in column XFD, the last column Excel has', async () => {
     const file = await xlsxOf([rowXml(1, ['code']), rowXml(2, ['x'], 'XFD')]);
-    expect(await refusal(file)).toMatchObject({ code: 'VALIDATION_FAILED', limit: 'columns', problems: [{ field: 'file', row: 2, reason: expect.stringContaining('column XFD') }] });
+    expect(await refusal(file)).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      limit: 'columns',
+      problems: [expect.objectContaining({ field: 'file', row: 2, reason: expect.stringContaining('column XFD') })],
+    });
   });
 
   it('stops inflating a shared string of 300 MB at the bound, whatever size the archive claims', async () => {
@@ -90,7 +94,7 @@ describe('readTable on hostile files', () => {
       code: 'PAYLOAD_TOO_LARGE',
       limit: 'xlsxBytes',
       max: TABLE_LIMITS.xlsxBytes,
-      problems: [{ field: 'file', reason: expect.stringContaining('xl/sharedStrings.xml') }],
+      problems: [expect.objectContaining({ field: 'file', reason: expect.stringContaining('xl/sharedStrings.xml') })],
     });
   });
 
@@ -101,12 +105,20 @@ describe('readTable on hostile files', () => {
 
   it('refuses an XLSX cell longer than the bound, naming it', async () => {
     const file = await xlsxOf([rowXml(1, ['code', 'name']), rowXml(2, ['A', 'x'.repeat(TABLE_LIMITS.cellChars + 1)])]);
-    expect(await refusal(file)).toMatchObject({ code: 'VALIDATION_FAILED', limit: 'cellChars', problems: [{ field: 'file', row: 2, reason: 'cell B2 is longer than 10,000 characters' }] });
+    expect(await refusal(file)).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      limit: 'cellChars',
+      problems: [expect.objectContaining({ field: 'file', row: 2, reason: 'cell B2 is longer than 10,000 characters' })],
+    });
   });
 
   it('refuses 9 MB of commas on one CSV line at the first column past the bound', async () => {
     const file = Buffer.from(`code,name\n${','.repeat(9_000_000)}`);
-    expect(await refusal(file)).toMatchObject({ code: 'VALIDATION_FAILED', limit: 'columns', problems: [{ field: 'file', row: 2, reason: 'more than 100 columns (row 2 has a cell in column CW)' }] });
+    expect(await refusal(file)).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      limit: 'columns',
+      problems: [expect.objectContaining({ field: 'file', row: 2, reason: 'more than 100 columns (row 2 has a cell in column CW)' })],
+    });
   });
 
   it('counts only the cells a CSV really has: delimiters inside quotes do not count', async () => {
@@ -118,12 +130,12 @@ describe('readTable on hostile files', () => {
     expect(await refusal(Buffer.from(`code,name\nA,${'x'.repeat(TABLE_LIMITS.cellChars + 1)}\n`))).toMatchObject({
       code: 'VALIDATION_FAILED',
       limit: 'cellChars',
-      problems: [{ field: 'file', row: 2, reason: 'cell B2 is longer than 10,000 characters' }],
+      problems: [expect.objectContaining({ field: 'file', row: 2, reason: 'cell B2 is longer than 10,000 characters' })],
     });
     expect(await refusal(Buffer.from(`code,name\nA,"${'x'.repeat(5_000_000)}`))).toMatchObject({
       code: 'VALIDATION_FAILED',
       limit: 'cellChars',
-      problems: [{ field: 'file', row: 2, reason: 'row 2 holds more than 1,000,000 characters' }],
+      problems: [expect.objectContaining({ field: 'file', row: 2, reason: 'row 2 holds more than 1,000,000 characters' })],
     });
   });
 
@@ -134,7 +146,7 @@ describe('readTable on hostile files', () => {
 
   it('refuses rows out of order, which no spreadsheet program writes', async () => {
     const file = await xlsxOf([rowXml(1, ['code']), rowXml(5, ['A']), rowXml(3, ['B'])]);
-    await expect(readTable(file)).rejects.toMatchObject({ details: { problems: [{ field: 'file', row: 3, reason: 'row 3 comes after row 5' }] } });
+    await expect(readTable(file)).rejects.toMatchObject({ details: { problems: [expect.objectContaining({ field: 'file', row: 3, reason: 'row 3 comes after row 5' })] } });
   });
 
   it.each([
@@ -176,11 +188,26 @@ describe('exports', () => {
   it('writes CSV cells that would run as formulas with a leading apostrophe, numbers as they are', async () => {
     const risky = ['=HYPERLINK("http://x","y")', '+1+1', '-2+3', '@SUM(A1)', '\tcmd', '\rcmd'];
     const cells = [{ header: 'Cell', value: (r: { text: string | number }) => r.text }];
-    const csv = toCsv(cells as never, [...risky, -5, 'Sóc Trăng - Kế Sách'].map((text) => ({ text })));
+    const csv = toCsv(
+      cells as never,
+      [...risky, -5, 'Sóc Trăng - Kế Sách'].map((text) => ({ text })),
+    );
     const [, ...written] = parse(csv.toString('utf8').replace(/^\uFEFF/, '')) as string[][];
     expect(written.map(([cell]) => cell)).toEqual([...risky.map((text) => `'${text}`), '-5', 'Sóc Trăng - Kế Sách']);
     expect(inertCell(-5)).toBe(-5);
     expect(inertCell(null)).toBe('');
+  });
+
+  it('reads an inert cell back as the text that was exported, and leaves other apostrophes alone', async () => {
+    const cells = [{ header: 'Cell', value: (r: { text: string }) => r.text }];
+    const texts = ['- Ý tưởng: tưới theo độ ẩm', '=1+1', "'quoted'", "Trường 'A'"];
+    const table = await readTable(
+      toCsv(
+        cells as never,
+        texts.map((text) => ({ text })),
+      ),
+    );
+    expect(table.rows.map((r) => r.values.cell)).toEqual(texts);
   });
 
   it('writes XLSX text that looks like a formula as a text cell, which Excel never runs', async () => {

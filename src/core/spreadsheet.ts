@@ -1,11 +1,12 @@
 import { parse } from 'csv-parse';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
-import { pipeline, Readable } from 'node:stream';
+import { once } from 'node:events';
+import { PassThrough, pipeline, Readable } from 'node:stream';
 import { pipeline as pipelineAsync } from 'node:stream/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import * as unzipper from 'unzipper';
-import { DomainError, FieldProblem } from './errors/domain-error';
+import { DomainError, FieldProblem, problem, problemOf, Reason, reason } from './errors/domain-error';
 import { cleanText } from './text';
 
 export interface TableRow {
@@ -46,17 +47,14 @@ export function isXlsx(content: Buffer): boolean {
   return content.subarray(0, 4).equals(XLSX_MAGIC);
 }
 
-function fileProblem(message: string, reason: string, row?: number): DomainError {
-  return new DomainError('VALIDATION_FAILED', message, { problems: [{ field: 'file', ...(row === undefined ? {} : { row }), reason }] });
+function fileProblem(why: Reason, row?: number): DomainError {
+  return new DomainError('VALIDATION_FAILED', 'FILE_UNREADABLE', { why }, { problems: [problemOf('file', why, row)] });
 }
 
 /** A bound of TABLE_LIMITS was hit: `limit` and `max` name it for clients that translate the reason. */
-function overLimit(code: 'VALIDATION_FAILED' | 'PAYLOAD_TOO_LARGE', limit: keyof TableLimits, max: number, reason: string, row?: number): DomainError {
-  const problem: FieldProblem = { field: 'file', ...(row === undefined ? {} : { row }), reason };
-  return new DomainError(code, `The file is refused: ${reason}`, { problems: [problem], limit, max });
+function overLimit(code: 'VALIDATION_FAILED' | 'PAYLOAD_TOO_LARGE', limit: keyof TableLimits, max: number, why: Reason, row?: number): DomainError {
+  return new DomainError(code, 'FILE_REFUSED', { why }, { problems: [problemOf('file', why, row)], limit, max });
 }
-
-const count = (n: number) => n.toLocaleString('en-US');
 
 /** A column as Excel names it (1 → A, 28 → AB), since organisers open both CSV and XLSX in Excel. */
 function columnName(number: number): string {
@@ -84,19 +82,19 @@ class TableBuilder {
   /** Checks a row number before its cells are looked at, so a row beyond the bound costs nothing. */
   rowNumber(number: number): void {
     if (number > this.limits.rows + 1) {
-      throw overLimit('PAYLOAD_TOO_LARGE', 'rows', this.limits.rows, `more than ${count(this.limits.rows)} rows under the header (row ${count(number)})`, number);
+      throw overLimit('PAYLOAD_TOO_LARGE', 'rows', this.limits.rows, reason('FILE_TOO_MANY_ROWS', { max: this.limits.rows, row: number }), number);
     }
   }
 
   column(row: number, column: number): void {
     if (column > this.limits.columns) {
-      throw overLimit('VALIDATION_FAILED', 'columns', this.limits.columns, `more than ${this.limits.columns} columns (row ${count(row)} has a cell in column ${columnName(column)})`, row);
+      throw overLimit('VALIDATION_FAILED', 'columns', this.limits.columns, reason('FILE_TOO_MANY_COLUMNS', { max: this.limits.columns, row, column: columnName(column) }), row);
     }
   }
 
   cell(row: number, column: number, text: string): string {
     if (text.length > this.limits.cellChars) {
-      throw overLimit('VALIDATION_FAILED', 'cellChars', this.limits.cellChars, `cell ${columnName(column)}${row} is longer than ${count(this.limits.cellChars)} characters`, row);
+      throw overLimit('VALIDATION_FAILED', 'cellChars', this.limits.cellChars, reason('FILE_CELL_TOO_LONG', { max: this.limits.cellChars, cell: `${columnName(column)}${row}` }), row);
     }
     return text;
   }
@@ -104,7 +102,7 @@ class TableBuilder {
   /** `cells` by column, from column A; holes are empty cells. */
   add(number: number, cells: string[]): void {
     this.rowNumber(number);
-    if (number <= this.lastRow) throw fileProblem('The file cannot be read: its rows are out of order', `row ${count(number)} comes after row ${count(this.lastRow)}`, number);
+    if (number <= this.lastRow) throw fileProblem(reason('FILE_ROWS_OUT_OF_ORDER', { row: number, after: this.lastRow }), number);
     if (this.headers === null && number !== 1) throw noHeader();
     this.lastRow = number;
     if (this.headers === null) {
@@ -115,7 +113,7 @@ class TableBuilder {
     if (cells.every((cell) => String(cell ?? '').trim() === '')) return;
     const values: Record<string, string> = {};
     this.headers.forEach((header, column) => {
-      if (header) values[header] = String(cleanText(cells[column] ?? '') ?? '');
+      if (header) values[header] = fromInertCell(String(cleanText(cells[column] ?? '') ?? ''));
     });
     this.rows.push({ row: number, values });
   }
@@ -135,11 +133,11 @@ class TableBuilder {
 }
 
 function noHeader(): DomainError {
-  return fileProblem('The file has no header row', 'the first row must name the columns');
+  return fileProblem(reason('FILE_NO_HEADER', {}));
 }
 
 function unreadableXlsx(): DomainError {
-  return fileProblem('The file looks like XLSX but cannot be read', 'unreadable XLSX');
+  return fileProblem(reason('FILE_UNREADABLE_XLSX', {}));
 }
 
 function cellText(value: ExcelJS.CellValue): string {
@@ -172,11 +170,11 @@ async function checkXlsxParts(content: Buffer, limits: TableLimits): Promise<voi
     await pipelineAsync(Readable.from([content]), unzipper.Parse({ forceStream: true }), async (entries: AsyncIterable<unzipper.Entry>) => {
       for await (const entry of entries) {
         parts += 1;
-        if (parts > limits.xlsxParts) refuse(overLimit('PAYLOAD_TOO_LARGE', 'xlsxParts', limits.xlsxParts, `the XLSX archive holds more than ${count(limits.xlsxParts)} parts`));
+        if (parts > limits.xlsxParts) refuse(overLimit('PAYLOAD_TOO_LARGE', 'xlsxParts', limits.xlsxParts, reason('FILE_TOO_MANY_PARTS', { max: limits.xlsxParts })));
         for await (const chunk of entry as AsyncIterable<Buffer>) {
           inflated += chunk.length;
           if (inflated > limits.xlsxBytes) {
-            refuse(overLimit('PAYLOAD_TOO_LARGE', 'xlsxBytes', limits.xlsxBytes, `the XLSX inflates to more than ${count(limits.xlsxBytes / 1024 / 1024)} MB (at part ${entry.path})`));
+            refuse(overLimit('PAYLOAD_TOO_LARGE', 'xlsxBytes', limits.xlsxBytes, reason('FILE_INFLATES_TOO_MUCH', { maxMegabytes: limits.xlsxBytes / 1024 / 1024, part: entry.path })));
           }
         }
       }
@@ -186,31 +184,44 @@ async function checkXlsxParts(content: Buffer, limits: TableLimits): Promise<voi
   }
 }
 
-/** The first sheet, streamed row by row: a whole-workbook load of a province's file costs far more memory. */
-async function readXlsx(content: Buffer, builder: TableBuilder, limits: TableLimits): Promise<void> {
+/**
+ * The first sheet, streamed row by row: a whole-workbook load of a province's file costs far more memory.
+ * exceljs's streaming reader now and then loses the content of `xl/workbook.xml` (its model stays undefined and it
+ * fails with a TypeError) on a file it reads the next time: one more try, on a fresh table, tells that apart from
+ * a broken file. The bounds were checked before either try, so a second try costs at most one more bounded read.
+ */
+async function readXlsx(content: Buffer, limits: TableLimits): Promise<Table> {
   await checkXlsxParts(content, limits);
-  try {
-    const workbook = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([content]), { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
-    let previous = 0;
-    for await (const sheet of workbook) {
-      for await (const row of sheet) {
-        // The row number is optional in the format: a row without one follows the previous row.
-        const number = Number.isSafeInteger(row.number) ? row.number : previous + 1;
-        builder.rowNumber(number);
-        const cells: string[] = [];
-        row.eachCell((cell, column) => {
-          builder.column(number, column);
-          cells[column - 1] = builder.cell(number, column, cellText(cell.value));
-        });
-        builder.add(number, cells);
-        previous = number;
-        await builder.breathe();
-      }
-      break;
+  for (let attempt = 1; ; attempt += 1) {
+    const builder = new TableBuilder(limits);
+    try {
+      await readFirstSheet(content, builder);
+      return builder.table();
+    } catch (error) {
+      if (error instanceof DomainError) throw error;
+      if (attempt === 2) throw unreadableXlsx();
     }
-  } catch (error) {
-    if (error instanceof DomainError) throw error;
-    throw unreadableXlsx();
+  }
+}
+
+async function readFirstSheet(content: Buffer, builder: TableBuilder): Promise<void> {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([content]), { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
+  let previous = 0;
+  for await (const sheet of workbook) {
+    for await (const row of sheet) {
+      // The row number is optional in the format: a row without one follows the previous row.
+      const number = Number.isSafeInteger(row.number) ? row.number : previous + 1;
+      builder.rowNumber(number);
+      const cells: string[] = [];
+      row.eachCell((cell, column) => {
+        builder.column(number, column);
+        cells[column - 1] = builder.cell(number, column, cellText(cell.value));
+      });
+      builder.add(number, cells);
+      previous = number;
+      await builder.breathe();
+    }
+    break;
   }
 }
 
@@ -283,7 +294,7 @@ async function* utf8Chunks(content: Buffer, shape: CsvShape): AsyncGenerator<str
     }
     yield decoder.decode();
   } catch (error) {
-    if ((error as { code?: string }).code === 'ERR_ENCODING_INVALID_ENCODED_DATA') throw fileProblem('The CSV file is not UTF-8 text', 'save the CSV as UTF-8');
+    if ((error as { code?: string }).code === 'ERR_ENCODING_INVALID_ENCODED_DATA') throw fileProblem(reason('FILE_NOT_UTF8', {}));
     throw error;
   }
 }
@@ -313,9 +324,9 @@ async function readCsv(content: Buffer, builder: TableBuilder, limits: TableLimi
     if (error instanceof DomainError) throw error;
     if ((error as { code?: string }).code === 'CSV_MAX_RECORD_SIZE') {
       const row = (error as { records: number }).records + 1;
-      throw overLimit('VALIDATION_FAILED', 'cellChars', limits.cellChars, `row ${count(row)} holds more than ${count(limits.columns * limits.cellChars)} characters`, row);
+      throw overLimit('VALIDATION_FAILED', 'cellChars', limits.cellChars, reason('FILE_ROW_TOO_LONG', { max: limits.columns * limits.cellChars, row }), row);
     }
-    throw fileProblem(`The CSV file cannot be read: ${(error as Error).message}`, 'malformed CSV');
+    throw fileProblem(reason('FILE_MALFORMED_CSV', { detail: (error as Error).message }));
   }
 }
 
@@ -325,15 +336,15 @@ async function readCsv(content: Buffer, builder: TableBuilder, limits: TableLimi
  * TABLE_LIMITS is refused (413 for rows and inflated size, 400 for columns and cells), naming the limit.
  */
 export async function readTable(content: Buffer, limits: TableLimits = TABLE_LIMITS): Promise<Table> {
+  if (isXlsx(content)) return readXlsx(content, limits);
   const builder = new TableBuilder(limits);
-  if (isXlsx(content)) await readXlsx(content, builder, limits);
-  else await readCsv(content, builder, limits);
+  await readCsv(content, builder, limits);
   return builder.table();
 }
 
 /** Names the required columns a table lacks, as problems on row 1. */
 export function missingColumns(table: Table, required: string[]): FieldProblem[] {
-  return required.filter((column) => !table.headers.includes(column)).map((column) => ({ row: 1, field: column, reason: 'required column is missing' }));
+  return required.filter((column) => !table.headers.includes(column)).map((column) => problem(column, 'COLUMN_MISSING', {}, 1));
 }
 
 export interface ExportColumn<T> {
@@ -355,10 +366,17 @@ export function inertCell(value: string | number | null): string | number {
   return typeof value === 'string' && FORMULA_START.test(value) ? `'${value}` : value;
 }
 
+/** What inertCell wrote reads back as what was stored, so an exported CSV can be imported again unchanged. */
+export function fromInertCell(text: string): string {
+  return text.startsWith("'") && FORMULA_START.test(text.slice(1)) ? text.slice(1) : text;
+}
+
+// The BOM makes Excel open the UTF-8 file with Vietnamese intact.
+const csvHead = <T>(columns: ExportColumn<T>[]) => `\uFEFF${stringify([columns.map((c) => inertCell(c.header))])}`;
+const csvLines = <T>(columns: ExportColumn<T>[], items: T[]) => stringify(items.map((item) => columns.map((c) => inertCell(c.value(item)))));
+
 export function toCsv<T>(columns: ExportColumn<T>[], items: T[]): Buffer {
-  const text = stringify([columns.map((c) => inertCell(c.header)), ...items.map((item) => columns.map((c) => inertCell(c.value(item))))]);
-  // The BOM makes Excel open the UTF-8 file with Vietnamese intact.
-  return Buffer.concat([Buffer.from('\uFEFF'), Buffer.from(text)]);
+  return Buffer.from(csvHead(columns) + csvLines(columns, items));
 }
 
 export async function toXlsx<T>(sheetName: string, columns: ExportColumn<T>[], items: T[]): Promise<Buffer> {
@@ -368,4 +386,79 @@ export async function toXlsx<T>(sheetName: string, columns: ExportColumn<T>[], i
   sheet.getRow(1).font = { bold: true };
   for (const item of items) sheet.addRow(columns.map((c) => c.value(item)));
   return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+/** Rows handed to a streaming export one batch at a time (a database cursor); an empty batch ends them. */
+export interface RowBatches<T> {
+  next(): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+/** Rows formatted between two turns of the event loop: a few milliseconds, so that other requests are not held up. */
+const EXPORT_ROWS_PER_TURN = 100;
+/** Bytes the response may hold unsent before more rows are written: memory stays flat however slow the client. */
+const EXPORT_BUFFER_BYTES = 1024 * 1024;
+
+/**
+ * Writes the batches into `out` as they come, a hundred rows per turn of the event loop, waiting while the client has
+ * not taken what was already written. A client that goes away closes `out`, which closes the rows (their query
+ * stops); a failing batch destroys `out`, so the download ends short instead of looking complete.
+ */
+function pump<T>(out: PassThrough, rows: RowBatches<T>, first: T[], write: (batch: T[]) => void, finish: () => Promise<void>): void {
+  out.once('close', () => void rows.close());
+  const unsent = () => out.writableLength + out.readableLength;
+  void (async () => {
+    for (let batch = first; batch.length > 0; batch = await rows.next()) {
+      for (let start = 0; start < batch.length; start += EXPORT_ROWS_PER_TURN) {
+        write(batch.slice(start, start + EXPORT_ROWS_PER_TURN));
+        await nextTurn();
+        while (!out.destroyed && unsent() > EXPORT_BUFFER_BYTES) await Promise.race([once(out, 'drain'), once(out, 'close')]).catch(() => undefined);
+        if (out.destroyed) return;
+      }
+    }
+    await finish();
+  })().catch((error: Error) => out.destroy(error));
+}
+
+/**
+ * A CSV download streamed from `rows` (whose first batch the caller already read, so that a failing query is an
+ * error answer, not a cut download). Memory stays flat whatever the row count.
+ */
+export function csvStream<T>(columns: ExportColumn<T>[], rows: RowBatches<T>, first: T[]): Readable {
+  const out = new PassThrough();
+  out.write(csvHead(columns));
+  pump(
+    out,
+    rows,
+    first,
+    (batch) => out.write(csvLines(columns, batch)),
+    async () => void out.end(),
+  );
+  return out;
+}
+
+/**
+ * The XLSX counterpart of csvStream, through exceljs's streaming writer: rows are committed as they are written
+ * and strings kept inline (no shared-string table growing with the file).
+ */
+export function xlsxStream<T>(sheetName: string, columns: ExportColumn<T>[], rows: RowBatches<T>, first: T[]): Readable {
+  const out = new PassThrough();
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  const sheet = workbook.addWorksheet(sheetName.slice(0, 31));
+  sheet.columns = columns.map((c) => ({ header: c.header, width: c.width ?? 20 }));
+  sheet.getRow(1).font = { bold: true };
+  sheet.getRow(1).commit();
+  pump(
+    out,
+    rows,
+    first,
+    (batch) => {
+      for (const item of batch) sheet.addRow(columns.map((c) => c.value(item))).commit();
+    },
+    async () => {
+      sheet.commit();
+      await workbook.commit();
+    },
+  );
+  return out;
 }

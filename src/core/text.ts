@@ -34,3 +34,8 @@ export function searchKey(value: string): string {
     .trim()
     .replace(/\s+/g, ' ');
 }
+
+/** Text to match literally inside a LIKE pattern (its `%`, `_` and `\\` escaped). */
+export function likeLiteral(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}

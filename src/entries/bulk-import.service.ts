@@ -4,19 +4,22 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Edition } from '../contests/contest.entity';
+import { ContestsService } from '../contests/contests.service';
+import { Permission, reachesBeyondOwnUnit, ownUnitIds } from '../core/access/policy';
 import { Actor } from '../core/auth/actor';
 import { AuditService } from '../core/audit/audit.service';
 import { OutboxService } from '../core/outbox/outbox.service';
-import { FieldProblem, NotFoundError, RuleViolationError, ValidationError } from '../core/errors/domain-error';
+import { FieldProblem, problem, problemOf, reason, RuleViolationError, ValidationError } from '../core/errors/domain-error';
 import { MAX_LISTED_PROBLEMS } from '../core/errors/problem-list';
 import type { Upload } from '../core/http/upload';
 import { ExportColumn, readTable, toCsv, toXlsx } from '../core/spreadsheet';
+import { UnitsService } from '../units/units.service';
 import { BulkImportResultView, ImportedEntryView } from './dto/bulk-import.dto';
-import { ENTRY_ROLES } from './entries.service';
-import { EntryDraft, entrySearchKey } from './entry-draft';
+import { EntryDraft } from './entry-draft';
 import { windowProblem } from '../contests/edition-lifecycle';
-import { firstStagePlacements, Placement, registrationMail } from './entry-registration';
-import { changedColumns, importColumns, ImportRow, readEntryRows } from './entry-rows';
+import { writeRegistrations } from './entry-registration';
+import { EntriesRepository } from './entries.repository';
+import { changedColumns, EXAMPLE_REFERENCE, importColumns, ImportRow, readEntryRows, UNIT_CODE } from './entry-rows';
 
 /** The edition columns an import needs, with its unit's path, its contest's name and its fields. */
 type ImportEdition = Pick<Edition, 'id' | 'number' | 'seasonLabel' | 'registrationOpensAt' | 'registrationClosesAt' | 'state' | 'archivedAt' | 'eligibility' | 'maxAuthors'> & {
@@ -44,8 +47,18 @@ interface RegisteredEntry {
   draft: EntryDraft;
 }
 
+/**
+ * `registration`: schools and organisers register while the window is open. `historical`: an organiser records a past
+ * season's entries into an edition that has reached its results or closed, without reopening its window; every other
+ * check holds, the import is audited as such and no confirmation mail goes out.
+ */
+export type ImportMode = 'registration' | 'historical';
 
-
+/** Past seasons only: an edition still open, being judged or archived takes no historical records. */
+function requireHistorical(edition: ImportEdition): void {
+  const why = edition.archivedAt ? reason('HISTORICAL_ARCHIVED', {}) : edition.state === 'results' || edition.state === 'closed' ? null : reason('HISTORICAL_TOO_EARLY', { state: edition.state });
+  if (why) throw new RuleViolationError('HISTORICAL_NOT_HERE', { why }, [problemOf('editionId', why)]);
+}
 
 /** The deepest unit path that holds all `paths` (what an import touching several schools is filed under in the audit trail). */
 function commonPath(paths: string[]): string {
@@ -64,8 +77,11 @@ function commonPath(paths: string[]): string {
 export class BulkImportService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly audit: AuditService,
-    private readonly outbox: OutboxService,
+    readonly entries: EntriesRepository,
+    readonly audit: AuditService,
+    readonly outbox: OutboxService,
+    private readonly units: UnitsService,
+    private readonly contests: ContestsService,
   ) {}
 
   /**
@@ -73,16 +89,22 @@ export class BulkImportService {
    * the same content is skipped (re-uploading a file adds nothing); with different content it is refused,
    * since importing it would silently change nothing.
    */
-  async import(actor: Actor, editionId: string, upload: Upload): Promise<BulkImportResultView> {
+  async import(actor: Actor, editionId: string, upload: Upload, mode: ImportMode = 'registration'): Promise<BulkImportResultView> {
     const edition = await this.editionFor(actor, editionId);
-    const closed = windowProblem(edition, new Date());
-    if (closed) throw new RuleViolationError(closed, [{ field: 'editionId', reason: closed }]);
+    if (mode === 'historical') requireHistorical(edition);
+    else {
+      const closed = windowProblem(edition, new Date());
+      if (closed) throw new RuleViolationError(closed.code, closed.params as never, [problemOf('editionId', closed)]);
+    }
     const table = await readTable(upload.content);
-    if (table.rows.length === 0) throw new ValidationError('The file has no entry rows under its header', [{ field: 'file', reason: 'no rows' }]);
+    if (table.rows.length === 0) throw new ValidationError('INVALID_REQUEST', { fields: ['file'] }, [problem('file', 'FILE_NO_ROWS', {})]);
     const ownSchool = this.ownSchoolGrant(actor);
     const rules = { eligibility: edition.eligibility, maxAuthors: edition.maxAuthors, fieldCodes: new Set(edition.fields.keys()) };
     const read = readEntryRows(table, rules, { schoolCodeRequired: ownSchool === null });
-    if (read.rows.length === 0) refuseIfProblems(read.malformed, [], table.rows.length);
+    if (read.rows.length === 0) {
+      refuseIfProblems(read.malformed, [], table.rows.length);
+      throw new ValidationError('ONLY_EXAMPLE_ROW', { reference: EXAMPLE_REFERENCE }, [problem('reference', 'EXAMPLE_ROW_MARK', { reference: EXAMPLE_REFERENCE }, read.examples[0])]);
+    }
     const { placed, problems: schoolProblems } = await this.placeRows(actor, edition, read.rows, ownSchool);
 
     const sha256 = createHash('sha256').update(upload.content).digest('hex');
@@ -90,21 +112,20 @@ export class BulkImportService {
       // Imports for the same schools take turns from here on, and each compares its rows with what is registered
       // only once it has its turn: the loser of a race is judged against the winner's rows, like a later upload.
       await this.lockSchools(manager, edition.id, placed);
-      const { toCreate, skipped, conflicts } = againstRegistered(placed, await this.registeredEntries(manager, edition.id, placed));
+      const { toCreate, skipped, conflicts } = againstRegistered(placed, await this.registeredEntries(manager, edition, placed));
       refuseIfProblems(read.malformed, [...read.ineligible, ...schoolProblems, ...conflicts], table.rows.length);
-      const placements = await firstStagePlacements(manager, edition.id, toCreate.map((row) => row.school.path));
-      const created = await this.insertEntries(manager, actor, edition, toCreate, placements, sha256);
+      const created = await this.insertEntries(manager, actor, edition, toCreate, sha256, mode);
       const late = toCreate.filter((row) => !created.has(row));
       if (late.length > 0) {
         // A single registration (which does not take the lock) took some of these references since our check:
         // the same content counts as skipped, other content refuses the whole file.
-        const recheck = againstRegistered(late, await this.registeredEntries(manager, edition.id, late));
+        const recheck = againstRegistered(late, await this.registeredEntries(manager, edition, late));
         refuseIfProblems([], recheck.conflicts, table.rows.length);
         for (const [row, id] of recheck.skipped) skipped.set(row, id);
       }
       const schools = new Set(placed.map((r) => r.school.path));
       await this.audit.record(manager, actor, {
-        action: 'entry.bulk-import',
+        action: mode === 'historical' ? 'entry.historical-import' : 'entry.bulk-import',
         entityType: 'edition',
         entityId: edition.id,
         unitPath: commonPath([...schools]),
@@ -120,10 +141,10 @@ export class BulkImportService {
       id: created.get(row) ?? skipped.get(row)!,
       status: created.has(row) ? 'created' : 'skipped',
     }));
-    return { created: created.size, skipped: placed.length - created.size, total: placed.length, entries };
+    return { created: created.size, skipped: placed.length - created.size, total: placed.length, entries, exampleRows: read.examples };
   }
 
-  /** An empty file for the edition with every column it takes and one example row. */
+  /** An empty file for the edition with every column it takes and one example row, which an import leaves out. */
   async template(actor: Actor, editionId: string, format: SpreadsheetFormat): Promise<DownloadFile> {
     const edition = await this.editionFor(actor, editionId);
     const forOrganiser = this.ownSchoolGrant(actor) === null;
@@ -136,54 +157,47 @@ export class BulkImportService {
     }
     if (forOrganiser) {
       const [school] = await this.schoolsInScope(actor, edition, { limit: 1 });
-      if (school) example.school_code = school.code;
+      if (school) example[UNIT_CODE] = school.code;
     }
     const exportColumns: ExportColumn<Record<string, string>>[] = columns.map((c) => ({ header: c.name, value: (row) => row[c.name], width: Math.max(14, c.name.length + 2) }));
     const content = format === 'xlsx' ? await toXlsx('Danh sách dự thi', exportColumns, [example]) : toCsv(exportColumns, [example]);
     return { content, fileName: `mau-dang-ky-${edition.number}.${format}`, mediaType: SPREADSHEET_TYPES[format] };
   }
 
-  /** The school grant a school account imports for; null for organisers and admins, whose files name each row's school. */
-  private ownSchoolGrant(actor: Actor) {
-    if (actor.isAdmin || actor.has('organiser')) return null;
-    const schools = actor.grants.filter((g) => g.role === 'school');
-    return schools.length === 1 ? schools[0] : null;
+  /** The unit a school or organisation account imports for; null for those who name each row's school (organisers, admins). */
+  private ownSchoolGrant(actor: Actor): { unitId: string } | null {
+    if (reachesBeyondOwnUnit(actor.grants, Permission.EntryCreate)) return null;
+    const own = ownUnitIds(actor.grants, Permission.EntryCreate);
+    return own.length === 1 ? { unitId: own[0] } : null;
   }
 
-  /** The edition, if the actor works inside its tree (a school under it) or above it; otherwise 404 as if missing. */
+  /** The edition, if the actor registers inside its tree (a school under it) or above it; otherwise 404 as if missing. */
   private async editionFor(actor: Actor, editionId: string): Promise<ImportEdition> {
-    const scopes = actor.scopes(...ENTRY_ROLES);
-    if (scopes.length === 0) throw new NotFoundError('Edition');
-    const [edition] = (await this.db.query(
-      `SELECT e.id, e.number, e.season_label AS "seasonLabel", e.registration_opens_at AS "registrationOpensAt",
-              e.registration_closes_at AS "registrationClosesAt", e.state, e.archived_at AS "archivedAt", e.eligibility, e.max_authors AS "maxAuthors",
-              u.path AS "unitPath", c.name AS "contestName",
-              (SELECT json_agg(json_build_array(f.code, f.id) ORDER BY f.position) FROM edition_fields f WHERE f.edition_id = e.id) AS fields
-         FROM editions e JOIN units u ON u.id = e.unit_id JOIN contests c ON c.id = e.contest_id
-        WHERE e.id = $1 AND EXISTS (SELECT 1 FROM unnest($2::text[]) s(path) WHERE starts_with(s.path, u.path) OR starts_with(u.path, s.path))`,
-      [editionId, scopes],
-    )) as Array<Omit<ImportEdition, 'fields'> & { fields: Array<[string, string]> | null }>;
-    if (!edition) throw new NotFoundError('Edition');
-    return { ...edition, fields: new Map(edition.fields ?? []) };
+    const { edition, fields } = await this.contests.editionForRegistration(actor, editionId);
+    const { id, number, seasonLabel, registrationOpensAt, registrationClosesAt, state, archivedAt, eligibility, maxAuthors } = edition;
+    return {
+      id,
+      number,
+      seasonLabel,
+      registrationOpensAt,
+      registrationClosesAt,
+      state,
+      archivedAt,
+      eligibility,
+      maxAuthors,
+      unitPath: edition.unit!.path,
+      contestName: edition.contest!.name,
+      fields: new Map([...fields].map(([code, field]) => [code, field.id])),
+    };
   }
 
   /** Active schools under the edition's unit that the actor may register for, by code (lower case) or all of them. */
   private async schoolsInScope(actor: Actor, edition: ImportEdition, which: { codes?: string[]; id?: string; limit?: number }): Promise<School[]> {
-    const params: unknown[] = [edition.unitPath, actor.scopes(...ENTRY_ROLES)];
-    const conditions: string[] = [];
-    if (which.codes) conditions.push(`lower(u.code) = ANY($${params.push(which.codes)}::text[])`);
-    if (which.id) conditions.push(`u.id = $${params.push(which.id)}`);
-    return this.db.query(
-      `SELECT u.id, u.code, u.name, u.path FROM units u JOIN unit_levels l ON l.code = u.level_code
-        WHERE l.is_leaf AND u.retired_at IS NULL AND starts_with(u.path, $1)
-          AND EXISTS (SELECT 1 FROM unnest($2::text[]) s(path) WHERE starts_with(u.path, s.path))
-          ${conditions.map((c) => `AND ${c}`).join(' ')}
-        ORDER BY u.code ${which.limit ? `LIMIT ${which.limit}` : ''}`,
-      params,
-    );
+    const units = await this.units.registeringUnits(actor, { codes: which.codes, ids: which.id ? [which.id] : undefined, within: edition.unitPath, usableOnly: true, limit: which.limit });
+    return units.map(({ id, code, name, path }) => ({ id, code, name, path }));
   }
 
-  /** Attaches each row to its school: the account's own, or the one its `school_code` names within the actor's scope. */
+  /** Attaches each row to its school: the account's own, or the one its `unit_code` names within the actor's scope. */
   private async placeRows(actor: Actor, edition: ImportEdition, rows: ImportRow[], ownSchool: ReturnType<BulkImportService['ownSchoolGrant']>) {
     const problems: FieldProblem[] = [];
     const placed: Placed[] = [];
@@ -193,7 +207,7 @@ export class BulkImportService {
     let own: School | undefined;
     if (ownSchool && named.length < rows.length) {
       [own] = await this.schoolsInScope(actor, edition, { id: ownSchool.unitId });
-      if (!own) throw new RuleViolationError('Your school cannot register entries in this edition', [{ field: 'school_code', reason: 'your school is retired or outside this edition' }]);
+      if (!own) throw new RuleViolationError('OWN_SCHOOL_CANNOT_REGISTER', {}, [problem(UNIT_CODE, 'OWN_SCHOOL_OUTSIDE', {})]);
     }
     for (const row of rows) {
       if (!row.schoolCode) {
@@ -203,115 +217,43 @@ export class BulkImportService {
       }
       const school = byCode.get(row.schoolCode.toLowerCase());
       if (school) placed.push({ ...row, school });
-      else problems.push({ row: row.row, field: 'school_code', reason: `"${row.schoolCode}" is not a school you may register for in this edition` });
+      else problems.push(problem(UNIT_CODE, 'SCHOOL_NOT_YOURS', { schoolCode: row.schoolCode }, row.row));
     }
     return { placed, problems };
   }
 
-  /**
-   * Takes a transaction-scoped advisory lock per (edition, school) of the rows, in one sorted order so that two
-   * imports over overlapping schools wait for each other instead of deadlocking.
-   */
-  private async lockSchools(manager: EntityManager, editionId: string, rows: Placed[]): Promise<void> {
-    const schoolIds = [...new Set(rows.map((r) => r.school.id))];
-    if (schoolIds.length === 0) return;
-    // PostgreSQL evaluates a volatile select list after ORDER BY, so the locks are taken in key order.
-    await manager.query(
-      `SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtextextended('entry-import:' || $1 || ':' || s, 0) AS k FROM unnest($2::text[]) s) locks ORDER BY k`,
-      [editionId, schoolIds],
+  private lockSchools(manager: EntityManager, editionId: string, rows: Placed[]): Promise<void> {
+    return this.entries.lockSchoolsForImport(
+      manager,
+      editionId,
+      rows.map((r) => r.school.id),
     );
   }
 
   /** Entries of the edition already registered under the rows' (school, reference), keyed `<unit id>\0<reference>`. */
-  private async registeredEntries(manager: EntityManager, editionId: string, rows: Placed[]): Promise<Map<string, RegisteredEntry>> {
-    if (rows.length === 0) return new Map();
-    const found: Array<Omit<EntryDraft, 'authors'> & { id: string; unitId: string; authors: EntryDraft['authors'] }> = await manager.query(
-      `SELECT e.id, e.unit_id AS "unitId", e.reference, e.title, f.code AS "fieldCode", e.summary, e.contact_name AS "contactName",
-              e.contact_email AS "contactEmail", e.contact_phone AS "contactPhone", e.created_year AS "createdYear",
-              COALESCE((SELECT json_agg(json_build_object('fullName', a.full_name, 'birthDate', a.birth_date, 'classOrJob', a.class_or_job) ORDER BY a.position)
-                          FROM entry_authors a WHERE a.entry_id = e.id), '[]') AS authors
-         FROM unnest($2::uuid[], $3::text[]) k(unit_id, reference)
-         JOIN entries e ON e.edition_id = $1 AND e.unit_id = k.unit_id AND e.reference = k.reference
-         JOIN edition_fields f ON f.id = e.field_id`,
-      [editionId, rows.map((r) => r.school.id), rows.map((r) => r.draft.reference)],
+  private async registeredEntries(manager: EntityManager, edition: ImportEdition, rows: Placed[]): Promise<Map<string, RegisteredEntry>> {
+    const found = await this.entries.registeredDrafts(
+      manager,
+      edition.id,
+      rows.map((r) => ({ unitId: r.school.id, reference: r.draft.reference })),
     );
-    return new Map(found.map(({ id, unitId, ...draft }) => [`${unitId}\u0000${draft.reference}`, { id, unitId, draft }]));
+    const fieldCodes = new Map([...edition.fields].map(([code, id]) => [id, code]));
+    return new Map(found.map(({ id, unitId, fieldId, draft }) => [`${unitId}\u0000${draft.reference}`, { id, unitId, draft: { ...draft, fieldCode: fieldCodes.get(fieldId) ?? '' } }]));
   }
 
   /**
-   * Writes the rows as entries with their authors, first-stage placements, audit rows and registration
-   * mails: one statement per table, each column bound as ONE array parameter (unnest), so a statement
-   * takes a dozen parameters whatever the row count, far from PostgreSQL's 65,535. Returns the id of each row inserted;
-   * a row another upload registered meanwhile is left out (ON CONFLICT DO NOTHING).
+   * Writes the rows through the one registration write path (entries, authors, first stages, audit, mail), a
+   * statement per table whatever the row count. Returns the id of each row inserted; a row another upload
+   * registered meanwhile is left out.
    */
-  private async insertEntries(
-    manager: EntityManager,
-    actor: Actor,
-    edition: ImportEdition,
-    rows: Placed[],
-    placements: Map<string, Placement>,
-    sha256: string,
-  ): Promise<Map<Placed, string>> {
-    const created = new Map<Placed, string>();
-    if (rows.length === 0) return created;
-    const ids = rows.map(() => randomUUID());
-    const inserted: Array<{ id: string }> = await manager.query(
-      `INSERT INTO entries (id, edition_id, unit_id, unit_path, field_id, reference, title, summary, contact_name, contact_email,
-                            contact_phone, created_year, search_key, created_by)
-       SELECT r.id, $1, r.unit_id, r.unit_path, r.field_id, r.reference, r.title, r.summary, r.contact_name, r.contact_email,
-              r.contact_phone, r.created_year, r.search_key, $2
-         FROM unnest($3::uuid[], $4::uuid[], $5::text[], $6::uuid[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[], $13::int[], $14::text[])
-              AS r(id, unit_id, unit_path, field_id, reference, title, summary, contact_name, contact_email, contact_phone, created_year, search_key)
-       ON CONFLICT (edition_id, unit_id, reference) DO NOTHING
-       RETURNING id`,
-      [
-        edition.id,
-        actor.userId,
-        ids,
-        rows.map((r) => r.school.id),
-        rows.map((r) => r.school.path),
-        rows.map((r) => edition.fields.get(r.draft.fieldCode)!),
-        rows.map((r) => r.draft.reference),
-        rows.map((r) => r.draft.title),
-        rows.map((r) => r.draft.summary),
-        rows.map((r) => r.draft.contactName),
-        rows.map((r) => r.draft.contactEmail),
-        rows.map((r) => r.draft.contactPhone),
-        rows.map((r) => r.draft.createdYear),
-        rows.map((r) => entrySearchKey(r.draft)),
-      ],
-    );
-    const insertedIds = new Set(inserted.map((r) => r.id));
-    rows.forEach((row, i) => {
-      if (insertedIds.has(ids[i])) created.set(row, ids[i]);
+  private async insertEntries(manager: EntityManager, actor: Actor, edition: ImportEdition, rows: Placed[], sha256: string, mode: ImportMode): Promise<Map<Placed, string>> {
+    const registrations = rows.map((row) => ({ id: randomUUID(), school: row.school, fieldId: edition.fields.get(row.draft.fieldCode)!, draft: row.draft, row }));
+    const historical = mode === 'historical';
+    const written = await writeRegistrations(manager, this, actor, edition, registrations, {
+      auditExtra: historical ? { importSha256: sha256, historical } : { importSha256: sha256 },
+      mail: !historical,
     });
-    const fresh = [...created.entries()].map(([row, id]) => ({ row, id }));
-    if (fresh.length === 0) return created;
-
-    const authors = fresh.flatMap(({ row, id }) => row.draft.authors.map((author, i) => ({ id, position: i + 1, author })));
-    await manager.query(
-      `INSERT INTO entry_authors (entry_id, position, full_name, birth_date, class_or_job)
-       SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::date[], $5::text[])`,
-      [authors.map((a) => a.id), authors.map((a) => a.position), authors.map((a) => a.author.fullName), authors.map((a) => a.author.birthDate), authors.map((a) => a.author.classOrJob)],
-    );
-
-    await manager.query(
-      `INSERT INTO entry_stages (entry_id, stage_id, unit_id) SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[])`,
-      [fresh.map((f) => f.id), fresh.map((f) => placements.get(f.row.school.path)!.stageId), fresh.map((f) => placements.get(f.row.school.path)!.unitId)],
-    );
-
-    // The same audit row a single registration writes, so an entry's trail reads alike however it came in.
-    await this.audit.record(
-      manager,
-      actor,
-      fresh.map(({ row, id }) => ({ action: 'entry.register', entityType: 'entry', entityId: id, unitPath: row.school.path, after: { ...row.draft, status: 'registered', importSha256: sha256 } })),
-    );
-
-    const mails = fresh.map(({ row, id }) =>
-      registrationMail({ id, title: row.draft.title, reference: row.draft.reference }, row.school, edition, edition.contestName, row.draft.contactEmail),
-    );
-    await this.outbox.add(manager, mails);
-    return created;
+    return new Map(registrations.filter((r) => written.has(r.id)).map((r) => [r.row, r.id]));
   }
 }
 
@@ -326,11 +268,7 @@ function againstRegistered(rows: Placed[], registered: Map<string, RegisteredEnt
     if (!existing) toCreate.push(row);
     else if (changed.length === 0) skipped.set(row, existing.id);
     else {
-      conflicts.push({
-        row: row.row,
-        field: 'reference',
-        reason: `"${row.draft.reference}" is already registered for ${row.school.code} with other content (${changed.join(', ')}): change that entry in the app, or give this row a new reference`,
-      });
+      conflicts.push(problem('reference', 'REFERENCE_CHANGED', { reference: row.draft.reference, schoolCode: row.school.code, changed }, row.row));
     }
   }
   return { toCreate, skipped, conflicts };
@@ -345,8 +283,6 @@ function refuseIfProblems(malformed: FieldProblem[], broken: FieldProblem[], row
   const problems = [...malformed, ...broken].sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
   if (problems.length === 0) return;
   const badRows = new Set(problems.filter((p) => p.row !== 1).map((p) => p.row)).size;
-  const what = badRows > 0 ? `${badRows} of ${rowCount} rows ${badRows === 1 ? 'has' : 'have'} problems` : 'required columns are missing';
-  const listed = problems.length > MAX_LISTED_PROBLEMS ? `the first ${MAX_LISTED_PROBLEMS} with their row and column; details.omitted counts the rest` : 'each with its row and column';
-  const message = `Nothing was imported: ${what} (details.problems lists ${listed})`;
-  throw malformed.length > 0 ? new ValidationError(message, problems) : new RuleViolationError(message, problems);
+  const params = { badRows, rowCount, listed: MAX_LISTED_PROBLEMS, omitted: problems.length > MAX_LISTED_PROBLEMS };
+  throw malformed.length > 0 ? new ValidationError('IMPORT_REFUSED', params, problems) : new RuleViolationError('IMPORT_REFUSED', params, problems);
 }

@@ -29,8 +29,8 @@ describe('dossier file types', () => {
   });
 
   it('refuses disguised files and unknown content, saying why', () => {
-    expect(classifyDossierFile('photo.png', PDF)).toEqual({ refusal: 'The file is a PDF but its name ends in .png' });
-    expect(classifyDossierFile('ho-so.pdf', EXE)).toEqual({ refusal: 'The file content is not one of the accepted types (PDF, JPEG, PNG, WebP)' });
+    expect(classifyDossierFile('photo.png', PDF)).toEqual({ refusal: { code: 'FILE_EXTENSION_MISMATCH', params: { type: 'PDF', extension: 'png' } } });
+    expect(classifyDossierFile('ho-so.pdf', EXE)).toEqual({ refusal: { code: 'FILE_TYPE_NOT_ACCEPTED', params: { accepted: ['PDF', 'JPEG', 'PNG', 'WebP'] } } });
   });
 
   it('reads the extension of the last path segment only', () => {
@@ -51,7 +51,9 @@ describe('file names shown and sent back', () => {
   });
 
   it('sends an ASCII name and the exact UTF-8 name in Content-Disposition', () => {
-    expect(attachmentDisposition('Đơn đăng ký (bản 2).pdf')).toBe(`attachment; filename="Don dang ky (ban 2).pdf"; filename*=UTF-8''%C4%90%C6%A1n%20%C4%91%C4%83ng%20k%C3%BD%20%28b%E1%BA%A3n%202%29.pdf`);
+    expect(attachmentDisposition('Đơn đăng ký (bản 2).pdf')).toBe(
+      `attachment; filename="Don dang ky (ban 2).pdf"; filename*=UTF-8''%C4%90%C6%A1n%20%C4%91%C4%83ng%20k%C3%BD%20%28b%E1%BA%A3n%202%29.pdf`,
+    );
     expect(attachmentDisposition('a;b\\c.pdf')).toBe(`attachment; filename="a_b_c.pdf"; filename*=UTF-8''a%3Bb%5Cc.pdf`);
   });
 });
@@ -59,6 +61,6 @@ describe('file names shown and sent back', () => {
 describe('dossierCapRefusal', () => {
   it('lets a dossier fill up to its cap and refuses the file after, saying how many it holds', () => {
     expect(dossierCapRefusal(19, 20)).toBeNull();
-    expect(dossierCapRefusal(20, 20)).toBe('A dossier holds at most 20 files and this one has 20; remove one first');
+    expect(dossierCapRefusal(20, 20)).toEqual({ code: 'DOSSIER_FULL', params: { max: 20, count: 20 } });
   });
 });

@@ -1,3 +1,4 @@
+import { reason, Reason } from '../core/errors/domain-error';
 /** What a dossier may hold, decided from the bytes of the file (its name and declared type are only claims). */
 
 export interface DossierType {
@@ -38,11 +39,11 @@ export function extensionOf(fileName: string): string {
  * The type of a file offered for a dossier, or why it is refused: its content must be an accepted type, and
  * a name that claims another type (a PDF named `.png`, a program named `.pdf`) is refused as disguised.
  */
-export function classifyDossierFile(fileName: string, content: Buffer): { type: DossierType } | { refusal: string } {
+export function classifyDossierFile(fileName: string, content: Buffer): { type: DossierType } | { refusal: Reason } {
   const type = sniffDossierType(content);
-  if (!type) return { refusal: `The file content is not one of the accepted types (${DOSSIER_TYPES.map((t) => t.label).join(', ')})` };
+  if (!type) return { refusal: reason('FILE_TYPE_NOT_ACCEPTED', { accepted: DOSSIER_TYPES.map((t) => t.label) }) };
   const extension = extensionOf(fileName);
-  if (extension && !type.extensions.includes(extension)) return { refusal: `The file is a ${type.label} but its name ends in .${extension}` };
+  if (extension && !type.extensions.includes(extension)) return { refusal: reason('FILE_EXTENSION_MISMATCH', { type: type.label, extension }) };
   return { type };
 }
 
@@ -71,6 +72,6 @@ export function attachmentDisposition(fileName: string): string {
 }
 
 /** Why one more file cannot join a dossier that already holds `count` files, or null when it can. */
-export function dossierCapRefusal(count: number, max: number): string | null {
-  return count >= max ? `A dossier holds at most ${max} files and this one has ${count}; remove one first` : null;
+export function dossierCapRefusal(count: number, max: number): Reason | null {
+  return count >= max ? reason('DOSSIER_FULL', { max, count }) : null;
 }

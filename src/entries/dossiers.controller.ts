@@ -1,8 +1,9 @@
 import type { FastifyRequest } from 'fastify';
 import { Controller, Delete, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Req, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../core/auth/actor';
-import { Allow, CurrentActor } from '../core/auth/decorators';
+import { CurrentActor, Requires } from '../core/auth/decorators';
+import { Permission } from '../core/access/policy';
 import { ApiErrors } from '../core/http/api-errors';
 import { readUpload } from '../core/http/upload';
 import { DOSSIER_TYPES } from './dossier-files';
@@ -16,7 +17,8 @@ export class DossiersController {
   constructor(private readonly dossiers: DossiersService) {}
 
   @Post()
-  @Allow('school', 'organiser')
+  @ApiOperation({ summary: 'Attach a file to the dossier of an entry' })
+  @Requires(Permission.DossierWrite)
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary', description: 'PDF, JPEG, PNG or WebP, recognised from its content' } } } })
   @ApiCreatedResponse({ type: DossierFileView })
@@ -26,7 +28,8 @@ export class DossiersController {
   }
 
   @Get(':fileId')
-  @Allow('school', 'organiser', 'judge', 'chair')
+  @ApiOperation({ summary: 'Download a dossier file' })
+  @Requires(Permission.DossierRead)
   @Header('X-Content-Type-Options', 'nosniff')
   @ApiProduces(...DOSSIER_TYPES.map((t) => t.mediaType))
   @ApiOkResponse({ schema: { type: 'string', format: 'binary' }, description: 'The file as uploaded' })
@@ -37,7 +40,8 @@ export class DossiersController {
   }
 
   @Delete(':fileId')
-  @Allow('school', 'organiser')
+  @ApiOperation({ summary: 'Remove a dossier file' })
+  @Requires(Permission.DossierWrite)
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'Removed from the dossier' })
   @ApiErrors(400, 403, 404, 422)

@@ -1,22 +1,24 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { rm, stat } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
+import { AccessService } from '../core/access/access.service';
+import { Permission } from '../core/access/policy';
 import { Actor } from '../core/auth/actor';
 import { AuditService } from '../core/audit/audit.service';
 import { APP_CONFIG, AppConfig } from '../core/config/config';
-import { DomainError, NotFoundError, RuleViolationError } from '../core/errors/domain-error';
+import { DomainError, NotFoundError, problem, problemOf, RuleViolationError } from '../core/errors/domain-error';
 import { privateDir, writePrivateFile } from '../core/infrastructure/private-files';
 import type { Upload } from '../core/http/upload';
 import { DossierFileView } from './dto/entry.dto';
-import { dossierFileView } from './entries.repository';
+import { dossierFileView, ENTRY_ACCESS } from './entries.repository';
 import { EntriesService, requireOpenWindow, requireRegistered } from './entries.service';
 import { attachmentDisposition, classifyDossierFile, displayFileName, dossierCapRefusal } from './dossier-files';
 import { DossierFile, Entry } from './entry.entity';
+import { EntryReader } from './entry-reader';
 
 /** A dossier holds a registration form, a description, photos and drawings: a few files, not an archive. */
 export const MAX_DOSSIER_FILES = 20;
@@ -38,18 +40,20 @@ export class DossiersService {
     private readonly entries: EntriesService,
     private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly access: AccessService,
+    private readonly reader: EntryReader,
   ) {}
 
   /** Adds a file to the entry's dossier while registration is open; its type is read from its first bytes. */
   async attach(actor: Actor, entryId: string, upload: Upload): Promise<DossierFileView> {
-    const entry = await this.entries.entryInScope(actor, entryId);
+    const entry = await this.entries.entryInScope(actor, entryId, Permission.DossierWrite);
     requireOpenWindow(entry.edition);
     requireRegistered(entry);
     if (upload.content.length > this.config.uploadMaxBytes) {
-      throw new DomainError('PAYLOAD_TOO_LARGE', `The file is larger than the upload limit of ${this.config.uploadMaxBytes} bytes`);
+      throw new DomainError('PAYLOAD_TOO_LARGE', 'FILE_TOO_LARGE', { maxBytes: this.config.uploadMaxBytes });
     }
     const classified = classifyDossierFile(upload.filename, upload.content);
-    if ('refusal' in classified) throw new DomainError('UNSUPPORTED_MEDIA_TYPE', classified.refusal, { problems: [{ field: 'file', reason: classified.refusal }] });
+    if ('refusal' in classified) throw new DomainError('UNSUPPORTED_MEDIA_TYPE', classified.refusal.code, classified.refusal.params as never, { problems: [problemOf('file', classified.refusal)] });
     const { type } = classified;
 
     const id = randomUUID();
@@ -75,7 +79,7 @@ export class DossiersService {
         requireRegistered(locked);
         const count = await manager.countBy(DossierFile, { entryId });
         const refusal = dossierCapRefusal(count, MAX_DOSSIER_FILES);
-        if (refusal) throw new RuleViolationError(refusal, [{ field: 'file', reason: 'too many files' }]);
+        if (refusal) throw new RuleViolationError(refusal.code, refusal.params as never, [problem('file', 'TOO_MANY_FILES_SHORT', {})]);
         await manager.insert(DossierFile, file);
         await this.audit.record(manager, actor, {
           action: 'entry.dossier.attach',
@@ -96,17 +100,15 @@ export class DossiersService {
   }
 
   async download(actor: Actor, entryId: string, fileId: string): Promise<DossierDownload> {
-    await this.entries.entryInScope(actor, entryId);
-    const file = await this.db.getRepository(DossierFile).findOneBy({ id: fileId, entryId });
+    await this.access.require(actor, Permission.DossierRead, ENTRY_ACCESS, [entryId]);
+    const file = await this.reader.dossierFile(this.db.manager, entryId, fileId);
     if (!file) throw new NotFoundError('Dossier file');
-    const path = this.pathOf(file.storageKey);
-    const { size } = await stat(path);
-    return { stream: createReadStream(path), length: size, mediaType: file.mediaType, disposition: attachmentDisposition(file.originalName) };
+    return { stream: file.stream, length: file.length, mediaType: file.mediaType, disposition: attachmentDisposition(file.name) };
   }
 
   /** Removes a file from the dossier while registration is open; the disk copy goes once the removal is committed. */
   async remove(actor: Actor, entryId: string, fileId: string): Promise<void> {
-    const entry = await this.entries.entryInScope(actor, entryId);
+    const entry = await this.entries.entryInScope(actor, entryId, Permission.DossierWrite);
     requireOpenWindow(entry.edition);
     requireRegistered(entry);
     const removed = await this.db.transaction(async (manager) => {

@@ -16,21 +16,21 @@ describe('youth eligibility (birth-date window)', () => {
   it('refuses the day before and the day after the window, naming the author and the window', () => {
     const problems = eligibilityProblems({ authors: [pupil('2001-07-30', 'Lê Văn Tí'), pupil('2008-01-01'), pupil('2014-08-01', 'Trần Thị Bé')] }, YOUTH);
     expect(problems).toEqual([
-      { field: 'authors[0].birthDate', reason: 'Lê Văn Tí: born 30/07/2001, outside the eligible window 31/07/2001 – 31/07/2014' },
-      { field: 'authors[2].birthDate', reason: 'Trần Thị Bé: born 01/08/2014, outside the eligible window 31/07/2001 – 31/07/2014' },
+      expect.objectContaining({ field: 'authors[0].birthDate', reason: 'Lê Văn Tí: born 30/07/2001, outside the eligible window 31/07/2001 – 31/07/2014' }),
+      expect.objectContaining({ field: 'authors[2].birthDate', reason: 'Trần Thị Bé: born 01/08/2014, outside the eligible window 31/07/2001 – 31/07/2014' }),
     ]);
   });
 
   it('requires a birth date for every author', () => {
     expect(eligibilityProblems({ authors: [pupil(null, 'Võ Khôi'), pupil('')] }, YOUTH)).toEqual([
-      { field: 'authors[0].birthDate', reason: 'Võ Khôi: birth date is required in the youth contest' },
-      { field: 'authors[1].birthDate', reason: 'Nguyễn Văn An: birth date is required in the youth contest' },
+      expect.objectContaining({ field: 'authors[0].birthDate', reason: 'Võ Khôi: birth date is required in the youth contest' }),
+      expect.objectContaining({ field: 'authors[1].birthDate', reason: 'Nguyễn Văn An: birth date is required in the youth contest' }),
     ]);
   });
 
   it.each(['2010-02-30', '2009-02-29', '2010-13-01', '2010-00-10', '2010-04-31', '10/02/2010', '2010-2-3', '2010-02-03T00:00:00Z'])('refuses %s as not a date', (birthDate) => {
     const problems = eligibilityProblems({ authors: [pupil(birthDate, 'Phạm Bảo')] }, YOUTH);
-    expect(problems).toEqual([{ field: 'authors[0].birthDate', reason: `Phạm Bảo: "${birthDate}" is not a date (YYYY-MM-DD)` }]);
+    expect(problems).toEqual([expect.objectContaining({ field: 'authors[0].birthDate', reason: `Phạm Bảo: "${birthDate}" is not a date (YYYY-MM-DD)` })]);
   });
 
   it('accepts 29 February in a leap year', () => {
@@ -64,8 +64,8 @@ describe('group size', () => {
   });
 
   it('refuses a group of 6 when the maximum is 5, and an entry without authors', () => {
-    expect(eligibilityProblems({ authors: group(6) }, YOUTH)).toEqual([{ field: 'authors', reason: 'at most 5 authors per entry, got 6' }]);
-    expect(eligibilityProblems({ authors: [] }, YOUTH)).toEqual([{ field: 'authors', reason: 'an entry needs at least one author' }]);
+    expect(eligibilityProblems({ authors: group(6) }, YOUTH)).toEqual([expect.objectContaining({ field: 'authors', reason: 'at most 5 authors per entry, got 6' })]);
+    expect(eligibilityProblems({ authors: [] }, YOUTH)).toEqual([expect.objectContaining({ field: 'authors', reason: 'an entry needs at least one author' })]);
   });
 
   it('reports the group size and every ineligible author together', () => {
@@ -84,16 +84,16 @@ describe('technical eligibility (created-after year)', () => {
 
   it('refuses a solution created before the year, a future one, and one without a year', () => {
     expect(eligibilityProblems({ authors: [worker()], createdYear: 2014 }, TECHNICAL, 2026)).toEqual([
-      { field: 'createdYear', reason: 'solutions must have been created in 2015 or later, got 2014' },
+      expect.objectContaining({ field: 'createdYear', reason: 'solutions must have been created in 2015 or later, got 2014' }),
     ]);
-    expect(eligibilityProblems({ authors: [worker()], createdYear: 2027 }, TECHNICAL, 2026)).toEqual([{ field: 'createdYear', reason: '2027 is in the future' }]);
+    expect(eligibilityProblems({ authors: [worker()], createdYear: 2027 }, TECHNICAL, 2026)).toEqual([expect.objectContaining({ field: 'createdYear', reason: '2027 is in the future' })]);
     expect(fields(eligibilityProblems({ authors: [worker()], createdYear: null }, TECHNICAL))).toEqual(['createdYear']);
     expect(fields(eligibilityProblems({ authors: [worker()] }, TECHNICAL))).toEqual(['createdYear']);
   });
 
   it('still refuses a birth date that is not a date', () => {
     expect(eligibilityProblems({ authors: [worker('1980-02-30')], createdYear: 2020 }, TECHNICAL, 2026)).toEqual([
-      { field: 'authors[0].birthDate', reason: 'Kỹ sư Hùng: "1980-02-30" is not a date (YYYY-MM-DD)' },
+      expect.objectContaining({ field: 'authors[0].birthDate', reason: 'Kỹ sư Hùng: "1980-02-30" is not a date (YYYY-MM-DD)' }),
     ]);
   });
 

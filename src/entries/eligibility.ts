@@ -1,6 +1,6 @@
 import { isIsoDate } from '../contests/edition-rules';
 import type { Eligibility } from '../contests/edition.types';
-import type { FieldProblem } from '../core/errors/domain-error';
+import { FieldProblem, problem } from '../core/errors/domain-error';
 
 export interface AuthorCandidate {
   fullName: string;
@@ -19,12 +19,6 @@ export interface EditionRules {
   maxAuthors: number;
 }
 
-
-function formatVn(iso: string): string {
-  const [y, m, d] = iso.split('-');
-  return `${d}/${m}/${y}`;
-}
-
 /**
  * Every reason an entry cannot be registered under an edition's rules, each naming the field
  * (`authors[i].birthDate`, `createdYear`…) and the author concerned. Empty when eligible.
@@ -32,36 +26,36 @@ function formatVn(iso: string): string {
 export function eligibilityProblems(entry: EntryCandidate, rules: EditionRules, currentYear = new Date().getUTCFullYear()): FieldProblem[] {
   const problems: FieldProblem[] = [];
   const count = entry.authors.length;
-  if (count < 1) problems.push({ field: 'authors', reason: 'an entry needs at least one author' });
-  if (count > rules.maxAuthors) problems.push({ field: 'authors', reason: `at most ${rules.maxAuthors} authors per entry, got ${count}` });
+  if (count < 1) problems.push(problem('authors', 'NO_AUTHORS', {}));
+  if (count > rules.maxAuthors) problems.push(problem('authors', 'TOO_MANY_AUTHORS', { max: rules.maxAuthors, count }));
   const eligibility = rules.eligibility;
   if (eligibility.kind === 'youth') {
     entry.authors.forEach((author, i) => {
       const field = `authors[${i}].birthDate`;
-      const who = author.fullName || `author ${i + 1}`;
+      const who = { index: i, author: author.fullName || null };
+      const { bornFrom, bornTo } = eligibility;
       if (!author.birthDate) {
-        problems.push({ field, reason: `${who}: birth date is required in the youth contest` });
+        problems.push(problem(field, 'BIRTH_DATE_REQUIRED', who));
       } else if (!isIsoDate(author.birthDate)) {
-        problems.push({ field, reason: `${who}: "${author.birthDate}" is not a date (YYYY-MM-DD)` });
-      } else if (author.birthDate < eligibility.bornFrom || author.birthDate > eligibility.bornTo) {
-        problems.push({
-          field,
-          reason: `${who}: born ${formatVn(author.birthDate)}, outside the eligible window ${formatVn(eligibility.bornFrom)} – ${formatVn(eligibility.bornTo)}`,
-        });
+        problems.push(problem(field, 'BIRTH_DATE_INVALID', { ...who, birthDate: author.birthDate }));
+      } else if (author.birthDate < bornFrom) {
+        problems.push(problem(field, 'AUTHOR_TOO_OLD', { ...who, birthDate: author.birthDate, bornFrom, bornTo }));
+      } else if (author.birthDate > bornTo) {
+        problems.push(problem(field, 'AUTHOR_TOO_YOUNG', { ...who, birthDate: author.birthDate, bornFrom, bornTo }));
       }
     });
   } else {
     const year = entry.createdYear;
     if (year === null || year === undefined) {
-      problems.push({ field: 'createdYear', reason: 'the year the solution was created is required in the technical contest' });
+      problems.push(problem('createdYear', 'CREATED_YEAR_REQUIRED', {}));
     } else if (year < eligibility.createdFromYear) {
-      problems.push({ field: 'createdYear', reason: `solutions must have been created in ${eligibility.createdFromYear} or later, got ${year}` });
+      problems.push(problem('createdYear', 'CREATED_TOO_EARLY', { createdFromYear: eligibility.createdFromYear, year }));
     } else if (year > currentYear) {
-      problems.push({ field: 'createdYear', reason: `${year} is in the future` });
+      problems.push(problem('createdYear', 'CREATED_IN_FUTURE', { year }));
     }
     entry.authors.forEach((author, i) => {
       if (author.birthDate && !isIsoDate(author.birthDate)) {
-        problems.push({ field: `authors[${i}].birthDate`, reason: `${author.fullName || `author ${i + 1}`}: "${author.birthDate}" is not a date (YYYY-MM-DD)` });
+        problems.push(problem(`authors[${i}].birthDate`, 'BIRTH_DATE_INVALID', { index: i, author: author.fullName || null, birthDate: author.birthDate }));
       }
     });
   }

@@ -1,12 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../core/auth/actor';
-import { Allow, CurrentActor } from '../core/auth/decorators';
+import { CurrentActor, Requires } from '../core/auth/decorators';
+import { Permission } from '../core/access/policy';
 import { ApiErrors } from '../core/http/api-errors';
 import { LargeBody } from '../core/http/body-limit';
 import { download } from '../core/http/file-download';
-import { Page, PageDto } from '../core/http/paging';
-import { EditEntryDto, EntrySummaryView, EntryView, RegisterEntryDto } from './dto/entry.dto';
+import { EditEntryDto, EntryPage, EntryView, RegisterEntryDto } from './dto/entry.dto';
 import { EntryFilterQuery, EntryListQuery } from './dto/entry-query.dto';
 import { EntriesService } from './entries.service';
 
@@ -19,8 +19,9 @@ export class EntriesController {
   constructor(private readonly entries: EntriesService) {}
 
   @Post('editions/:editionId/entries')
+  @ApiOperation({ summary: 'Register an entry with its authors' })
   @LargeBody()
-  @Allow('school', 'organiser')
+  @Requires(Permission.EntryCreate)
   @ApiHeader(IDEMPOTENCY_HEADER)
   @ApiCreatedResponse({ type: EntryView, description: 'Registered in the first stage; a confirmation goes to the contact' })
   @ApiErrors(400, 403, 404, 409, 422)
@@ -29,15 +30,17 @@ export class EntriesController {
   }
 
   @Get('entries')
-  @Allow('school', 'organiser', 'judge', 'chair')
-  @ApiOkResponse({ type: PageDto(EntrySummaryView), description: 'Entries in your scope, by school code then reference' })
-  @ApiErrors(400, 403)
-  list(@CurrentActor() actor: Actor, @Query() query: EntryListQuery): Promise<Page<EntrySummaryView>> {
+  @ApiOperation({ summary: 'List entries in your scope, a page at a time (follow nextCursor)' })
+  @Requires(Permission.EntryRead)
+  @ApiOkResponse({ type: EntryPage, description: "Entries in your scope by edition, then unit (a school's entries together, a district's schools together), then reference" })
+  @ApiErrors(400, 403, 503)
+  list(@CurrentActor() actor: Actor, @Query() query: EntryListQuery): Promise<EntryPage> {
     return this.entries.list(actor, query);
   }
 
   @Get('entries/export.xlsx')
-  @Allow('school', 'organiser', 'judge', 'chair')
+  @ApiOperation({ summary: 'Export the filtered entries as XLSX' })
+  @Requires(Permission.EntryRead)
   @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
   @ApiOkResponse({ schema: { type: 'string', format: 'binary' }, description: 'The filtered list as an Excel workbook' })
   @ApiErrors(400, 403)
@@ -46,7 +49,8 @@ export class EntriesController {
   }
 
   @Get('entries/export.csv')
-  @Allow('school', 'organiser', 'judge', 'chair')
+  @ApiOperation({ summary: 'Export the filtered entries as CSV' })
+  @Requires(Permission.EntryRead)
   @ApiProduces('text/csv')
   @ApiOkResponse({ schema: { type: 'string', format: 'binary' }, description: 'The filtered list as UTF-8 CSV (with BOM, for Excel)' })
   @ApiErrors(400, 403)
@@ -55,7 +59,8 @@ export class EntriesController {
   }
 
   @Get('entries/:id')
-  @Allow('school', 'organiser', 'judge', 'chair')
+  @ApiOperation({ summary: 'Show one entry' })
+  @Requires(Permission.EntryRead)
   @ApiOkResponse({ type: EntryView })
   @ApiErrors(400, 403, 404)
   show(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string): Promise<EntryView> {
@@ -63,8 +68,9 @@ export class EntriesController {
   }
 
   @Patch('entries/:id')
+  @ApiOperation({ summary: 'Change an entry while registration is open' })
   @LargeBody()
-  @Allow('school', 'organiser')
+  @Requires(Permission.EntryUpdate)
   @ApiOkResponse({ type: EntryView })
   @ApiErrors(400, 403, 404, 409, 422)
   edit(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() dto: EditEntryDto): Promise<EntryView> {
@@ -72,7 +78,8 @@ export class EntriesController {
   }
 
   @Post('entries/:id/withdraw')
-  @Allow('school', 'organiser')
+  @ApiOperation({ summary: 'Withdraw an entry' })
+  @Requires(Permission.EntryUpdate)
   @HttpCode(200)
   @ApiOkResponse({ type: EntryView, description: 'Withdrawn (repeating it changes nothing)' })
   @ApiErrors(400, 403, 404, 422)

@@ -1,129 +1,426 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
+import { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { Edition } from '../contests/contest.entity';
-import { underScopes } from '../core/auth/scope-sql';
-import { searchKey } from '../core/text';
-import { Unit } from '../units/unit.entity';
-import { AuthorView, DossierFileView, EntryView, StageRefView } from './dto/entry.dto';
-import { EntryFilterQuery } from './dto/entry-query.dto';
-import { EntryRow } from './entry-export';
-import { DossierFile, Entry, EntryAuthor } from './entry.entity';
+import type { AccessObject } from '../core/access/access.service';
+import type { Condition } from '../core/access/policy';
+import { SqlPart, withParts } from '../core/database/sql-part';
+import { likeLiteral, searchKey } from '../core/text';
+import { AuthorView, DossierFileView, EntryView } from './dto/entry.dto';
+import { EntryDraft, entrySearchKey } from './entry-draft';
+import type { StoredEntryRow } from './entry-naming';
+import { ListMemory } from './list-memory';
+import { DossierFile, Entry, EntryAuthor, EntryStatus } from './entry.entity';
+
+/** An entry's view before its school, field and current stage are named. */
+export type StoredEntryView = Omit<EntryView, 'unit' | 'field' | 'currentStage'> & Pick<StoredEntryRow, 'unitId' | 'fieldId' | 'stages'>;
+
+/** How the access service finds an entry's unit for an id check. */
+export const ENTRY_ACCESS: AccessObject = { name: 'Entry', from: 'entries e', id: 'e.id', path: 'e.unit_path' };
 
 /** An entry the caller may act on, with the registration window of its edition. */
 export type ScopedEntry = Entry & { edition: Edition };
 
 const AUTHORS_JSON = `(SELECT COALESCE(json_agg(json_build_object('position', a.position, 'fullName', a.full_name, 'birthDate', a.birth_date, 'classOrJob', a.class_or_job) ORDER BY a.position), '[]'::json)
     FROM entry_authors a WHERE a.entry_id = e.id)`;
-const CURRENT_STAGE_JSON = `(SELECT json_build_object('id', s.id, 'name', s.name, 'position', s.position, 'unitId', es.unit_id)
-    FROM entry_stages es JOIN stages s ON s.id = es.stage_id WHERE es.entry_id = e.id ORDER BY s.position DESC LIMIT 1)`;
+const STAGES_REACHED_JSON = `(SELECT COALESCE(json_agg(json_build_object('id', es.stage_id, 'unitId', es.unit_id)), '[]'::json) FROM entry_stages es WHERE es.entry_id = e.id)`;
 
-/** `%`, `_` and `\` match themselves inside a LIKE pattern. */
-function likeLiteral(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+/**
+ * List order: edition, then unit path (a school's entries together, a district's schools together), then the
+ * school's reference; byte order, so that it reads the same whatever the database's collation and a path prefix
+ * is a range of the list index (entries_list_idx).
+ */
+const LIST_ORDER = ['e.edition_id', 'e.unit_path COLLATE "C"', 'e.reference COLLATE "C"', 'e.id'];
+
+/** Where a list page starts: just after this entry, in list order. */
+export interface EntryPosition {
+  editionId: string;
+  unitPath: string;
+  reference: string;
+  id: string;
 }
 
-/** The queries behind entry lists, exports and views; every one is bounded by the caller's scopes. */
+/** A row of a list, with the unit path that places it in list order. */
+export type ListedRow = StoredEntryRow & { unitPath: string };
+
+/** A list's filter with its unit and field codes resolved: the school's path, the field's ids (none: nothing matches). */
+export interface ListFilter {
+  editionId?: string;
+  unitPath?: string;
+  fieldIds?: string[];
+  stageId?: string;
+  status?: EntryStatus;
+  q?: string;
+}
+
+/** How many entries a list's filter matches: `count` exactly, or at least `count` when not `exact`. */
+export interface ListTotal {
+  count: number;
+  exact: boolean;
+}
+/** The CTE of insertMany's statement that holds the ids of the entries it wrote. */
+export const WRITTEN_ENTRIES = 'written_entries';
+
+/** An entry about to be registered: its content, its school and where it starts (first stage, at the unit running it). */
+export interface NewEntry {
+  id: string;
+  editionId: string;
+  unitId: string;
+  unitPath: string;
+  fieldId: string;
+  draft: EntryDraft;
+  stageId: string;
+  stageUnitId: string;
+  createdBy: string | null;
+}
+
+/**
+ * A list's total is counted exactly up to this many matches (a bounded index-only scan); beyond, it says "at
+ * least" this many. Remembered for TOTAL_TTL_MS per scope and filter, so paging does not count again.
+ */
+const LIST_TOTAL_CAP = 10_000;
+const TOTAL_TTL_MS = 30_000;
+
+/** The queries behind entry lists, exports and views; every one is bounded by an access condition on `e.unit_path`. */
 @Injectable()
 export class EntriesRepository {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  /** Forgotten by every write below that can change what a list filter matches or a page shows. */
+  private readonly totals = new ListMemory<ListTotal>(TOTAL_TTL_MS, 1000);
 
-  /** The entry if it lies under one of `scopes`; null when it is missing or out of scope alike. */
-  async findInScope(manager: EntityManager, scopes: string[], id: string): Promise<ScopedEntry | null> {
-    if (scopes.length === 0) return null;
-    const [scope, params] = underScopes('e.unit_path', scopes);
+  /** Lists read again after a write of this process that changes what they show (every write of entries calls it). */
+  forgetLists(): void {
+    this.totals.forget();
+  }
+
+  /**
+   * The one way entries come into the database (a form, a file, the demo, the tests): entries, their authors,
+   * their first-stage records and the rows written `alongside` them (audit, mail) in ONE statement of
+   * data-modifying CTEs, each column bound as one array (unnest), so it takes a few dozen parameters whatever
+   * the row count, far from PostgreSQL's 65,535, and is atomic even outside a transaction. An entry whose
+   * (edition, school, reference) is already taken is left out with its authors and stage; the conditions of the
+   * `alongside` parts may read WRITTEN_ENTRIES (`id`) to know what was written. Returns the entries written, with
+   * the time they were created.
+   */
+  async insertMany(manager: EntityManager, entries: NewEntry[], alongside: SqlPart[] = []): Promise<Map<string, Date>> {
+    if (entries.length === 0) return new Map();
+    this.forgetLists();
+    const authors = entries.flatMap((e) => e.draft.authors.map((author, i) => ({ entryId: e.id, position: i + 1, author })));
+    const statement = withParts(
+      [
+        [
+          WRITTEN_ENTRIES,
+          {
+            sql: `INSERT INTO entries (id, edition_id, unit_id, unit_path, field_id, reference, title, summary, contact_name, contact_email,
+                                  contact_phone, created_year, search_key, created_by)
+             SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
+                                  $11::text[], $12::int[], $13::text[], $14::uuid[])
+             ON CONFLICT (edition_id, unit_id, reference) DO NOTHING
+             RETURNING id, created_at`,
+            params: [
+              entries.map((e) => e.id),
+              entries.map((e) => e.editionId),
+              entries.map((e) => e.unitId),
+              entries.map((e) => e.unitPath),
+              entries.map((e) => e.fieldId),
+              entries.map((e) => e.draft.reference),
+              entries.map((e) => e.draft.title),
+              entries.map((e) => e.draft.summary),
+              entries.map((e) => e.draft.contactName),
+              entries.map((e) => e.draft.contactEmail),
+              entries.map((e) => e.draft.contactPhone),
+              entries.map((e) => e.draft.createdYear),
+              entries.map((e) => entrySearchKey(e.draft)),
+              entries.map((e) => e.createdBy),
+            ],
+          },
+        ],
+        [
+          'written_authors',
+          {
+            sql: `INSERT INTO entry_authors (entry_id, position, full_name, birth_date, class_or_job)
+             SELECT a.* FROM unnest($1::uuid[], $2::int[], $3::text[], $4::date[], $5::text[]) AS a(entry_id, position, full_name, birth_date, class_or_job)
+              WHERE a.entry_id IN (SELECT id FROM ${WRITTEN_ENTRIES})`,
+            params: [
+              authors.map((a) => a.entryId),
+              authors.map((a) => a.position),
+              authors.map((a) => a.author.fullName),
+              authors.map((a) => a.author.birthDate),
+              authors.map((a) => a.author.classOrJob),
+            ],
+          },
+        ],
+        [
+          'written_stages',
+          {
+            sql: `INSERT INTO entry_stages (entry_id, stage_id, unit_id)
+             SELECT s.* FROM unnest($1::uuid[], $2::uuid[], $3::uuid[]) AS s(entry_id, stage_id, unit_id)
+              WHERE s.entry_id IN (SELECT id FROM ${WRITTEN_ENTRIES})`,
+            params: [entries.map((e) => e.id), entries.map((e) => e.stageId), entries.map((e) => e.stageUnitId)],
+          },
+        ],
+        ...alongside.map((part, i): [string, SqlPart] => [`written_alongside_${i}`, part]),
+      ],
+      { sql: `SELECT id, created_at AS "createdAt" FROM ${WRITTEN_ENTRIES}`, params: [] },
+    );
+    const written: Array<{ id: string; createdAt: Date }> = await manager.query(statement.sql, statement.params);
+    return new Map(written.map((row) => [row.id, row.createdAt]));
+  }
+
+  /** The entry if it meets the access condition on `e.unit_path`; null when it is missing or out of scope alike. */
+  async findInScope(manager: EntityManager, [scope, params]: Condition, id: string): Promise<ScopedEntry | null> {
     const entry = await manager.createQueryBuilder(Entry, 'e').innerJoinAndSelect('e.edition', 'edition').where('e.id = :id', { id }).andWhere(scope, params).getOne();
     return (entry as ScopedEntry | null) ?? null;
   }
 
-  async view(manager: EntityManager, id: string): Promise<EntryView> {
-    const entry = await manager.findOneOrFail(Entry, { where: { id }, relations: { unit: true, field: true } });
+  /**
+   * Takes a transaction-scoped advisory lock per (edition, school), in one sorted order so that two imports over
+   * overlapping schools wait for each other instead of deadlocking.
+   */
+  async lockSchoolsForImport(manager: EntityManager, editionId: string, schoolIds: string[]): Promise<void> {
+    const distinct = [...new Set(schoolIds)];
+    if (distinct.length === 0) return;
+    // PostgreSQL evaluates a volatile select list after ORDER BY, so the locks are taken in key order.
+    await manager.query(`SELECT pg_advisory_xact_lock(k) FROM (SELECT DISTINCT hashtextextended('entry-import:' || $1 || ':' || s, 0) AS k FROM unnest($2::text[]) s) locks ORDER BY k`, [
+      editionId,
+      distinct,
+    ]);
+  }
+
+  /**
+   * The content of the edition's entries registered under these (school, reference) pairs, as drafts with their
+   * field by id (the caller holds the edition's field codes).
+   */
+  async registeredDrafts(
+    manager: EntityManager,
+    editionId: string,
+    keys: Array<{ unitId: string; reference: string }>,
+  ): Promise<Array<{ id: string; unitId: string; fieldId: string; draft: Omit<EntryDraft, 'fieldCode'> }>> {
+    if (keys.length === 0) return [];
+    const found: Array<Omit<EntryDraft, 'fieldCode'> & { id: string; unitId: string; fieldId: string }> = await manager.query(
+      `SELECT e.id, e.unit_id AS "unitId", e.field_id AS "fieldId", e.reference, e.title, e.summary, e.contact_name AS "contactName",
+              e.contact_email AS "contactEmail", e.contact_phone AS "contactPhone", e.created_year AS "createdYear",
+              COALESCE((SELECT json_agg(json_build_object('fullName', a.full_name, 'birthDate', a.birth_date, 'classOrJob', a.class_or_job) ORDER BY a.position)
+                          FROM entry_authors a WHERE a.entry_id = e.id), '[]') AS authors
+         FROM unnest($2::uuid[], $3::text[]) k(unit_id, reference)
+         JOIN entries e ON e.edition_id = $1 AND e.unit_id = k.unit_id AND e.reference = k.reference`,
+      [editionId, keys.map((k) => k.unitId), keys.map((k) => k.reference)],
+    );
+    return found.map(({ id, unitId, fieldId, ...draft }) => ({ id, unitId, fieldId, draft }));
+  }
+
+  /**
+   * Writes a changed draft over the entry if it is still at `version` (optimistic concurrency), its authors replaced
+   * when `replaceAuthors`; false when someone changed it first.
+   */
+  async updateDraft(manager: EntityManager, id: string, version: number, fieldId: string, draft: EntryDraft, replaceAuthors: boolean): Promise<boolean> {
+    this.forgetLists();
+    const updated = await manager
+      .createQueryBuilder()
+      .update(Entry)
+      .set({
+        reference: draft.reference,
+        title: draft.title,
+        summary: draft.summary,
+        contactName: draft.contactName,
+        contactEmail: draft.contactEmail,
+        contactPhone: draft.contactPhone,
+        createdYear: draft.createdYear,
+        searchKey: entrySearchKey(draft),
+        fieldId,
+        version: () => 'version + 1',
+      })
+      .where('id = :id AND version = :version', { id, version })
+      .execute();
+    if (!updated.affected) return false;
+    if (replaceAuthors) {
+      await manager.delete(EntryAuthor, { entryId: id });
+      await manager.insert(
+        EntryAuthor,
+        draft.authors.map((a, i) => ({ entryId: id, position: i + 1, ...a })),
+      );
+    }
+    return true;
+  }
+
+  /** Marks a registered entry withdrawn; false when it was not registered (already withdrawn). */
+  async withdraw(manager: EntityManager, id: string): Promise<boolean> {
+    this.forgetLists();
+    const updated = await manager
+      .createQueryBuilder()
+      .update(Entry)
+      .set({ status: 'withdrawn', version: () => 'version + 1' })
+      .where("id = :id AND status = 'registered'", { id })
+      .execute();
+    return (updated.affected ?? 0) > 0;
+  }
+
+  /** Entries under `path` in editions past registration that have not closed (stages in flight), counted per state. */
+  async inFlightUnder(manager: EntityManager, path: string): Promise<Array<{ state: string; entries: number }>> {
+    return manager.query(
+      `SELECT ed.state, count(*)::int AS entries FROM entries e JOIN editions ed ON ed.id = e.edition_id
+        WHERE e.unit_path LIKE $1 AND ed.state IN ('judging', 'results') AND ed.archived_at IS NULL
+        GROUP BY ed.state ORDER BY ed.state`,
+      [`${likeLiteral(path)}%`],
+    );
+  }
+
+  /** Rewrites the path copies of the entries under a moved subtree. */
+  async followMove(manager: EntityManager, fromPath: string, toPath: string): Promise<void> {
+    this.forgetLists();
+    await manager.query(`UPDATE entries SET unit_path = $2 || substr(unit_path, $3) WHERE unit_path LIKE $1`, [`${likeLiteral(fromPath)}%`, toPath, fromPath.length + 1]);
+  }
+
+  /**
+   * Points the first-stage records of the entries under `path`, in editions still in draft or registration, at the
+   * unit that now runs that stage for them (their ancestor at the stage's level). Returns how many entries have no
+   * such ancestor any more; nothing is changed for those.
+   */
+  async replaceFirstStageUnits(manager: EntityManager, path: string): Promise<number> {
+    this.forgetLists();
+    const placed: Array<{ unplaced: number }> = await manager.query(
+      `WITH placed AS (
+         SELECT es.id, es.unit_id AS current, (
+                  SELECT u.id FROM units u
+                   WHERE u.id = ANY (string_to_array(btrim(e.unit_path, '/'), '/')::uuid[]) AND u.level_code = s.level_code
+                   ORDER BY u.depth DESC LIMIT 1) AS runner
+           FROM entries e
+           JOIN editions ed ON ed.id = e.edition_id AND ed.state IN ('draft', 'registration')
+           JOIN entry_stages es ON es.entry_id = e.id
+           JOIN stages s ON s.id = es.stage_id
+          WHERE e.unit_path LIKE $1),
+       moved AS (
+         UPDATE entry_stages es SET unit_id = p.runner FROM placed p WHERE es.id = p.id AND p.runner IS NOT NULL AND p.runner <> p.current RETURNING es.id)
+       SELECT count(*) FILTER (WHERE runner IS NULL)::int AS unplaced FROM placed`,
+      [`${likeLiteral(path)}%`],
+    );
+    return placed[0].unplaced;
+  }
+
+  /** The entry as its own tables hold it: its school, field and stages by id, for EntryNaming to name. */
+  async storedView(manager: EntityManager, id: string): Promise<StoredEntryView> {
+    const entry = await manager.findOneOrFail(Entry, { where: { id } });
     // One after the other: inside a transaction the manager holds a single connection.
     const authors = await manager.find(EntryAuthor, { where: { entryId: id }, order: { position: 'ASC' } });
     const files = await manager.find(DossierFile, { where: { entryId: id }, order: { createdAt: 'ASC', id: 'ASC' } });
-    const stage: Array<{ stage: StageRefView | null }> = await manager.query(`SELECT ${CURRENT_STAGE_JSON} AS stage FROM entries e WHERE e.id = $1`, [id]);
+    const reached: Array<{ stages: StoredEntryRow['stages'] }> = await manager.query(`SELECT ${STAGES_REACHED_JSON} AS stages FROM entries e WHERE e.id = $1`, [id]);
     return {
       id: entry.id,
       editionId: entry.editionId,
-      unit: { id: entry.unit!.id, code: entry.unit!.code, name: entry.unit!.name },
+      unitId: entry.unitId,
+      fieldId: entry.fieldId,
+      stages: reached[0]?.stages ?? [],
       reference: entry.reference,
       title: entry.title,
       summary: entry.summary,
-      field: { code: entry.field!.code, name: entry.field!.name },
       contact: { name: entry.contactName, email: entry.contactEmail, phone: entry.contactPhone },
       createdYear: entry.createdYear,
       status: entry.status,
       version: entry.version,
       authors: authors.map(({ position, fullName, birthDate, classOrJob }): AuthorView => ({ position, fullName, birthDate, classOrJob })),
-      currentStage: stage[0]?.stage ?? null,
       dossierFiles: files.map(dossierFileView),
       createdAt: entry.createdAt,
       updatedAt: entry.updatedAt,
     };
   }
 
-  /** One page of the entries in scope that pass the filter, ordered by school code then reference. */
-  async page(scopes: string[], filter: EntryFilterQuery, page: { offset: number; limit: number }): Promise<{ rows: EntryRow[]; total: number }> {
-    const query = await this.filtered(scopes, filter);
-    if (!query) return { rows: [], total: 0 };
-    const [rows, total] = await Promise.all([this.rowsOf(query.clone().offset(page.offset).limit(page.limit)), query.clone().getCount()]);
-    return { rows, total };
-  }
-
-  /** Every entry in scope that passes the filter, in list order. */
-  async all(scopes: string[], filter: EntryFilterQuery): Promise<EntryRow[]> {
-    const query = await this.filtered(scopes, filter);
-    return query ? this.rowsOf(query) : [];
-  }
-
-  /** The filter as a query, or null when it cannot match anything (no scope, unknown unit). */
-  private async filtered(scopes: string[], filter: EntryFilterQuery): Promise<SelectQueryBuilder<Entry> | null> {
-    if (scopes.length === 0) return null;
-    const [scope, params] = underScopes('e.unit_path', scopes);
-    const qb = this.db.createQueryBuilder(Entry, 'e').innerJoin('e.unit', 'u').innerJoin('e.field', 'f').where(scope, params);
-    if (filter.unitId) {
-      // The unit's own path as a constant prefix, so the text_pattern_ops index on unit_path serves it.
-      const unit = await this.db.getRepository(Unit).findOne({ where: { id: filter.unitId }, select: { path: true } });
-      if (!unit) return null;
-      qb.andWhere('e.unit_path LIKE :unitPrefix', { unitPrefix: `${unit.path}%` });
+  /**
+   * One page of the entries in scope that pass the filter, in list order, starting after `after`; `next` is
+   * where the following page starts (null on the last). Read on the lists' own connection: an index range
+   * (edition, then the scope's path prefix) walked in order from the position, then the page's rows alone read
+   * with their authors and stages. `total` is the filter's count (see LIST_TOTAL_CAP), remembered for a while.
+   */
+  async page(
+    manager: EntityManager,
+    scope: Condition,
+    filter: ListFilter,
+    page: { after: EntryPosition | null; limit: number },
+  ): Promise<{ rows: ListedRow[]; next: EntryPosition | null; total: ListTotal }> {
+    const query = this.filtered(manager, scope, filter);
+    if (!query) return { rows: [], next: null, total: { count: 0, exact: true } };
+    const total = await this.totals.get(JSON.stringify([scope, filter]), () => this.countUpTo(manager, query, LIST_TOTAL_CAP));
+    const ids = query.clone().select('e.id', 'id');
+    if (page.after) {
+      const { editionId, unitPath, reference, id } = page.after;
+      // With the edition fixed, the position is a row over the index's next columns: PostgreSQL then starts the
+      // scan there (it cannot when the equality and a row comparison both bound the first column).
+      if (filter.editionId) {
+        ids.andWhere(`(e.unit_path COLLATE "C", e.reference COLLATE "C", e.id) > (:afterPath COLLATE "C", :afterReference COLLATE "C", :afterId::uuid)`, {
+          afterPath: unitPath,
+          afterReference: reference,
+          afterId: id,
+        });
+      } else {
+        ids.andWhere(`(e.edition_id, e.unit_path COLLATE "C", e.reference COLLATE "C", e.id) > (:afterEdition::uuid, :afterPath COLLATE "C", :afterReference COLLATE "C", :afterId::uuid)`, {
+          afterEdition: editionId,
+          afterPath: unitPath,
+          afterReference: reference,
+          afterId: id,
+        });
+      }
     }
+    const rows: ListedRow[] = await manager.query(...rowsSql(ids.limit(page.limit + 1)));
+    const more = rows.length > page.limit;
+    if (more) rows.pop();
+    const last = rows.at(-1);
+    return { rows, next: more && last ? { editionId: last.editionId, unitPath: last.unitPath, reference: last.reference, id: last.id } : null, total };
+  }
+
+  /**
+   * The SQL and parameters of every entry in scope that passes the filter, in list order, with its summary: exports
+   * run it through a cursor. Null when it cannot match anything.
+   */
+  exportQuery(manager: EntityManager, scope: Condition, filter: ListFilter): [string, unknown[]] | null {
+    const query = this.filtered(manager, scope, filter);
+    return query ? rowsSql(query.clone().select('e.id', 'id'), true) : null;
+  }
+
+  /** How many entries the filter matches, counted up to `cap` (an index-only scan of the range, stopped there). */
+  private async countUpTo(manager: EntityManager, query: SelectQueryBuilder<Entry>, cap: number): Promise<ListTotal> {
+    const [sql, params] = query
+      .clone()
+      .select('1')
+      .orderBy()
+      .limit(cap + 1)
+      .getQueryAndParameters();
+    const [{ count }]: Array<{ count: number }> = await manager.query(`SELECT count(*)::int AS count FROM (${sql}) matches`, params);
+    return count > cap ? { count: cap, exact: false } : { count, exact: true };
+  }
+
+  /** The filter as a query over `entries e` alone, in list order, or null when it cannot match anything. */
+  private filtered(manager: EntityManager, [scope, params]: Condition, filter: ListFilter): SelectQueryBuilder<Entry> | null {
+    if (scope === 'FALSE' || filter.fieldIds?.length === 0) return null;
+    const qb = manager.createQueryBuilder(Entry, 'e').where(scope, params);
+    // The unit's own path as a constant prefix, so the list index serves it as a range.
+    if (filter.unitPath) qb.andWhere('e.unit_path LIKE :unitPrefix', { unitPrefix: `${likeLiteral(filter.unitPath)}%` });
     if (filter.editionId) qb.andWhere('e.edition_id = :editionId', { editionId: filter.editionId });
-    if (filter.fieldCode) qb.andWhere('lower(f.code) = lower(:fieldCode)', { fieldCode: filter.fieldCode });
+    // Rows are checked in index order, one comparison each (the field is in the list index).
+    if (filter.fieldIds) qb.andWhere('e.field_id = ANY (:fieldIds::uuid[])', { fieldIds: filter.fieldIds });
     if (filter.status) qb.andWhere('e.status = :status', { status: filter.status });
     if (filter.stageId) qb.andWhere('EXISTS (SELECT 1 FROM entry_stages es WHERE es.entry_id = e.id AND es.stage_id = :stageId)', { stageId: filter.stageId });
     if (filter.q) {
       const words = searchKey(filter.q);
       if (words) qb.andWhere(`e.search_key LIKE :q ESCAPE '\\'`, { q: `%${likeLiteral(words)}%` });
     }
-    // Byte order, so the list reads the same whatever collation the database was created with.
-    return qb.orderBy('u.code COLLATE "C"', 'ASC').addOrderBy('e.reference COLLATE "C"', 'ASC').addOrderBy('e.id', 'ASC');
-  }
-
-  private async rowsOf(qb: SelectQueryBuilder<Entry>): Promise<EntryRow[]> {
-    const raw: EntryRow[] = await qb
-      .select('e.id', 'id')
-      .addSelect('e.edition_id', 'editionId')
-      .addSelect('e.unit_id', 'unitId')
-      .addSelect('u.code', 'unitCode')
-      .addSelect('u.name', 'unitName')
-      .addSelect('e.reference', 'reference')
-      .addSelect('e.title', 'title')
-      .addSelect('f.code', 'fieldCode')
-      .addSelect('f.name', 'fieldName')
-      .addSelect('e.status', 'status')
-      .addSelect('e.contact_name', 'contactName')
-      .addSelect('e.contact_email', 'contactEmail')
-      .addSelect('e.contact_phone', 'contactPhone')
-      .addSelect('e.created_year', 'createdYear')
-      .addSelect('e.version', 'version')
-      .addSelect('e.created_at', 'createdAt')
-      .addSelect(AUTHORS_JSON, 'authors')
-      .addSelect(CURRENT_STAGE_JSON, 'stage')
-      .getRawMany();
-    return raw;
+    return qb.orderBy(Object.fromEntries(LIST_ORDER.map((column) => [column, 'ASC' as const])));
   }
 }
 
 export function dossierFileView(file: DossierFile): DossierFileView {
   return { id: file.id, originalName: file.originalName, mediaType: file.mediaType, sizeBytes: file.sizeBytes, sha256: file.sha256, createdAt: file.createdAt };
+}
+
+/**
+ * The statement reading the rows of the entries `ids` selects, in list order, each with its authors and the stages
+ * it reached (by id: EntryNaming names them, the school and the field).
+ */
+function rowsSql(ids: SelectQueryBuilder<Entry>, withSummary = false): [string, unknown[]] {
+  const [sql, params] = ids.getQueryAndParameters();
+  return [
+    `SELECT e.id, ${withSummary ? 'e.summary, ' : ''}e.edition_id AS "editionId", e.unit_id AS "unitId", e.unit_path AS "unitPath", e.field_id AS "fieldId",
+            e.reference, e.title, e.status, e.contact_name AS "contactName", e.contact_email AS "contactEmail", e.contact_phone AS "contactPhone",
+            e.created_year AS "createdYear", e.version, e.created_at AS "createdAt", ${AUTHORS_JSON} AS authors, ${STAGES_REACHED_JSON} AS stages
+       FROM (${sql}) listed
+       JOIN entries e ON e.id = listed.id
+      ORDER BY ${LIST_ORDER.join(', ')}`,
+    params,
+  ];
 }

@@ -1,55 +1,66 @@
 import { DownloadFile, SPREADSHEET_TYPES, SpreadsheetFormat } from '../core/http/file-download';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { ContestsService } from '../contests/contests.service';
+import { violatedConstraint } from '../core/database/constraint-errors';
 import { Edition, EditionField } from '../contests/contest.entity';
-import { Actor, Role } from '../core/auth/actor';
-import { underScopes } from '../core/auth/scope-sql';
+import { AccessService } from '../core/access/access.service';
+import { ownUnitIds, Permission } from '../core/access/policy';
+import { Actor } from '../core/auth/actor';
 import { AuditService } from '../core/audit/audit.service';
-import { ConflictError, DomainError, FieldProblem, NotFoundError, RuleViolationError, ValidationError } from '../core/errors/domain-error';
-import { Page, pageOf } from '../core/http/paging';
+import { ConflictError, FieldProblem, invalidRequest, NotFoundError, problem, problemOf, RuleViolationError, staleVersion } from '../core/errors/domain-error';
+import { LIST_DATABASE, RouteClassDatabase } from '../core/database/route-class';
 import { OutboxService } from '../core/outbox/outbox.service';
-import { toCsv, toXlsx } from '../core/spreadsheet';
-import { Unit } from '../units/unit.entity';
-import { EditEntryDto, EntrySummaryView, EntryView, RegisterEntryDto } from './dto/entry.dto';
+import { singleStatement } from '../core/idempotency/idempotency-scope';
+import { csvStream, RowBatches, xlsxStream } from '../core/spreadsheet';
+import { ExportCursors } from '../core/database/export-cursor';
+import { UnitReader } from '../units/unit-reader';
+import { UnitsService } from '../units/units.service';
+import type { RegisteringUnit } from '../units/units.repository';
+import { selectParts } from '../core/database/sql-part';
+import { EditEntryDto, EntryPage, EntrySummaryView, EntryView, RegisterEntryDto } from './dto/entry.dto';
 import { EntryFilterQuery, EntryListQuery } from './dto/entry-query.dto';
-import { EntriesRepository, ScopedEntry } from './entries.repository';
-import { draftProblems, EntryDraft, entrySearchKey } from './entry-draft';
-import { windowProblem } from '../contests/edition-lifecycle';
+import { EntriesRepository, ListFilter, ScopedEntry } from './entries.repository';
+import { EntryNaming, StoredEntryRow } from './entry-naming';
+import { draftProblems, EntryDraft } from './entry-draft';
+import { RegistrationWindow, windowProblem } from '../contests/edition-lifecycle';
 import { ENTRY_EXPORT_COLUMNS, EntryRow, exportFileName } from './entry-export';
-import { firstStagePlacement, registrationMail } from './entry-registration';
-import { Entry, EntryAuthor, EntryStage } from './entry.entity';
-
-/** Who acts on entries: schools on their own, organisers on those under their unit (admins everywhere). */
-export const ENTRY_ROLES: Role[] = ['school', 'organiser'];
-
+import { schoolPlacement, writeRegistrations } from './entry-registration';
+import { Entry, EntryAuthor } from './entry.entity';
+import { decodeCursor, encodeCursor } from './list-cursor';
 
 /** Refuses a change outside the registration window, saying when it opens or closed. */
-export function requireOpenWindow(edition: Edition, now = new Date()): void {
-  const problem = windowProblem(edition, now);
-  if (problem) throw new RuleViolationError(problem, [{ field: 'editionId', reason: problem }]);
+export function requireOpenWindow(edition: RegistrationWindow, now = new Date()): void {
+  const closed = windowProblem(edition, now);
+  if (closed) throw new RuleViolationError(closed.code, closed.params as never, [problemOf('editionId', closed)]);
+}
+
+/**
+ * Entries come from schools and organisations (leaf units). In the technical contest an author who enters on their
+ * own, through no employer, is registered by the organisers at the edition's own unit (the province). The unit was
+ * found through the caller's EntryCreate access, so only an organiser or an administrator gets here with a non-leaf.
+ */
+export function requireRegisteringUnit(unit: RegisteringUnit, edition: { unitId: string; contest: { kind: string } }): void {
+  if (unit.level.isLeaf) return;
+  const individual = edition.contest.kind === 'technical' && edition.unitId === unit.id;
+  if (individual) return;
+  const why = edition.contest.kind === 'technical' ? 'NOT_REGISTERING_NOR_RUNNING_UNIT' : 'NOT_SCHOOL_OR_ORGANISATION';
+  throw new RuleViolationError('NOT_A_REGISTERING_UNIT', { level: unit.level.name }, [problem('unitId', why, {})]);
 }
 
 export function requireRegistered(entry: Entry): void {
-  if (entry.status === 'withdrawn') throw new RuleViolationError('The entry was withdrawn; it can no longer be changed', [{ field: 'status', reason: 'withdrawn' }]);
+  if (entry.status === 'withdrawn') throw new RuleViolationError('ENTRY_WITHDRAWN', {}, [problem('status', 'WITHDRAWN', {})]);
 }
 
-function staleVersion(current: number): DomainError {
-  return new DomainError('STALE_VERSION', `The entry was changed by someone else (now version ${current}); reload it and apply your change again`, { currentVersion: current });
-}
-
-/** A second entry of the same school and edition with the same reference breaks the unique constraint. */
-function duplicateReference(error: unknown, reference: string): ConflictError | null {
-  const driver = error instanceof QueryFailedError ? (error.driverError as { code?: string; constraint?: string }) : null;
-  if (driver?.code !== '23505' || driver.constraint !== 'entries_edition_unit_reference_key') return null;
-  return new ConflictError(`This school already has an entry with reference "${reference}" in this edition`, {
-    problems: [{ field: 'reference', reason: 'already used by another entry of this school in this edition' }],
-  });
+/** A second entry of the same school and edition with the same reference. */
+function duplicateReference(reference: string): ConflictError {
+  return new ConflictError('REFERENCE_TAKEN', { reference }, { problems: [problem('reference', 'REFERENCE_USED', {})] });
 }
 
 function refuseIfProblems(problems: FieldProblem[]): void {
-  if (problems.length) throw new RuleViolationError(`The entry breaks the contest rules: ${problems.map((p) => p.reason).join('; ')}`, problems);
+  if (problems.length) throw new RuleViolationError('ENTRY_BREAKS_RULES', { count: problems.length }, problems);
 }
 
 /** What the audit trail keeps of an entry: its content as the school filled it in. */
@@ -77,53 +88,83 @@ function summaryView(row: EntryRow): EntrySummaryView {
 export class EntriesService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly entries: EntriesRepository,
-    private readonly audit: AuditService,
-    private readonly outbox: OutboxService,
+    readonly entries: EntriesRepository,
+    readonly audit: AuditService,
+    readonly outbox: OutboxService,
+    private readonly access: AccessService,
+    private readonly units: UnitsService,
+    private readonly contests: ContestsService,
+    @Inject(LIST_DATABASE) private readonly lists: RouteClassDatabase,
+    private readonly cursors: ExportCursors,
+    private readonly naming: EntryNaming,
+    private readonly unitReader: UnitReader,
   ) {}
 
-  /** A school (or an organiser on its behalf) registers one entry in the first stage of an edition. */
+  /**
+   * A school (or an organiser on its behalf) registers one entry in the first stage of an edition: its school and
+   * edition read in one statement (another when a unit above the school runs the first stage), then everything the
+   * registration writes in one statement. The answer is built from what was written.
+   */
   async register(actor: Actor, editionId: string, dto: RegisterEntryDto): Promise<EntryView> {
-    const school = await this.schoolInScope(actor, dto.unitId);
-    const edition = await this.editionFor(editionId, school);
+    const read = selectParts([
+      ['school', this.units.registeringUnitPart(actor, this.schoolIdOf(actor, dto.unitId))],
+      ['edition', this.contests.editionForRegistrationPart(actor, editionId)],
+    ]);
+    const [row]: Array<{ school: RegisteringUnit | null; edition: Parameters<ContestsService['editionForRegistrationOf']>[0] }> = await this.db.query(read.sql, read.params);
+    const school = row.school;
+    if (!school) throw new NotFoundError('Unit');
+    if (school.retiredAt) throw new RuleViolationError('UNIT_RETIRED_CANNOT_REGISTER', { name: school.name }, [problem('unitId', 'RETIRED_UNIT', {})]);
+    const { edition, fields, firstStage } = this.contests.editionForRegistrationOf(row.edition, school.path);
+    requireRegisteringUnit(school, edition);
     requireOpenWindow(edition);
     const id = randomUUID();
     const draft = this.draftOf(dto, dto.reference ?? `${school.code}-${id.slice(0, 8).toUpperCase()}`);
-    const fields = await this.fieldsOf(edition.id);
     draft.fieldCode = this.canonicalField(fields, draft.fieldCode);
     refuseIfProblems(draftProblems(draft, edition, new Set(fields.keys())));
-    try {
-      return await this.db.transaction(async (manager) => {
-        await manager.insert(Entry, {
-          id,
-          editionId: edition.id,
-          unitId: school.id,
-          unitPath: school.path,
-          fieldId: fields.get(draft.fieldCode)!,
-          ...this.columnsOf(draft),
-          createdBy: actor.userId,
-        });
-        await this.insertAuthors(manager, id, draft);
-        const placement = await firstStagePlacement(manager, edition.id, school.path);
-        await manager.insert(EntryStage, { entryId: id, ...placement });
-        await this.audit.record(manager, actor, { action: 'entry.register', entityType: 'entry', entityId: id, unitPath: school.path, after: snapshot(draft, 'registered') });
-        await this.outbox.add(manager, registrationMail({ id, title: draft.title, reference: draft.reference }, school, edition, edition.contest!.name, draft.contactEmail));
-        return this.entries.view(manager, id);
-      });
-    } catch (error) {
-      throw duplicateReference(error, draft.reference) ?? error;
-    }
+    const placement = await schoolPlacement(this.db.manager, firstStage, school);
+    const field = fields.get(draft.fieldCode)!;
+    const written = await singleStatement(this.db, (manager) =>
+      writeRegistrations(manager, this, actor, { ...edition, contestName: edition.contest!.name }, [{ id, school, fieldId: field.id, draft }], {
+        placements: new Map([[school.path, placement]]),
+      }),
+    );
+    const createdAt = written.get(id);
+    if (!createdAt) throw duplicateReference(draft.reference);
+    return {
+      id,
+      editionId: edition.id,
+      unit: { id: school.id, code: school.code, name: school.name },
+      reference: draft.reference,
+      title: draft.title,
+      summary: draft.summary,
+      field: { code: draft.fieldCode, name: field.name },
+      contact: { name: draft.contactName, email: draft.contactEmail, phone: draft.contactPhone },
+      createdYear: draft.createdYear,
+      status: 'registered',
+      version: 1,
+      authors: draft.authors.map((author, i) => ({ position: i + 1, ...author })),
+      currentStage: { id: placement.stageId, name: placement.stageName, position: 1, unitId: placement.unitId },
+      dossierFiles: [],
+      createdAt,
+      updatedAt: createdAt,
+    };
+  }
+
+  /** The entry with its school, field and current stage named. */
+  private async view(manager: EntityManager, id: string): Promise<EntryView> {
+    const { unitId, fieldId, stages, ...entry } = await this.entries.storedView(manager, id);
+    return { ...entry, ...(await this.naming.nameOne(manager, { unitId, editionId: entry.editionId, fieldId, stages })) };
   }
 
   async show(actor: Actor, id: string): Promise<EntryView> {
-    await this.entryInScope(actor, id);
-    return this.entries.view(this.db.manager, id);
+    await this.entryInScope(actor, id, Permission.EntryRead);
+    return this.view(this.db.manager, id);
   }
 
   /** Changes an entry while registration is open; `version` guards against overwriting someone else's edit. */
   async edit(actor: Actor, id: string, dto: EditEntryDto): Promise<EntryView> {
-    const entry = await this.entryInScope(actor, id);
-    if (entry.version !== dto.version) throw staleVersion(entry.version);
+    const entry = await this.entryInScope(actor, id, Permission.EntryUpdate);
+    if (entry.version !== dto.version) throw staleVersion('Entry', dto.version, entry.version);
     requireOpenWindow(entry.edition);
     requireRegistered(entry);
     const before = await this.draftFromStore(entry);
@@ -143,93 +184,97 @@ export class EntriesService {
     refuseIfProblems(draftProblems(after, entry.edition, new Set(fields.keys())));
     try {
       return await this.db.transaction(async (manager) => {
-        const updated = await manager
-          .createQueryBuilder()
-          .update(Entry)
-          .set({ ...this.columnsOf(after), fieldId: fields.get(after.fieldCode)!, version: () => 'version + 1' })
-          .where('id = :id AND version = :version', { id, version: dto.version })
-          .execute();
-        if (!updated.affected) throw staleVersion((await manager.findOneByOrFail(Entry, { id })).version);
-        if (dto.authors) {
-          await manager.delete(EntryAuthor, { entryId: id });
-          await this.insertAuthors(manager, id, after);
+        if (!(await this.entries.updateDraft(manager, id, dto.version, fields.get(after.fieldCode)!, after, dto.authors !== undefined))) {
+          throw staleVersion('Entry', dto.version, (await manager.findOneByOrFail(Entry, { id })).version);
         }
-        await this.audit.record(manager, actor, { action: 'entry.edit', entityType: 'entry', entityId: id, unitPath: entry.unitPath, before: snapshot(before, entry.status), after: snapshot(after, entry.status) });
-        return this.entries.view(manager, id);
+        await this.audit.record(manager, actor, {
+          action: 'entry.edit',
+          entityType: 'entry',
+          entityId: id,
+          unitPath: entry.unitPath,
+          before: snapshot(before, entry.status),
+          after: snapshot(after, entry.status),
+        });
+        return this.view(manager, id);
       });
     } catch (error) {
-      throw duplicateReference(error, after.reference) ?? error;
+      throw violatedConstraint(error) === 'entries_edition_unit_reference_key' ? duplicateReference(after.reference) : error;
     }
   }
 
   /** Takes an entry out of the contest while registration is open; it stays listed as withdrawn. Repeating it changes nothing. */
   async withdraw(actor: Actor, id: string): Promise<EntryView> {
-    const entry = await this.entryInScope(actor, id);
+    const entry = await this.entryInScope(actor, id, Permission.EntryUpdate);
     requireOpenWindow(entry.edition);
     return this.db.transaction(async (manager) => {
-      const updated = await manager
-        .createQueryBuilder()
-        .update(Entry)
-        .set({ status: 'withdrawn', version: () => 'version + 1' })
-        .where("id = :id AND status = 'registered'", { id })
-        .execute();
-      if (updated.affected) {
-        await this.audit.record(manager, actor, { action: 'entry.withdraw', entityType: 'entry', entityId: id, unitPath: entry.unitPath, before: { status: 'registered' }, after: { status: 'withdrawn' } });
+      if (await this.entries.withdraw(manager, id)) {
+        await this.audit.record(manager, actor, {
+          action: 'entry.withdraw',
+          entityType: 'entry',
+          entityId: id,
+          unitPath: entry.unitPath,
+          before: { status: 'registered' },
+          after: { status: 'withdrawn' },
+        });
       }
-      return this.entries.view(manager, id);
+      return this.view(manager, id);
     });
   }
 
-  async list(actor: Actor, query: EntryListQuery): Promise<Page<EntrySummaryView>> {
-    const { rows, total } = await this.entries.page(actor.scopes(...ENTRY_ROLES), query, { offset: (query.page - 1) * query.pageSize, limit: query.pageSize });
-    return pageOf(rows.map(summaryView), total, query);
+  /** A page of the entries in scope that pass the filter, read on the lists' own connections. */
+  async list(actor: Actor, query: EntryListQuery): Promise<EntryPage> {
+    const after = query.cursor === undefined ? null : decodeCursor(query.cursor);
+    if (query.cursor !== undefined && !after) throw invalidRequest([problem('cursor', 'NOT_A_LIST_CURSOR', {})]);
+    const scope = this.access.condition(actor, Permission.EntryRead, 'e.unit_path');
+    const { pageSize } = query;
+    return this.lists.read(async (manager): Promise<EntryPage> => {
+      const filter = await this.listFilter(manager, query);
+      const { rows, next, total } = filter ? await this.entries.page(manager, scope, filter, { after, limit: pageSize }) : { rows: [], next: null, total: { count: 0, exact: true } };
+      const items = (await this.naming.name(manager, rows)).map(summaryView);
+      return { items, pageSize, nextCursor: next && encodeCursor(next), total: total.count, totalExact: total.exact };
+    });
   }
 
-  /** The filtered list as a spreadsheet, every matching entry (a province has a few thousand). */
+  /**
+   * The filtered list as a spreadsheet, every matching entry (150,000 for a national organiser), streamed from a
+   * cursor as the client downloads it, each batch named as it comes. The first batch is read before answering, so
+   * a failing query is an error answer rather than a cut file.
+   */
   async export(actor: Actor, filter: EntryFilterQuery, format: SpreadsheetFormat): Promise<DownloadFile> {
-    const rows = await this.entries.all(actor.scopes(...ENTRY_ROLES), filter);
-    const content = format === 'xlsx' ? await toXlsx('Danh sách dự thi', ENTRY_EXPORT_COLUMNS, rows) : toCsv(ENTRY_EXPORT_COLUMNS, rows);
+    const manager = this.db.manager;
+    const resolved = await this.listFilter(manager, filter);
+    const query = resolved && this.entries.exportQuery(manager, this.access.condition(actor, Permission.EntryRead, 'e.unit_path'), resolved);
+    const stored: RowBatches<StoredEntryRow> = query ? await this.cursors.cursor<StoredEntryRow>(...query) : { next: async () => [], close: async () => undefined };
+    const rows: RowBatches<EntryRow> = { next: async () => this.naming.name(manager, await stored.next()), close: () => stored.close() };
+    const first = await rows.next();
+    const content = format === 'xlsx' ? xlsxStream('Danh sách dự thi', ENTRY_EXPORT_COLUMNS, rows, first) : csvStream(ENTRY_EXPORT_COLUMNS, rows, first);
     return { content, fileName: exportFileName(format, new Date()), mediaType: SPREADSHEET_TYPES[format] };
   }
 
-  /** The entry if the actor may act on it; otherwise 404, exactly as when it does not exist. */
-  async entryInScope(actor: Actor, id: string): Promise<ScopedEntry> {
-    const entry = await this.entries.findInScope(this.db.manager, actor.scopes(...ENTRY_ROLES), id);
+  /** The filter with its unit and field codes resolved, or null when it names a unit that does not exist. */
+  private async listFilter(manager: EntityManager, filter: EntryFilterQuery): Promise<ListFilter | null> {
+    const { editionId, stageId, status, q } = filter;
+    const unit = filter.unitId ? await this.unitReader.unit(filter.unitId, manager) : undefined;
+    if (unit === null) return null;
+    const fieldIds = filter.fieldCode === undefined ? undefined : await this.naming.fieldIds(manager, filter.fieldCode, editionId);
+    return { editionId, unitPath: unit?.path, fieldIds, stageId, status, q };
+  }
+
+  /** The entry if the actor holds `permission` on it; otherwise 404, exactly as when it does not exist. */
+  async entryInScope(actor: Actor, id: string, permission: Permission): Promise<ScopedEntry> {
+    const entry = await this.entries.findInScope(this.db.manager, this.access.condition(actor, permission, 'e.unit_path'), id);
     if (!entry) throw new NotFoundError('Entry');
     return entry;
   }
 
-  /** The school an entry is registered for: the one given (within scope), else the actor's own school. */
-  private async schoolInScope(actor: Actor, unitId: string | undefined): Promise<Unit> {
-    const schools = actor.grants.filter((g) => g.role === 'school');
-    const id = unitId ?? (schools.length === 1 ? schools[0].unitId : undefined);
+  /** The school an entry is registered for: the one given (checked with the edition), else the actor's own school. */
+  private schoolIdOf(actor: Actor, unitId: string | undefined): string {
+    const own = ownUnitIds(actor.grants, Permission.EntryCreate);
+    const id = unitId ?? (own.length === 1 ? own[0] : undefined);
     if (!id) {
-      const reason = schools.length > 1 ? 'you hold several school accounts: say which one registers' : 'required when registering on behalf of a school';
-      throw new ValidationError(`unitId: ${reason}`, [{ field: 'unitId', reason }]);
+      throw invalidRequest([problem('unitId', own.length > 1 ? 'SEVERAL_SCHOOLS' : 'UNIT_ID_REQUIRED', {})]);
     }
-    const scopes = actor.scopes(...ENTRY_ROLES);
-    if (scopes.length === 0) throw new NotFoundError('Unit');
-    const [scope, params] = underScopes('u.path', scopes);
-    const unit = await this.db.createQueryBuilder(Unit, 'u').innerJoinAndSelect('u.level', 'level').where('u.id = :id', { id }).andWhere(scope, params).getOne();
-    if (!unit) throw new NotFoundError('Unit');
-    if (!unit.level!.isLeaf) {
-      throw new RuleViolationError(`Entries are registered by a school or organisation, not by a ${unit.level!.name}`, [{ field: 'unitId', reason: 'not a school or organisation' }]);
-    }
-    if (unit.retiredAt) throw new RuleViolationError(`${unit.name} is retired and cannot register entries`, [{ field: 'unitId', reason: 'retired unit' }]);
-    return unit;
-  }
-
-  /** The edition, if it is run at the school's unit or above it; any other edition does not exist for that school. */
-  private async editionFor(editionId: string, school: Unit): Promise<Edition> {
-    const edition = await this.db
-      .createQueryBuilder(Edition, 'ed')
-      .innerJoinAndSelect('ed.contest', 'contest')
-      .innerJoin('ed.unit', 'eu')
-      .where('ed.id = :editionId', { editionId })
-      .andWhere('starts_with(CAST(:schoolPath AS text), eu.path)', { schoolPath: school.path })
-      .getOne();
-    if (!edition) throw new NotFoundError('Edition');
-    return edition;
+    return id;
   }
 
   /** Field id by field code. */
@@ -239,7 +284,7 @@ export class EntriesService {
   }
 
   /** Field codes are matched without case, as the database keeps them unique: `mt` is the field MT. */
-  private canonicalField(fields: Map<string, string>, code: string): string {
+  private canonicalField(fields: Map<string, unknown>, code: string): string {
     return [...fields.keys()].find((known) => known.toLowerCase() === code.toLowerCase()) ?? code;
   }
 
@@ -277,25 +322,5 @@ export class EntriesService {
       createdYear: entry.createdYear,
       authors: authors.map((a) => ({ fullName: a.fullName, birthDate: a.birthDate, classOrJob: a.classOrJob })),
     };
-  }
-
-  private columnsOf(draft: EntryDraft) {
-    return {
-      reference: draft.reference,
-      title: draft.title,
-      summary: draft.summary,
-      contactName: draft.contactName,
-      contactEmail: draft.contactEmail,
-      contactPhone: draft.contactPhone,
-      createdYear: draft.createdYear,
-      searchKey: entrySearchKey(draft),
-    };
-  }
-
-  private async insertAuthors(manager: EntityManager, entryId: string, draft: EntryDraft): Promise<void> {
-    await manager.insert(
-      EntryAuthor,
-      draft.authors.map((a, i) => ({ entryId, position: i + 1, ...a })),
-    );
   }
 }

@@ -34,16 +34,16 @@ describe('registration window', () => {
 
   it('is closed a millisecond before it opens and after it closes, and says so', () => {
     expect(registrationOpen(window, new Date('2026-02-28T23:59:59.999Z'))).toBe(false);
-    expect(windowProblem(window, new Date('2026-02-28T23:59:59.999Z'))).toBe('Registration opens on 2026-03-01T00:00:00.000Z');
+    expect(windowProblem(window, new Date('2026-02-28T23:59:59.999Z'))).toEqual({ code: 'WINDOW_NOT_OPEN', params: { opensAt: '2026-03-01T00:00:00.000Z' } });
     expect(registrationOpen(window, new Date('2026-07-31T16:59:59.001Z'))).toBe(false);
-    expect(windowProblem(window, new Date('2026-07-31T16:59:59.001Z'))).toBe('Registration closed on 2026-07-31T16:59:59.000Z');
+    expect(windowProblem(window, new Date('2026-07-31T16:59:59.001Z'))).toEqual({ code: 'WINDOW_CLOSED', params: { closedAt: '2026-07-31T16:59:59.000Z' } });
   });
 
   it('is closed whatever the window says while the edition is a draft, past registration or archived', () => {
     const inside = new Date('2026-05-01T00:00:00Z');
-    expect(windowProblem({ ...window, state: 'draft' }, inside)).toMatch(/still a draft/);
-    expect(windowProblem({ ...window, state: 'judging' }, inside)).toMatch(/registration is over/);
-    expect(windowProblem({ ...window, archivedAt: new Date() }, inside)).toMatch(/archived/);
+    expect(windowProblem({ ...window, state: 'draft' }, inside)?.code).toBe('REGISTRATION_DRAFT');
+    expect(windowProblem({ ...window, state: 'judging' }, inside)).toEqual({ code: 'REGISTRATION_OVER', params: { state: 'judging' } });
+    expect(windowProblem({ ...window, archivedAt: new Date() }, inside)?.code).toBe('REGISTRATION_ARCHIVED');
     expect(registrationOpen({ ...window, state: 'results' }, inside)).toBe(false);
   });
 
@@ -64,7 +64,7 @@ describe('draft problems', () => {
   });
 
   it('names an unknown field and lists the edition fields', () => {
-    expect(draftProblems(draft({ fieldCode: 'XX' }), RULES, FIELDS)).toEqual([{ field: 'fieldCode', reason: '"XX" is not a field of this edition (HT, PM, MT)' }]);
+    expect(draftProblems(draft({ fieldCode: 'XX' }), RULES, FIELDS)).toEqual([expect.objectContaining({ field: 'fieldCode', reason: '"XX" is not a field of this edition (HT, PM, MT)' })]);
   });
 
   it('adds author problems after the field problem, each naming its author', () => {

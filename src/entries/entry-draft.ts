@@ -1,4 +1,4 @@
-import type { FieldProblem } from '../core/errors/domain-error';
+import { FieldProblem, problem } from '../core/errors/domain-error';
 import { searchKey } from '../core/text';
 import { EditionRules, eligibilityProblems } from './eligibility';
 
@@ -22,7 +22,7 @@ export const PHONE_PATTERN = /^\+?[0-9][0-9 .()-]{5,19}$/;
 export function draftProblems(draft: EntryDraft, rules: EditionRules, fieldCodes: ReadonlySet<string>, currentYear?: number): FieldProblem[] {
   const problems: FieldProblem[] = [];
   if (!fieldCodes.has(draft.fieldCode)) {
-    problems.push({ field: 'fieldCode', reason: `"${draft.fieldCode}" is not a field of this edition (${[...fieldCodes].join(', ')})` });
+    problems.push(problem('fieldCode', 'NOT_A_FIELD', { fieldCode: draft.fieldCode, fields: [...fieldCodes] }));
   }
   return [...problems, ...eligibilityProblems({ authors: draft.authors, createdYear: draft.createdYear }, rules, currentYear)];
 }

@@ -1,4 +1,4 @@
-import { ENTRY_EXPORT_COLUMNS, EntryRow, exportFileName, vietnameseDate } from './entry-export';
+import { ENTRY_EXPORT_COLUMNS, EntryRow, exportFileName } from './entry-export';
 
 const row: EntryRow = {
   id: 'e1',
@@ -10,6 +10,7 @@ const row: EntryRow = {
   title: 'Máy tưới cây',
   fieldCode: 'MT',
   fieldName: 'Sản phẩm thân thiện với môi trường',
+  summary: 'Tưới nhỏ giọt theo độ ẩm đất.',
   status: 'withdrawn',
   contactName: 'Trần Văn Minh',
   contactEmail: 'minh@test.vn',
@@ -36,6 +37,7 @@ describe('entry export', () => {
       'Mã lĩnh vực': 'MT',
       'Lĩnh vực': 'Sản phẩm thân thiện với môi trường',
       'Số tác giả': 2,
+      'Tóm tắt': 'Tưới nhỏ giọt theo độ ẩm đất.',
       'Tác giả': 'Nguyễn Thị Hồng; Phạm Quốc Bảo',
       'Ngày sinh': '05/03/2008; –',
       'Lớp / Công việc': 'Lớp 8A; –',
@@ -51,9 +53,8 @@ describe('entry export', () => {
     expect(cells(noDates)['Ngày sinh']).toBe('');
   });
 
-  it('formats dates and names files predictably', () => {
-    expect(vietnameseDate('2014-07-31')).toBe('31/07/2014');
-    expect(vietnameseDate(null)).toBe('');
+  it('names files by the day in Vietnam, which starts 7 hours before the day in UTC', () => {
     expect(exportFileName('xlsx', new Date('2026-05-01T10:00:00Z'))).toBe('danh-sach-du-thi-2026-05-01.xlsx');
+    expect(exportFileName('csv', new Date('2026-04-30T18:00:00Z'))).toBe('danh-sach-du-thi-2026-05-01.csv');
   });
 });

@@ -1,67 +1,129 @@
 import { EntityManager } from 'typeorm';
-import { Stage } from '../contests/contest.entity';
-import { NotFoundError, RuleViolationError } from '../core/errors/domain-error';
-import type { OutboxEvent } from '../core/outbox/outbox.service';
+import { EditionRepository, FirstStage } from '../contests/edition.repository';
+import type { Actor } from '../core/auth/actor';
+import type { AuditService } from '../core/audit/audit.service';
+import { NotFoundError, problem, RuleViolationError } from '../core/errors/domain-error';
+import { registrationMail } from '../core/outbox/mail-catalogue';
+import type { OutboxService } from '../core/outbox/outbox.service';
+import { UnitsRepository } from '../units/units.repository';
+import { type EntriesRepository, WRITTEN_ENTRIES } from './entries.repository';
+import type { EntryDraft } from './entry-draft';
 
 export interface Placement {
   stageId: string;
+  stageName: string;
   unitId: string;
 }
 
 /**
  * Where new entries of these schools start: the edition's first stage and, per school path, the unit that
- * runs it for that school (the school itself or its ancestor at the stage's level). Two queries however
- * many schools a bulk file names.
+ * runs it for that school (the school itself or its ancestor at the stage's level), read through the contests and
+ * units repositories. Two queries however many schools a bulk file names.
  */
 export async function firstStagePlacements(manager: EntityManager, editionId: string, schoolUnitPaths: string[]): Promise<Map<string, Placement>> {
-  const stage = await manager.findOne(Stage, { where: { editionId, position: 1 }, select: { id: true, levelCode: true, name: true } });
-  if (!stage) throw new NotFoundError('First stage of the edition');
-  const paths = [...new Set(schoolUnitPaths)];
-  const rows: Array<{ path: string; unit_id: string | null }> = await manager.query(
-    `SELECT p.path, runner.id AS unit_id
-       FROM unnest($1::text[]) AS p(path)
-       LEFT JOIN LATERAL (
-         SELECT u.id FROM units u
-          WHERE u.id = ANY (string_to_array(btrim(p.path, '/'), '/')::uuid[]) AND u.level_code = $2
-          ORDER BY u.depth DESC LIMIT 1
-       ) runner ON TRUE`,
-    [paths, stage.levelCode],
-  );
-  if (rows.some((row) => !row.unit_id)) {
-    throw new RuleViolationError(`No unit at level "${stage.levelCode}" runs the stage "${stage.name}" for this school`, [
-      { field: 'unitId', reason: `the school has no ancestor at level "${stage.levelCode}"` },
-    ]);
-  }
-  return new Map(rows.map((row) => [row.path, { stageId: stage.id, unitId: row.unit_id! }]));
+  return placementsIn(manager, await new EditionRepository().firstStage(manager, editionId), schoolUnitPaths);
 }
 
 export async function firstStagePlacement(manager: EntityManager, editionId: string, schoolUnitPath: string): Promise<Placement> {
   return (await firstStagePlacements(manager, editionId, [schoolUnitPath])).get(schoolUnitPath)!;
 }
 
-/** The registration confirmation to the entry's contact, sent once per entry. */
-export function registrationMail(
-  entry: { id: string; title: string; reference: string },
-  school: { name: string },
-  edition: { seasonLabel: string; number: number },
-  contestName: string,
-  to: string,
-): OutboxEvent {
-  return {
-    eventKey: `entry-registered:${entry.id}`,
-    topic: 'mail',
-    payload: {
-      template: 'entry-registered',
-      to: [to],
-      data: {
-        entryTitle: entry.title,
-        reference: entry.reference,
-        schoolName: school.name,
-        contestName,
-        seasonLabel: edition.seasonLabel,
-        editionNumber: edition.number,
-        entryId: entry.id,
-      },
-    },
+/** One school's place in a first stage already read: no query when the school runs that stage itself. */
+export async function schoolPlacement(manager: EntityManager, stage: FirstStage | null, school: { id: string; path: string; levelCode: string }): Promise<Placement> {
+  if (stage && school.levelCode === stage.levelCode) return { stageId: stage.id, stageName: stage.name, unitId: school.id };
+  return (await placementsIn(manager, stage, [school.path])).get(school.path)!;
+}
+
+async function placementsIn(manager: EntityManager, stage: FirstStage | null, schoolUnitPaths: string[]): Promise<Map<string, Placement>> {
+  if (!stage) throw new NotFoundError('First stage of the edition');
+  const runners = await new UnitsRepository(manager.connection).ancestorsAtLevel(manager, schoolUnitPaths, stage.levelCode);
+  if ([...runners.values()].some((unitId) => !unitId)) {
+    throw new RuleViolationError('NO_STAGE_RUNNER', { levelCode: stage.levelCode, stageName: stage.name }, [problem('unitId', 'NO_ANCESTOR_AT_LEVEL', { levelCode: stage.levelCode })]);
+  }
+  return new Map([...runners].map(([path, unitId]) => [path, { stageId: stage.id, stageName: stage.name, unitId: unitId! }]));
+}
+
+/**
+ * Entries written per statement: a statement's parameters (and what the API holds to send them) stay a few
+ * megabytes whatever the file's size.
+ */
+export const REGISTRATIONS_PER_STATEMENT = 2000;
+
+/** An entry a school registers, checked and ready to be written. */
+export interface Registration {
+  id: string;
+  school: { id: string; name: string; path: string };
+  fieldId: string;
+  draft: EntryDraft;
+}
+
+/**
+ * What every registration writes, a form's single entry or a file's thousands alike: the entries in their first
+ * stage, one `entry.register` audit row and one confirmation mail per school and contact (none for a past
+ * season's entries recorded afterwards: `mail: false`), in one statement (EntriesRepository.insertMany) per
+ * REGISTRATIONS_PER_STATEMENT entries inside the caller's transaction. Returns the entries written with the time they were created; an entry whose
+ * reference its school already used is left out, and so are its audit row and its place in the mail.
+ */
+export async function writeRegistrations(
+  manager: EntityManager,
+  ports: { entries: EntriesRepository; audit: AuditService; outbox: OutboxService },
+  actor: Actor,
+  edition: { id: string; seasonLabel: string; number: number; contestName: string },
+  registrations: Registration[],
+  options: { auditExtra?: Record<string, unknown>; mail?: boolean; placements?: Map<string, Placement>; perStatement?: number } = {},
+): Promise<Map<string, Date>> {
+  const { auditExtra = {}, mail = true, perStatement = REGISTRATIONS_PER_STATEMENT } = options;
+  if (registrations.length === 0) return new Map();
+  const placements =
+    options.placements ??
+    (await firstStagePlacements(
+      manager,
+      edition.id,
+      registrations.map((r) => r.school.path),
+    ));
+  // The same audit row however an entry came in, so its trail reads alike.
+  const audit = (written: Registration[]) =>
+    written.map((r) => ({ action: 'entry.register', entityType: 'entry', entityId: r.id, unitPath: r.school.path, after: { ...r.draft, status: 'registered', ...auditExtra } }));
+  // One confirmation per school and contact for the whole batch, not one per entry.
+  const mails = (written: Registration[]) =>
+    mail
+      ? registrationMail({
+          contestName: edition.contestName,
+          edition,
+          entries: written.map((r) => ({ id: r.id, title: r.draft.title, reference: r.draft.reference, school: r.school, contactEmail: r.draft.contactEmail })),
+        })
+      : [];
+  const entryOf = (r: Registration) => {
+    const placement = placements.get(r.school.path)!;
+    return {
+      id: r.id,
+      editionId: edition.id,
+      unitId: r.school.id,
+      unitPath: r.school.path,
+      fieldId: r.fieldId,
+      draft: r.draft,
+      stageId: placement.stageId,
+      stageUnitId: placement.unitId,
+      createdBy: actor.userId,
+    };
   };
+  const written = new Map<string, Date>();
+  const chunks: Registration[][] = [];
+  for (let i = 0; i < registrations.length; i += perStatement) chunks.push(registrations.slice(i, i + perStatement));
+  let mailed = false;
+  for (const chunk of chunks) {
+    // Audit (and, for a batch of one statement, mail) go with the entries when every entry is new (nearly always);
+    // otherwise after, for those written.
+    const everyEntryNew = `(SELECT count(*) FROM ${WRITTEN_ENTRIES}) = ${chunk.length}`;
+    const alongside = [ports.audit.insertion(actor, audit(chunk), everyEntryNew)];
+    const events = chunks.length === 1 ? mails(chunk) : [];
+    if (events.length) alongside.push(ports.outbox.insertion(events, everyEntryNew));
+    const inChunk = await ports.entries.insertMany(manager, chunk.map(entryOf), alongside);
+    for (const [id, createdAt] of inChunk) written.set(id, createdAt);
+    if (inChunk.size === chunk.length) mailed = events.length > 0;
+    else if (inChunk.size > 0) await ports.audit.record(manager, actor, audit(chunk.filter((r) => inChunk.has(r.id))));
+  }
+  // A file's mail is grouped over all its entries, whatever statement wrote them.
+  if (!mailed) await ports.outbox.add(manager, mails(registrations.filter((r) => written.has(r.id))));
+  return written;
 }

@@ -10,24 +10,26 @@ export type EntryStatus = 'registered' | 'withdrawn';
 @Index('entries_search_key_trgm_idx', { synchronize: false })
 @Unique('entries_edition_unit_reference_key', ['editionId', 'unitId', 'reference'])
 @Index('entries_unit_path_idx', ['unitPath'])
+@Index('entries_list_idx', { synchronize: false })
 export class Entry {
   @PrimaryGeneratedColumn('uuid') id: string;
-  @Index('entries_edition_idx')
-  @Column('uuid', { name: 'edition_id' }) editionId: string;
+  @Column('uuid', { name: 'edition_id' })
+  editionId: string;
   @ManyToOne(() => Edition, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'edition_id' })
+  @JoinColumn({ name: 'edition_id', foreignKeyConstraintName: 'entries_edition_fkey' })
   edition?: Edition;
   /** The school or organisation that registered the entry. */
   @Column('uuid', { name: 'unit_id' }) unitId: string;
   @ManyToOne(() => Unit, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'unit_id' })
+  @JoinColumn({ name: 'unit_id', foreignKeyConstraintName: 'entries_unit_fkey' })
   unit?: Unit;
   /** Copy of the unit's path at registration, so scope filters need no join. */
   @Column('text', { name: 'unit_path' }) unitPath: string;
   @Index('entries_field_idx')
-  @Column('uuid', { name: 'field_id' }) fieldId: string;
+  @Column('uuid', { name: 'field_id' })
+  fieldId: string;
   @ManyToOne(() => EditionField, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'field_id' })
+  @JoinColumn({ name: 'field_id', foreignKeyConstraintName: 'entries_field_fkey' })
   field?: EditionField;
   /** The school's own reference for the entry; a re-uploaded file matches rows by it. */
   @Column('text') reference: string;
@@ -77,11 +79,11 @@ export class EntryStage {
   entry?: Entry;
   @Column('uuid', { name: 'stage_id' }) stageId: string;
   @ManyToOne(() => Stage, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'stage_id' })
+  @JoinColumn({ name: 'stage_id', foreignKeyConstraintName: 'entry_stages_stage_fkey' })
   stage?: Stage;
   @Column('uuid', { name: 'unit_id' }) unitId: string;
   @ManyToOne(() => Unit, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'unit_id' })
+  @JoinColumn({ name: 'unit_id', foreignKeyConstraintName: 'entry_stages_unit_fkey' })
   unit?: Unit;
   @CreateDateColumn({ name: 'entered_at', type: 'timestamptz' }) enteredAt: Date;
 }
@@ -90,7 +92,8 @@ export class EntryStage {
 export class DossierFile {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Index('dossier_files_entry_idx')
-  @Column('uuid', { name: 'entry_id' }) entryId: string;
+  @Column('uuid', { name: 'entry_id' })
+  entryId: string;
   @ManyToOne(() => Entry, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'entry_id' })
   entry?: Entry;

@@ -315,9 +315,7 @@ const world = (maxEntries: number, maxJudges: number, maxK: number) =>
       const under = paths.filter((p) => p.startsWith(stagePath));
       const entries = entryUnits.map(([u, field], i) => entry(`e${i}`, under[u % under.length], field));
       const panel = judges.map((j, i) => judge(`j${i}`, j.unit === null ? null : paths[j.unit % paths.length], j.fields, j.active || i === 0));
-      const recorded = entries.length
-        ? conflicts.map(([e, j, kind]) => ({ entryId: entries[e % entries.length].id, judgeId: panel[j % panel.length].id, kind }))
-        : [];
+      const recorded = entries.length ? conflicts.map(([e, j, kind]) => ({ entryId: entries[e % entries.length].id, judgeId: panel[j % panel.length].id, kind })) : [];
       return { input: { entries, judges: panel, stageUnitPath: stagePath, judgesPerEntry: k, conflicts: recorded } };
     });
 
@@ -394,7 +392,7 @@ describe('properties', () => {
         const total = input.entries.length * input.judgesPerEntry;
         const q = Math.floor(total / active);
         const balancedSquares = (active - (total - q * active)) * q * q + (total - q * active) * (q + 1) * (q + 1);
-        return (best![0] === balancedSquares) === (spread(result) <= 1);
+        return (best![0] === balancedSquares) === spread(result) <= 1;
       }),
       { numRuns: 300 },
     );
@@ -432,7 +430,12 @@ describe('properties', () => {
   });
 
   it('keeps every pair that still holds after a change, drops exactly the others, and adds only what is missing', () => {
-    const change = fc.record({ remove: fc.nat(), add: fc.boolean(), conflict: fc.tuple(fc.nat(), fc.nat()), status: fc.array(fc.constantFrom<ScoreStatus>('none', 'draft', 'confirmed'), { minLength: 1 }) });
+    const change = fc.record({
+      remove: fc.nat(),
+      add: fc.boolean(),
+      conflict: fc.tuple(fc.nat(), fc.nat()),
+      status: fc.array(fc.constantFrom<ScoreStatus>('none', 'draft', 'confirmed'), { minLength: 1 }),
+    });
     fc.assert(
       fc.property(world(5, 6, 3), change, ({ input }, { remove, add, conflict, status }) => {
         const before = assignJudges(input);
@@ -446,7 +449,15 @@ describe('properties', () => {
         const after = assignJudges(changed);
         const stillHolds = (p: CurrentPair) => {
           const j = judges.find((x) => x.id === p.judgeId);
-          return j !== undefined && j.active && !conflictedIn(changed, input.entries.find((e) => e.id === p.entryId)!, j);
+          return (
+            j !== undefined &&
+            j.active &&
+            !conflictedIn(
+              changed,
+              input.entries.find((e) => e.id === p.entryId)!,
+              j,
+            )
+          );
         };
         if (!after.ok) return input.entries.some((e) => eligibleFor(changed, e).length < input.judgesPerEntry);
         expect(violations(changed, after)).toEqual([]);
@@ -467,12 +478,52 @@ describe('properties', () => {
   it('is deterministic and ignores the order of its inputs', () => {
     fc.assert(
       fc.property(world(25, 9, 5), fc.func(fc.integer()), ({ input }, order) => {
-        const shuffle = <T>(xs: T[]) => xs.map((x, i) => [order(i), i, x] as const).sort((a, b) => a[0] - b[0] || a[1] - b[1]).map(([, , x]) => x);
+        const shuffle = <T>(xs: T[]) =>
+          xs
+            .map((x, i) => [order(i), i, x] as const)
+            .sort((a, b) => a[0] - b[0] || a[1] - b[1])
+            .map(([, , x]) => x);
         const shuffled = { ...input, entries: shuffle(input.entries), judges: shuffle(input.judges), conflicts: shuffle(input.conflicts ?? []) };
         expect(assignJudges(shuffled)).toEqual(assignJudges(input));
         expect(assignJudges(input)).toEqual(assignJudges(input));
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('pins', () => {
+  const judges = ['a', 'b', 'c', 'd'].map((id) => judge(id, ST));
+  const entries = [entry('e1', KS03), entry('e2', KS03), entry('e3', MT01)];
+
+  it('gives an entry its pinned judges, reports them as new pairs, and balances the rest around them', () => {
+    const result = assigned({ entries, judges, stageUnitPath: ST, judgesPerEntry: 2, pins: [{ entryId: 'e1', judgeId: 'd' }] });
+    expect(judgesOf(result).e1).toContain('d');
+    expect(result.added).toContainEqual({ entryId: 'e1', judgeId: 'd' });
+    expect(spread(result)).toBeLessThanOrEqual(1);
+  });
+
+  it('keeps a pinned pair before a scored one when the entry has more than k current pairs', () => {
+    const current: CurrentPair[] = [
+      { entryId: 'e1', judgeId: 'a', scores: 'draft' },
+      { entryId: 'e1', judgeId: 'b', scores: 'none' },
+    ];
+    const result = assigned({ entries, judges, stageUnitPath: ST, judgesPerEntry: 1, current, pins: [{ entryId: 'e1', judgeId: 'b' }] });
+    expect(judgesOf(result).e1).toEqual(['b']);
+    expect(result.dropped).toEqual([expect.objectContaining({ entryId: 'e1', judgeId: 'a', reason: 'surplus' })]);
+    expect(result.added).not.toContainEqual({ entryId: 'e1', judgeId: 'b' });
+  });
+
+  it('refuses a pin the conflict rules forbid, a pin of an inactive judge, and more pins than k', () => {
+    const problems = (input: Partial<AssignmentInput>) => {
+      const result = assignJudges({ entries, judges, stageUnitPath: ST, judgesPerEntry: 2, ...input });
+      return result.ok ? [] : result.problems.map((p) => ('why' in p ? `${p.code}:${p.why}` : p.code));
+    };
+    expect(problems({ judges: [...judges, judge('ks', KS)], pins: [{ entryId: 'e1', judgeId: 'ks' }] })).toEqual(['PIN_CANNOT_HOLD:affiliation']);
+    expect(problems({ conflicts: [{ judgeId: 'a', entryId: 'e1', kind: 'relative' }], pins: [{ entryId: 'e1', judgeId: 'a' }] })).toEqual(['PIN_CANNOT_HOLD:relative']);
+    expect(problems({ judges: [...judges, judge('off', ST, ['PM'], false)], pins: [{ entryId: 'e1', judgeId: 'off' }] })).toEqual(['PIN_CANNOT_HOLD:judge_inactive']);
+    expect(problems({ pins: ['a', 'b', 'c'].map((judgeId) => ({ entryId: 'e1', judgeId })) })).toEqual(['PINS_BEYOND_K']);
+    // A pin of an entry that left the panel is no problem.
+    expect(problems({ pins: [{ entryId: 'gone', judgeId: 'a' }] })).toEqual([]);
   });
 });

@@ -3,7 +3,8 @@
  *
  * Rules (DOMAIN.md, "Judging"): every entry gets exactly k distinct active judges, none of them in conflict
  * with it: a judge affiliated with the entry's unit or one of its ancestors strictly below the stage's unit
- * (the stage's own unit and those above it are no conflict), or a recorded conflict. Re-assignment keeps every
+ * (the stage's own unit and those above it are no conflict), or a recorded conflict. A judge the organiser
+ * pinned to an entry is one of its k (before any other current pair); a pin the rules forbid is a problem. Re-assignment keeps every
  * current pair that still holds and adds only the missing judges (fewest moves); within that, judge loads are
  * as even as conflicts allow; within that, judges whose expertise covers the entry's field are preferred.
  *
@@ -65,6 +66,13 @@ export interface AssignmentInput {
   conflicts?: RecordedConflict[];
   /** The panel's assignment so far, when re-assigning. */
   current?: CurrentPair[];
+  /** Judges the organiser pinned to entries: kept (or added) first; pins of entries no longer in the panel are ignored. */
+  pins?: PinnedPair[];
+}
+
+export interface PinnedPair {
+  entryId: string;
+  judgeId: string;
 }
 
 export type DropReason = 'entry_removed' | 'judge_removed' | 'judge_inactive' | 'conflict' | 'surplus';
@@ -90,7 +98,9 @@ export type AssignmentProblem =
       affiliated: number;
       recorded: number;
     }
-  | { code: 'CONFIRMED_BEYOND_K'; message: string; entryIds: string[]; confirmed: number; needed: number };
+  | { code: 'CONFIRMED_BEYOND_K'; message: string; entryIds: string[]; confirmed: number; needed: number }
+  | { code: 'PIN_CANNOT_HOLD'; message: string; entryIds: string[]; judgeId: string; why: 'affiliation' | ConflictKind | 'judge_inactive' | 'judge_removed' }
+  | { code: 'PINS_BEYOND_K'; message: string; entryIds: string[]; pinned: number; needed: number };
 
 export type AssignmentResult =
   | {
@@ -163,15 +173,46 @@ export function assignJudges(input: AssignmentInput): AssignmentResult {
     conflicted[e].set(j, c.kind);
   }
 
-  // Current pairs: what still holds is kept (up to k, scored ones first), the rest is dropped with its reason.
+  // Pins: each must hold (an active judge of the panel, not in conflict with the entry) and count among the k.
+  const pinProblems: AssignmentProblem[] = [];
+  const pinned = new Set<string>();
+  const pinsPerEntry = new Map<number, number>();
+  for (const pin of [...(input.pins ?? [])].sort((a, b) => compare(a.entryId, b.entryId) || compare(a.judgeId, b.judgeId))) {
+    const e = entryIndex.get(pin.entryId);
+    const key = `${pin.entryId}\n${pin.judgeId}`;
+    if (e === undefined || pinned.has(key)) continue;
+    const judge = knownJudges.get(pin.judgeId);
+    const why = !judge ? 'judge_removed' : !judge.active ? 'judge_inactive' : conflicted[e].get(judgeIndex.get(judge.id)!);
+    if (why) {
+      pinProblems.push({ code: 'PIN_CANNOT_HOLD', message: `judge ${pin.judgeId} is pinned to entry ${pin.entryId} but cannot judge it (${why})`, entryIds: [pin.entryId], judgeId: pin.judgeId, why });
+      continue;
+    }
+    pinned.add(key);
+    pinsPerEntry.set(e, (pinsPerEntry.get(e) ?? 0) + 1);
+  }
+  for (const [e, count] of pinsPerEntry) {
+    if (count > k)
+      pinProblems.push({
+        code: 'PINS_BEYOND_K',
+        message: `entry ${entries[e].id} has ${count} pinned judges, more than the ${k} judges per entry`,
+        entryIds: [entries[e].id],
+        pinned: count,
+        needed: k,
+      });
+  }
+
+  // Current pairs: what still holds is kept (up to k, pinned then scored ones first), the rest is dropped with its reason.
   const dropped: DroppedPair[] = [];
   const holding: CurrentPair[][] = entries.map(() => []);
   const seen = new Map<string, CurrentPair>();
+  const isPinned = (pair: { entryId: string; judgeId: string }) => pinned.has(`${pair.entryId}\n${pair.judgeId}`);
+  for (const pin of input.pins ?? []) if (isPinned(pin)) seen.set(`${pin.entryId}\n${pin.judgeId}`, { ...pin, scores: 'none' });
   for (const pair of input.current ?? []) {
     const key = `${pair.entryId}\n${pair.judgeId}`;
     const before = seen.get(key);
     if (!before || SCORE_RANK[pair.scores] < SCORE_RANK[before.scores]) seen.set(key, pair);
   }
+  const currentKeys = new Set((input.current ?? []).map((pair) => `${pair.entryId}\n${pair.judgeId}`));
   const current = [...seen.values()].sort((a, b) => compare(a.entryId, b.entryId) || compare(a.judgeId, b.judgeId));
   for (const pair of current) {
     const e = entryIndex.get(pair.entryId);
@@ -186,14 +227,14 @@ export function assignJudges(input: AssignmentInput): AssignmentResult {
   const kept: number[][] = [];
   const overConfirmed = new Map<number, string[]>();
   holding.forEach((pairs, e) => {
-    pairs.sort((a, b) => SCORE_RANK[a.scores] - SCORE_RANK[b.scores] || compare(a.judgeId, b.judgeId));
+    pairs.sort((a, b) => Number(isPinned(b)) - Number(isPinned(a)) || SCORE_RANK[a.scores] - SCORE_RANK[b.scores] || compare(a.judgeId, b.judgeId));
     const confirmed = pairs.filter((p) => p.scores === 'confirmed').length;
     if (confirmed > k) overConfirmed.set(confirmed, [...(overConfirmed.get(confirmed) ?? []), entries[e].id]);
     for (const extra of pairs.slice(k)) dropped.push({ ...extra, reason: 'surplus' });
     kept.push(pairs.slice(0, k).map((p) => judgeIndex.get(p.judgeId)!));
   });
 
-  const problems = infeasibility(entries, conflicted, m, k);
+  const problems = [...pinProblems, ...infeasibility(entries, conflicted, m, k)];
   for (const [confirmed, entryIds] of overConfirmed) {
     problems.push({
       code: 'CONFIRMED_BEYOND_K',
@@ -221,8 +262,8 @@ export function assignJudges(input: AssignmentInput): AssignmentResult {
   });
   const assignments = entries.map((entry, e) => {
     const judgeIds = chosen[e].map((j) => active[j].id).sort(compare);
-    const before = new Set(kept[e]);
-    for (const j of chosen[e]) if (!before.has(j)) added.push({ entryId: entry.id, judgeId: active[j].id });
+    // New pairs: all but the current ones (a pin of a judge not yet assigned is new too).
+    for (const j of chosen[e]) if (!currentKeys.has(`${entry.id}\n${active[j].id}`)) added.push({ entryId: entry.id, judgeId: active[j].id });
     return { entryId: entry.id, judgeIds };
   });
   added.sort((a, b) => compare(a.entryId, b.entryId) || compare(a.judgeId, b.judgeId));
@@ -257,8 +298,7 @@ function infeasibility(entries: PanelEntry[], conflicted: Array<Map<number, stri
     return {
       code: 'NOT_ENOUGH_ELIGIBLE_JUDGES' as const,
       message:
-        `field ${g.field} has ${g.eligible} eligible judge${g.eligible === 1 ? '' : 's'}, ${k} ${k === 1 ? 'is' : 'are'} needed per entry ` +
-        `(${whom}; of ${m} active judges, ${why.join(' and ')})`,
+        `field ${g.field} has ${g.eligible} eligible judge${g.eligible === 1 ? '' : 's'}, ${k} ${k === 1 ? 'is' : 'are'} needed per entry ` + `(${whom}; of ${m} active judges, ${why.join(' and ')})`,
       entryIds: g.entryIds,
       field: g.field,
       eligible: g.eligible,

@@ -17,7 +17,10 @@ LOOPBACK.addAddress('::1', 'ipv6');
 
 /** `localhost`, 127.0.0.0/8 and ::1, in any spelling (IPv4-mapped, zeros written out, in brackets). */
 export function isLoopbackHost(host: string): boolean {
-  const address = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  const address = host
+    .trim()
+    .toLowerCase()
+    .replace(/^\[(.*)\]$/, '$1');
   if (address === 'localhost') return true;
   const family = isIP(address);
   return family !== 0 && LOOPBACK.check(address, family === 4 ? 'ipv4' : 'ipv6');

@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Param, Query, Type } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Allow, Public } from '../core/auth/decorators';
+import { Public, Requires } from '../core/auth/decorators';
+import { Permission } from '../core/access/policy';
 import { ApiErrors } from '../core/http/api-errors';
 import { Page, PageQuery } from '../core/http/paging';
 import { DevMailbox, MailboxEntry, MailboxMessage } from './dev-mailbox';
@@ -39,7 +40,7 @@ export class AnonymousDevMailboxController extends DevMailboxRoutes {}
 @ApiBearerAuth()
 @ApiErrors(403)
 @Controller('dev/mailbox')
-@Allow('admin')
+@Requires(Permission.DevMailboxRead)
 export class AdminDevMailboxController extends DevMailboxRoutes {}
 
 export function devMailboxController(access: DevMailboxAccess): Type<DevMailboxRoutes> {

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createTransport } from 'nodemailer';
-import { NotFoundError } from '../core/errors/domain-error';
+import { DomainError } from '../core/errors/domain-error';
 import { DevMailbox, startDevMailbox } from './dev-mailbox';
 
 describe('development mailbox', () => {
@@ -61,8 +61,8 @@ describe('development mailbox', () => {
 
   it('answers not found for unknown ids and for names outside the mailbox', async () => {
     const store = new DevMailbox(dir);
-    await expect(store.read('1795427000000-00000000')).rejects.toThrow(NotFoundError);
-    await expect(store.read('../../etc/passwd')).rejects.toThrow(NotFoundError);
+    await expect(store.read('1795427000000-00000000')).rejects.toMatchObject({ code: 'NOT_FOUND', reason: 'MAIL_MESSAGE_NOT_FOUND' });
+    await expect(store.read('../../etc/passwd')).rejects.toThrow(DomainError);
   });
 
   it('keeps caught mail readable by this user only, whatever the umask', async () => {

@@ -4,9 +4,9 @@ import { readdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { SMTPServer } from 'smtp-server';
-import { NotFoundError } from '../core/errors/domain-error';
+import { DomainError } from '../core/errors/domain-error';
 import { Page, pageOf } from '../core/http/paging';
-import { freePort } from '../core/infrastructure/free-port';
+import type { AddressInfo } from 'node:net';
 import { privateDir, writePrivateFile } from '../core/infrastructure/private-files';
 
 export interface MailboxEntry {
@@ -67,21 +67,19 @@ export class DevMailbox {
       .sort()
       .reverse();
     const start = (query.page - 1) * query.pageSize;
-    const items = await Promise.all(
-      ids.slice(start, start + query.pageSize).map(async (id) => JSON.parse(await readFile(join(this.dir, `${id}.json`), 'utf8')) as MailboxEntry),
-    );
+    const items = await Promise.all(ids.slice(start, start + query.pageSize).map(async (id) => JSON.parse(await readFile(join(this.dir, `${id}.json`), 'utf8')) as MailboxEntry));
     return pageOf(items, ids.length, query);
   }
 
   async read(id: string): Promise<MailboxMessage> {
-    if (!MESSAGE_ID.test(id)) throw new NotFoundError(`No message ${id} in the development mailbox`);
+    if (!MESSAGE_ID.test(id)) throw new DomainError('NOT_FOUND', 'MAIL_MESSAGE_NOT_FOUND', { id });
     let entry: MailboxEntry;
     let raw: Buffer;
     try {
       entry = JSON.parse(await readFile(join(this.dir, `${id}.json`), 'utf8'));
       raw = await readFile(join(this.dir, `${id}.eml`));
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new NotFoundError(`No message ${id} in the development mailbox`);
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new DomainError('NOT_FOUND', 'MAIL_MESSAGE_NOT_FOUND', { id });
       throw error;
     }
     const parsed = await simpleParser(raw);
@@ -106,19 +104,23 @@ export async function startDevMailbox(dir: string): Promise<{ url: string; stop(
       readAll(stream)
         .then((raw) => {
           if (stream.sizeExceeded) throw Object.assign(new Error('Message exceeds the fixed maximum message size'), { responseCode: 552 });
-          return mailbox.store(raw, session.envelope.rcptTo.map((recipient) => recipient.address));
+          return mailbox.store(
+            raw,
+            session.envelope.rcptTo.map((recipient) => recipient.address),
+          );
         })
         .then(() => callback(), callback);
     },
   });
-  const port = await freePort();
+  // Port 0: the system picks a free port as it binds, so nothing can take it between a check and the bind.
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
+    server.listen(0, '127.0.0.1', () => {
       server.off('error', reject);
       resolve();
     });
   });
+  const { port } = server.server.address() as AddressInfo;
   return {
     url: `smtp://127.0.0.1:${port}`,
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),

@@ -1,62 +1,244 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { UnrecoverableError } from 'bullmq';
-import { DataSource, EntityManager } from 'typeorm';
-import { OutboxMessage } from '../core/outbox/outbox.entity';
-import { messageIdFor, parseMailPayload } from './mail-job';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { AccountReader } from '../accounts/account-reader';
+import { Runtime, RUNTIME } from '../core/core.module';
+import { MailLanguage } from '../core/outbox/mail-catalogue';
+import { Coalescer } from './coalescer';
+import { DeliveryLocks } from './delivery-locks';
+import { messageIdFor, parseMailPayload, smtpFailureKind } from './mail-job';
 import { MailSender } from './mail-sender';
 import { MailTemplates } from './mail-templates';
+import { mailView } from './mail-views';
 import { UndeliverableMailError } from './notifications.errors';
 
-export type DeliveryOutcome = 'sent' | 'already-delivered' | 'missing';
+export type DeliveryOutcome = 'sent' | 'already-delivered' | 'missing' | 'failed-before';
 
 const MAX_ERROR_LENGTH = 2000;
+/**
+ * How long the first mail accepted after a quiet spell waits for others to be recorded sent with it: at full speed
+ * a handful share each statement instead of one each, and the window of a duplicate after a crash grows by as much.
+ */
+const SENT_RECORD_GATHER_MS = 5;
 
-/** Delivers one outbox mail: at most once per row, as far as SMTP allows. */
+interface Request {
+  outboxId: string;
+  lastAttempt: boolean;
+  resolve(outcome: DeliveryOutcome): void;
+  reject(error: unknown): void;
+}
+
+interface OutboxRow {
+  id: string;
+  eventKey: string;
+  payload: unknown;
+  deliveredAt: Date | null;
+  /** Null only while another job's new delivery row for the same mail is not committed. */
+  deliveryId: string | null;
+  /** The address in lower case, as accounts store theirs. */
+  recipient: string;
+}
+
+/** One mail to send: a delivery row and the outbox rows (usually one) whose jobs wait for it. */
+interface Send {
+  deliveryId: string;
+  row: OutboxRow;
+  outboxIds: string[];
+  requests: Request[];
+}
+
+/** A job for a mail another job (here or in another process) is sending right now: retried later, when it is sent. */
+class BeingSentError extends Error {
+  constructor(deliveryId: string) {
+    super(`Delivery ${deliveryId} is being sent by another job`);
+  }
+}
+
+/**
+ * Delivers outbox mail: at most once per (event, recipient, kind), as far as SMTP allows.
+ *
+ * Jobs arriving together are claimed together (their outbox rows read, delivery rows made and locked in a handful of
+ * statements), their mails go out at once through the pooled transport, and each mail is recorded sent within
+ * SENT_RECORD_GATHER_MS of the server's acceptance, in one statement with the other mails accepted meanwhile. The one
+ * window in which a crash (the process killed, the database gone) sends a mail twice is that pause and the record's
+ * round trip after the acceptance.
+ * Transient failures (4xx, connection) are rethrown for the queue to retry with backoff until `lastAttempt`;
+ * permanent ones (5xx, a refused address, a mail no template can render) mark the delivery failed at once.
+ */
 @Injectable()
-export class MailDeliveryService {
+export class MailDeliveryService implements OnApplicationShutdown {
   private readonly logger = new Logger(MailDeliveryService.name);
+  private readonly locks: DeliveryLocks;
+  private readonly sentRecords: Coalescer<Send>;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly templates: MailTemplates,
     private readonly sender: MailSender,
-  ) {}
-
-  /**
-   * Holds the row lock while sending, so two workers handed the same row (a stalled job, a re-enqueued one) send
-   * it once: the second waits, then finds it delivered. Failures are recorded on the row and then rethrown for the
-   * queue to retry, except undeliverable mail, which fails the job for good.
-   */
-  async deliver(outboxId: string): Promise<DeliveryOutcome> {
-    const result = await this.dataSource.transaction(async (manager) => {
-      const row = await manager.findOne(OutboxMessage, { where: { id: outboxId }, lock: { mode: 'pessimistic_write' } });
-      if (!row) return { outcome: 'missing' as const };
-      if (row.deliveredAt) return { outcome: 'already-delivered' as const };
-      try {
-        const mail = parseMailPayload(row.payload);
-        const content = this.templates.render(mail.template, mail.data);
-        await this.sender.send({ ...content, to: mail.to, messageId: messageIdFor(row.id) });
-      } catch (error) {
-        await this.record(manager, row.id, { lastError: describe(error) });
-        return { outcome: 'failed' as const, error };
-      }
-      await this.record(manager, row.id, { deliveredAt: () => 'now()', lastError: null });
-      return { outcome: 'sent' as const };
-    });
-    if (result.outcome === 'missing') this.logger.warn(`Outbox row ${outboxId} no longer exists; nothing to send`);
-    if (result.outcome !== 'failed') return result.outcome;
-    if (result.error instanceof UndeliverableMailError) throw new UnrecoverableError(result.error.message);
-    throw result.error;
+    private readonly accounts: AccountReader,
+    @Inject(RUNTIME) private readonly runtime: Runtime,
+  ) {
+    this.locks = new DeliveryLocks(
+      () => new Client({ connectionString: runtime.databaseUrl, application_name: 'contest-mail-locks', connectionTimeoutMillis: runtime.config.timeouts.databaseConnectMs }),
+    );
+    this.sentRecords = new Coalescer((sends) => this.recordSent(sends), SENT_RECORD_GATHER_MS);
   }
 
-  private async record(manager: EntityManager, id: string, changes: { deliveredAt?: () => string; lastError: string | null }): Promise<void> {
-    await manager
-      .createQueryBuilder()
-      .update(OutboxMessage)
-      .set({ ...changes, attempts: () => 'attempts + 1' })
-      .where('id = :id', { id })
-      .execute();
+  /**
+   * Delivers the mails of one job, all at once. Answers each row's outcome when every one was sent (or had been);
+   * otherwise throws for the queue: an UnrecoverableError when every failure is permanent, else a transient one, so
+   * that the job is tried again (rows sent meanwhile are then found sent and skipped).
+   */
+  async deliver(outboxIds: string[], lastAttempt: boolean): Promise<DeliveryOutcome[]> {
+    const requests = outboxIds.map((outboxId) => {
+      const request = { outboxId, lastAttempt } as Request;
+      const outcome = new Promise<DeliveryOutcome>((resolve, reject) => Object.assign(request, { resolve, reject }));
+      return { request, outcome };
+    });
+    await this.deliverAll(requests.map((r) => r.request)).catch((error: unknown) => {
+      for (const { request } of requests) request.reject(error);
+    });
+    const settled = await Promise.allSettled(requests.map((r) => r.outcome));
+    const failures = settled.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
+    if (failures.length === 0) return settled.map((result) => (result as PromiseFulfilledResult<DeliveryOutcome>).value);
+    throw failures.find((error) => !(error instanceof UnrecoverableError)) ?? failures[0];
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.locks.close();
+  }
+
+  private async deliverAll(requests: Request[]): Promise<void> {
+    const rows = await this.claim([...new Set(requests.map((r) => r.outboxId))]);
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    const sends = new Map<string, Send>();
+    for (const request of requests) {
+      const row = byId.get(request.outboxId);
+      if (!row) {
+        this.logger.warn(`Outbox row ${request.outboxId} no longer exists; nothing to send`);
+        request.resolve('missing');
+      } else if (row.deliveredAt) {
+        // Rows delivered before delivery records existed have none.
+        request.resolve('already-delivered');
+      } else if (!row.deliveryId) {
+        // Another job made its delivery row at the same moment and has not committed yet.
+        request.reject(new BeingSentError(row.id));
+      } else {
+        const send = sends.get(row.deliveryId) ?? { deliveryId: row.deliveryId, row, outboxIds: [], requests: [] };
+        if (!send.outboxIds.includes(row.id)) send.outboxIds.push(row.id);
+        send.requests.push(request);
+        sends.set(row.deliveryId, send);
+      }
+    }
+    if (sends.size === 0) return;
+    // The recipients' languages are read while the locks are taken: no round trip of their own.
+    const [locked, languages] = await Promise.all([
+      this.locks.tryLock([...sends.keys()]),
+      this.accounts.languages(
+        this.dataSource.manager,
+        [...sends.values()].map((send) => send.row.recipient),
+      ),
+    ]);
+    for (const [deliveryId, send] of sends) {
+      if (!locked.has(deliveryId)) for (const request of send.requests) request.reject(new BeingSentError(deliveryId));
+    }
+    const mine = [...sends.values()].filter((send) => locked.has(send.deliveryId));
+    if (mine.length === 0) return;
+    try {
+      // Read once the locks are held: a mail sent by whoever held them before is seen sent.
+      const settled: Array<{ id: string; status: 'sent' | 'failed'; sentAt: Date | null }> = await this.dataSource.query(
+        `SELECT id, status, sent_at AS "sentAt" FROM mail_deliveries WHERE id = ANY($1::uuid[]) AND status <> 'pending'`,
+        [mine.map((s) => s.deliveryId)],
+      );
+      const sent = new Map(settled.filter((d) => d.status === 'sent').map((d) => [d.id, d.sentAt]));
+      // Failed for good in an earlier try of this job (another mail of it was retried): only an administrator's requeue sends it again.
+      const failed = new Set(settled.filter((d) => d.status === 'failed').map((d) => d.id));
+      for (const send of mine.filter((s) => failed.has(s.deliveryId))) this.settle(send, 'failed-before');
+      const alreadySent = mine.filter((send) => sent.has(send.deliveryId));
+      if (alreadySent.length > 0) {
+        await this.dataSource.query(`UPDATE outbox o SET delivered_at = s.sent_at FROM unnest($1::uuid[], $2::timestamptz[]) s(id, sent_at) WHERE o.id = s.id`, [
+          alreadySent.flatMap((send) => send.outboxIds),
+          alreadySent.flatMap((send) => send.outboxIds.map(() => sent.get(send.deliveryId))),
+        ]);
+        for (const send of alreadySent) this.settle(send, 'already-delivered');
+      }
+      await Promise.all(mine.filter((send) => !sent.has(send.deliveryId) && !failed.has(send.deliveryId)).map((send) => this.send(send, languages.get(send.row.recipient) ?? 'vi')));
+    } finally {
+      await this.locks.unlock(mine.map((send) => send.deliveryId)).catch(() => undefined);
+    }
+  }
+
+  /** In one statement: the outbox rows and the delivery row of each (one per event, recipient and kind, made when missing). */
+  private claim(ids: string[]): Promise<OutboxRow[]> {
+    return this.dataSource.query(
+      `WITH o AS (
+         SELECT id, event_key, payload, delivered_at,
+                CASE WHEN jsonb_typeof(payload->'to') = 'string' THEN lower(payload->>'to') ELSE '' END AS recipient,
+                CASE WHEN jsonb_typeof(payload->'kind') = 'string' THEN payload->>'kind' ELSE '' END AS kind
+           FROM outbox WHERE id = ANY($1::uuid[])),
+       made AS (
+         INSERT INTO mail_deliveries (outbox_id, event_key, recipient, kind) SELECT id, event_key, recipient, kind FROM o WHERE delivered_at IS NULL
+         ON CONFLICT (event_key, recipient, kind) DO NOTHING
+         RETURNING id, event_key, recipient, kind)
+       SELECT o.id, o.event_key AS "eventKey", o.payload, o.delivered_at AS "deliveredAt", COALESCE(made.id, d.id) AS "deliveryId", o.recipient
+         FROM o
+         LEFT JOIN made ON (made.event_key, made.recipient, made.kind) = (o.event_key, o.recipient, o.kind)
+         LEFT JOIN mail_deliveries d ON (d.event_key, d.recipient, d.kind) = (o.event_key, o.recipient, o.kind)`,
+      [ids],
+    );
+  }
+
+  /** `language`: the recipient's own setting when the address belongs to an account, else Vietnamese. */
+  private async send(send: Send, language: MailLanguage): Promise<void> {
+    try {
+      const mail = parseMailPayload(send.row.payload);
+      const content = this.templates.render(mail.kind, language, mailView(mail, { publicUrl: this.runtime.config.publicUrl, secret: this.runtime.config.jwtSecret }));
+      await this.sender.send({ ...content, to: mail.to, messageId: messageIdFor(send.row.id) });
+    } catch (error) {
+      await this.recordFailure(send, error);
+      return;
+    }
+    try {
+      await this.sentRecords.add(send);
+    } catch (error) {
+      // Accepted but not recorded: the job runs again and sends it again, with the same Message-ID.
+      for (const request of send.requests) request.reject(error);
+      return;
+    }
+    this.settle(send, 'sent');
+  }
+
+  private settle(send: Send, outcome: DeliveryOutcome): void {
+    for (const request of send.requests) request.resolve(outcome);
+  }
+
+  private async recordSent(sends: Send[]): Promise<void> {
+    await this.dataSource.query(
+      `WITH delivery AS (
+         UPDATE mail_deliveries SET status = 'sent', attempts = attempts + 1, last_error = NULL, updated_at = now(), sent_at = now() WHERE id = ANY($1::uuid[]))
+       UPDATE outbox SET attempts = attempts + 1, last_error = NULL, delivered_at = now() WHERE id = ANY($2::uuid[])`,
+      [sends.map((s) => s.deliveryId), sends.flatMap((s) => s.outboxIds)],
+    );
+  }
+
+  private async recordFailure(send: Send, error: unknown): Promise<void> {
+    const permanent = error instanceof UndeliverableMailError || smtpFailureKind(error) === 'permanent';
+    const status = permanent || send.requests.some((r) => r.lastAttempt) ? 'failed' : 'pending';
+    try {
+      await this.dataSource.query(
+        `WITH delivery AS (
+           UPDATE mail_deliveries SET status = $2, attempts = attempts + 1, last_error = $3, updated_at = now() WHERE id = $1)
+         UPDATE outbox SET attempts = attempts + 1, last_error = $3 WHERE id = ANY($4::uuid[])`,
+        [send.deliveryId, status, describe(error), send.outboxIds],
+      );
+    } catch (recordError) {
+      for (const request of send.requests) request.reject(recordError);
+      return;
+    }
+    const thrown = permanent ? new UnrecoverableError((error as Error).message ?? String(error)) : error;
+    for (const request of send.requests) request.reject(thrown);
   }
 }
 

@@ -4,7 +4,7 @@ import { Runtime, RUNTIME } from '../core/core.module';
 import { RenderedMail } from './mail-templates';
 
 export interface OutgoingMail extends RenderedMail {
-  to: string[];
+  to: string;
   messageId: string;
 }
 
@@ -20,7 +20,8 @@ export class MailSender implements OnApplicationShutdown {
     this.transport = createTransport({
       url: runtime.smtpUrl,
       pool: true,
-      maxConnections: 5,
+      // MAIL_CONCURRENCY: the mails handed to the server at once, one per connection.
+      maxConnections: runtime.config.mail.concurrency,
       connectionTimeout: 10_000,
       greetingTimeout: 10_000,
       socketTimeout: 60_000,

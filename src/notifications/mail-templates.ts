@@ -1,6 +1,8 @@
 import Handlebars from 'handlebars';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { formatDateTime } from '../core/i18n/format';
+import { MAIL_KINDS, MailLanguage } from '../core/outbox/mail-catalogue';
 import { UndeliverableMailError, UnknownTemplateError } from './notifications.errors';
 
 export interface RenderedMail {
@@ -9,13 +11,8 @@ export interface RenderedMail {
   text: string;
 }
 
-interface CompiledTemplate {
-  subject: Handlebars.TemplateDelegate;
-  html: Handlebars.TemplateDelegate;
-  text: Handlebars.TemplateDelegate;
-}
-
-const PARTS = ['subject', 'html', 'text'] as const;
+type Part = 'subject' | 'html' | 'text';
+const PARTS: Part[] = ['subject', 'html', 'text'];
 
 /** `templates/mail` of the project, found from here whether running from `src/` (tests) or `dist/src/` (build). */
 export function defaultMailTemplatesDir(): string {
@@ -26,50 +23,65 @@ export function defaultMailTemplatesDir(): string {
   }
 }
 
+function environment(partials: Map<string, string>): typeof Handlebars {
+  const env = Handlebars.create();
+  env.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  // Vietnam time, DD/MM/YYYY HH:mm, whatever the server's zone: as every message and export shows an instant.
+  env.registerHelper('datetime', (iso: string) => formatDateTime(iso));
+  for (const [name, source] of partials) env.registerPartial(name, source);
+  return env;
+}
+
 /**
- * Mail templates under `<dir>/<name>.subject.hbs`, `<name>.html.hbs` and `<name>.text.hbs`, with HTML partials
- * (such as the layout) under `<dir>/partials/`. Each template is compiled once, on first use.
- * Only the HTML part escapes data; subject and text are plain text and keep it as written.
+ * Mail templates under `<dir>/<language>/<kind>.subject.hbs`, `.html.hbs` and `.text.hbs`; the shared layouts are
+ * `<dir>/partials/layout.html.hbs` and `layout.text.hbs`. Compiled in strict mode, once, on first use. Only the HTML
+ * part escapes data; subject and text are plain text and keep it as written.
  */
 export class MailTemplates {
-  private readonly handlebars = Handlebars.create();
-  private readonly compiled = new Map<string, CompiledTemplate>();
+  private readonly html: typeof Handlebars;
+  private readonly plain: typeof Handlebars;
+  private readonly compiled = new Map<string, Record<Part, Handlebars.TemplateDelegate>>();
 
   constructor(private readonly dir: string = defaultMailTemplatesDir()) {
-    const partials = join(dir, 'partials');
-    if (existsSync(partials)) {
-      for (const file of readdirSync(partials).filter((name) => name.endsWith('.hbs'))) {
-        this.handlebars.registerPartial(basename(file, '.hbs').replace(/\.html$/, ''), readFileSync(join(partials, file), 'utf8'));
+    const partials = { html: new Map<string, string>(), text: new Map<string, string>() };
+    const partialsDir = join(dir, 'partials');
+    if (existsSync(partialsDir)) {
+      for (const file of readdirSync(partialsDir)) {
+        const match = /^(.+)\.(html|text)\.hbs$/.exec(file);
+        if (match) partials[match[2] as 'html' | 'text'].set(match[1], readFileSync(join(partialsDir, file), 'utf8'));
       }
     }
+    this.html = environment(partials.html);
+    this.plain = environment(partials.text);
   }
 
-  render(name: string, data: Record<string, unknown>): RenderedMail {
-    const template = this.template(name);
+  /** `view` is the kind's data plus what delivery adds (the recipient's language, links). */
+  render(kind: string, language: MailLanguage, view: object): RenderedMail {
+    const template = this.template(kind, language);
+    const data = { ...view, lang: language };
     try {
       return {
         subject: template.subject(data).replace(/\s+/g, ' ').trim(),
         html: template.html(data),
-        text: template.text(data),
+        text: template.text(data).replace(/\n{3,}/g, '\n\n'),
       };
     } catch (error) {
-      throw new UndeliverableMailError(`Mail template "${name}" cannot be rendered: ${(error as Error).message}`);
+      throw new UndeliverableMailError(`Mail template "${language}/${kind}" cannot be rendered: ${(error as Error).message}`);
     }
   }
 
-  private template(name: string): CompiledTemplate {
-    const cached = this.compiled.get(name);
+  private template(kind: string, language: MailLanguage): Record<Part, Handlebars.TemplateDelegate> {
+    const key = `${language}/${kind}`;
+    const cached = this.compiled.get(key);
     if (cached) return cached;
-    if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw new UnknownTemplateError(name);
-    const files = Object.fromEntries(PARTS.map((part) => [part, join(this.dir, `${name}.${part}.hbs`)])) as Record<(typeof PARTS)[number], string>;
+    if (!(MAIL_KINDS as readonly string[]).includes(kind)) throw new UnknownTemplateError(kind);
+    const files = Object.fromEntries(PARTS.map((part) => [part, join(this.dir, language, `${kind}.${part}.hbs`)])) as Record<Part, string>;
     const missing = PARTS.filter((part) => !existsSync(files[part]));
-    if (missing.length === PARTS.length) throw new UnknownTemplateError(name);
-    if (missing.length) throw new UnknownTemplateError(name, `missing ${missing.map((part) => basename(files[part])).join(', ')}`);
+    if (missing.length) throw new UnknownTemplateError(key, `missing ${missing.map((part) => basename(files[part])).join(', ')}`);
     // strict: a field missing from the data is an error, not a silent blank in a mail to a school.
-    const compile = (part: (typeof PARTS)[number], escape: boolean) =>
-      this.handlebars.compile(readFileSync(files[part], 'utf8'), { strict: true, noEscape: !escape });
-    const template = { subject: compile('subject', false), html: compile('html', true), text: compile('text', false) };
-    this.compiled.set(name, template);
+    const compile = (part: Part) => (part === 'html' ? this.html : this.plain).compile(readFileSync(files[part], 'utf8'), { strict: true, noEscape: part !== 'html' });
+    const template = { subject: compile('subject'), html: compile('html'), text: compile('text') };
+    this.compiled.set(key, template);
     return template;
   }
 }

@@ -8,7 +8,10 @@ export class UndeliverableMailError extends Error {
 
 export class UnknownTemplateError extends UndeliverableMailError {
   override name = 'UnknownTemplateError';
-  constructor(readonly template: string, detail?: string) {
+  constructor(
+    readonly template: string,
+    detail?: string,
+  ) {
     super(`Unknown mail template "${template}"${detail ? `: ${detail}` : ''}`);
   }
 }

@@ -2,10 +2,13 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue } from 'bullmq';
 import type IORedis from 'ioredis';
-import { DataSource } from 'typeorm';
+import { Client } from 'pg';
+import { DataSource, EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../core/config/config';
+import { Runtime, RUNTIME } from '../core/core.module';
 import { REDIS } from '../core/redis';
-import { MAIL_ATTEMPTS, MAIL_QUEUE, MAIL_TOPIC, mailJob, MailJobData } from './mail-job';
+import { JOB_CATALOGUE, JobDefinition, jobIdFor, jobShape, outboxJobs, OutboxJobData } from './job-catalogue';
+import { OutboxWakeups } from './outbox-wakeups';
 import { PollingLoop } from './polling-loop';
 
 const BATCH = 200;
@@ -14,8 +17,15 @@ const LOST_SWEEP_INTERVAL_MS = 60_000;
 /** An undelivered row enqueued this long ago whose job is gone from Redis was lost there: enqueue it again. */
 const LOST_AFTER_SECONDS = 600;
 
+interface ClaimedRow {
+  id: string;
+  topic: string;
+  requeues: number;
+  jobId: string | null;
+}
+
 /**
- * Feeds the mail queue from the outbox, after the writers' transactions committed. Several processes may run it:
+ * Feeds each catalogue queue from the outbox rows of its topic, after the writers' transactions committed. Several processes may run it:
  * rows are claimed with SKIP LOCKED and marked enqueued in the same transaction, after the job is in Redis.
  *
  * Jobs are added over the core request connection, which fails fast: when Redis is down a claim ends at once (the
@@ -24,21 +34,23 @@ const LOST_AFTER_SECONDS = 600;
 @Injectable()
 export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(OutboxRelay.name);
-  private readonly queue: Queue<MailJobData>;
+  private readonly queues = new Map<string, { definition: JobDefinition; queue: Queue<OutboxJobData> }>();
+  private readonly topics = JOB_CATALOGUE.map((job) => job.topic);
   private readonly loops: PollingLoop[];
+  private readonly wakeups: OutboxWakeups;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(REDIS) private readonly redis: IORedis,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(RUNTIME) runtime: Runtime,
   ) {
-    this.queue = new Queue<MailJobData>(MAIL_QUEUE, { connection: redis, prefix: config.redisPrefix });
-    // Errors of the shared connection are logged by core; the loops below report the relay's own outage.
-    this.queue.on('error', () => undefined);
-    this.loops = [
-      new PollingLoop(async () => (await this.relayPending()) === BATCH, this.reporting('Outbox relay', PENDING_INTERVAL_MS)),
-      new PollingLoop(async () => (await this.requeueLost()) === BATCH, this.reporting('Lost mail sweep', LOST_SWEEP_INTERVAL_MS)),
-    ];
+    const pending = new PollingLoop(() => this.resettingOnFailure(async () => (await this.relayPending()) === BATCH), this.reporting('Outbox relay', PENDING_INTERVAL_MS));
+    this.loops = [pending, new PollingLoop(() => this.resettingOnFailure(async () => (await this.requeueLost()) === BATCH), this.reporting('Lost job sweep', LOST_SWEEP_INTERVAL_MS))];
+    this.wakeups = new OutboxWakeups(
+      () => new Client({ connectionString: runtime.databaseUrl, application_name: 'contest-outbox-wakeups', connectionTimeoutMillis: config.timeouts.databaseConnectMs }),
+      () => pending.wake(),
+    );
   }
 
   onApplicationBootstrap(): void {
@@ -46,22 +58,57 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    await this.wakeups.close();
     await Promise.all(this.loops.map((loop) => loop.stop()));
-    await this.queue.close();
+    await this.closeQueues();
+  }
+
+  /**
+   * A BullMQ queue keeps the failure of its first command (its Redis version check, which times out on the
+   * fail-fast connection when boot or an outage delays it) and fails every later call with it: after a failed run
+   * the queues are dropped and made again.
+   */
+  private async resettingOnFailure(run: () => Promise<boolean>): Promise<boolean> {
+    try {
+      return await run();
+    } catch (error) {
+      await this.closeQueues();
+      throw error;
+    }
+  }
+
+  private queueFor(topic: string): { definition: JobDefinition; queue: Queue<OutboxJobData> } {
+    let entry = this.queues.get(topic);
+    if (!entry) {
+      const definition = JOB_CATALOGUE.find((job) => job.topic === topic)!;
+      const queue = new Queue<OutboxJobData>(definition.queue, { connection: this.redis, prefix: this.config.redisPrefix });
+      // Errors of the shared connection are logged by core; the loops report the relay's own outage.
+      queue.on('error', () => undefined);
+      entry = { definition, queue };
+      this.queues.set(topic, entry);
+    }
+    return entry;
+  }
+
+  private async closeQueues(): Promise<void> {
+    const queues = [...this.queues.values()];
+    this.queues.clear();
+    // The shared connection stays open: closing a queue over it only lets go of it.
+    await Promise.all(queues.map(({ queue }) => queue.close().catch(() => undefined)));
   }
 
   /** Enqueues one batch of pending mail rows; answers how many rows it claimed. */
   async relayPending(): Promise<number> {
+    // (Re)opened here rather than at start: a poll that follows a lost connection listens again.
+    this.wakeups.listen();
     this.assertRedisReady();
     return this.dataSource.transaction(async (manager) => {
-      const rows: Array<{ id: string }> = await manager.query(
-        `SELECT id FROM outbox WHERE enqueued_at IS NULL AND topic = $1 ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
-        [MAIL_TOPIC, BATCH],
+      const rows: ClaimedRow[] = await manager.query(
+        `SELECT id, topic, requeues, job_id AS "jobId" FROM outbox WHERE enqueued_at IS NULL AND topic = ANY($1::text[]) ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+        [this.topics, BATCH],
       );
       if (rows.length === 0) return 0;
-      const ids = rows.map((row) => row.id);
-      await this.queue.addBulk(ids.map(mailJob));
-      await manager.query(`UPDATE outbox SET enqueued_at = now() WHERE id = ANY($1::uuid[])`, [ids]);
+      await this.enqueue(manager, rows);
       return rows.length;
     });
   }
@@ -74,24 +121,54 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
   async requeueLost(): Promise<number> {
     this.assertRedisReady();
     return this.dataSource.transaction(async (manager) => {
-      const rows: Array<{ id: string }> = await manager.query(
-        `SELECT id FROM outbox
-          WHERE topic = $1 AND delivered_at IS NULL AND attempts < $2 AND enqueued_at < now() - make_interval(secs => $3)
-          ORDER BY enqueued_at LIMIT $4 FOR UPDATE SKIP LOCKED`,
-        [MAIL_TOPIC, MAIL_ATTEMPTS, LOST_AFTER_SECONDS, BATCH],
+      // A mail that failed for good waits for an administrator's requeue, whether or not Redis still keeps its job.
+      const rows: ClaimedRow[] = await manager.query(
+        `SELECT o.id, o.topic, o.requeues, o.job_id AS "jobId" FROM outbox o
+          WHERE o.topic = ANY($1::text[]) AND o.delivered_at IS NULL AND o.enqueued_at < now() - make_interval(secs => $2)
+            AND NOT EXISTS (SELECT 1 FROM mail_deliveries d WHERE d.outbox_id = o.id AND d.status = 'failed')
+          ORDER BY o.enqueued_at LIMIT $3 FOR UPDATE OF o SKIP LOCKED`,
+        [this.topics, LOST_AFTER_SECONDS, BATCH],
       );
       if (rows.length === 0) return 0;
-      const ids = rows.map((row) => row.id);
-      const jobs = await Promise.all(ids.map((id) => this.queue.getJob(id)));
-      const lost = ids.filter((_, index) => !jobs[index]);
+      // Rows enqueued before jobs carried several have no job id recorded: theirs was their own.
+      for (const row of rows) row.jobId ??= jobIdFor(row.id, row.requeues);
+      const jobKeys = [...new Set(rows.map((row) => `${row.topic}\n${row.jobId}`))];
+      const kept = await Promise.all(
+        jobKeys.map(async (key) => {
+          const [topic, jobId] = key.split('\n');
+          return (await this.queueFor(topic).queue.getJob(jobId)) ? key : null;
+        }),
+      );
+      const lost = rows.filter((row) => !kept.includes(`${row.topic}\n${row.jobId}`));
       if (lost.length) {
-        await this.queue.addBulk(lost.map(mailJob));
-        this.logger.warn(`Enqueued again ${lost.length} mail(s) whose job Redis no longer had`);
+        await this.enqueue(manager, lost);
+        this.logger.warn(`Enqueued again ${lost.length} row(s) whose job Redis no longer had`);
       }
       // Looked at now: the next look at these rows is another LOST_AFTER_SECONDS away.
-      await manager.query(`UPDATE outbox SET enqueued_at = now() WHERE id = ANY($1::uuid[])`, [ids]);
+      await manager.query(`UPDATE outbox SET enqueued_at = now() WHERE id = ANY($1::uuid[])`, [rows.filter((row) => !lost.includes(row)).map((row) => row.id)]);
       return rows.length;
     });
+  }
+
+  /** Adds the rows' jobs, then marks each row enqueued with the id of the job that carries it. */
+  private async enqueue(manager: EntityManager, rows: ClaimedRow[]): Promise<void> {
+    const ids: string[] = [];
+    const jobIds: string[] = [];
+    for (const topic of new Set(rows.map((row) => row.topic))) {
+      const { definition, queue } = this.queueFor(topic);
+      const jobs = outboxJobs(
+        definition,
+        rows.filter((row) => row.topic === topic),
+        this.config.mail.retryDelayMs,
+        jobShape(definition, this.config.mail.ratePerSecond).rowsPerJob,
+      );
+      await queue.addBulk(jobs);
+      for (const job of jobs) {
+        ids.push(...job.data.outboxIds);
+        jobIds.push(...job.data.outboxIds.map(() => job.opts.jobId!));
+      }
+    }
+    await manager.query(`UPDATE outbox o SET enqueued_at = now(), job_id = j.job_id FROM unnest($1::uuid[], $2::text[]) j(id, job_id) WHERE o.id = j.id`, [ids, jobIds]);
   }
 
   private assertRedisReady(): void {

@@ -39,6 +39,31 @@ describe('PollingLoop', () => {
     await polling.stop();
   });
 
+  it('runs at once when woken during a pause, and right after the run in hand when woken during a run', async () => {
+    let finish!: () => void;
+    let slow = false;
+    const task = jest.fn(() => (slow ? new Promise<boolean>((resolve) => (finish = () => resolve(false))) : Promise.resolve(false)));
+    const { polling } = loop(task);
+    polling.start();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(task).toHaveBeenCalledTimes(1);
+    polling.wake();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(task).toHaveBeenCalledTimes(2);
+    slow = true;
+    polling.wake();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(task).toHaveBeenCalledTimes(3);
+    slow = false;
+    polling.wake();
+    finish();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(task).toHaveBeenCalledTimes(4);
+    await jest.advanceTimersByTimeAsync(299);
+    expect(task).toHaveBeenCalledTimes(4);
+    await polling.stop();
+  });
+
   it('never overlaps runs of a slow task', async () => {
     let active = 0;
     let most = 0;
@@ -98,7 +123,11 @@ describe('throttled', () => {
   it('logs each message once per window, and again once the window has passed', () => {
     let now = 0;
     const lines: string[] = [];
-    const log = throttled((line) => lines.push(line), 60_000, () => now);
+    const log = throttled(
+      (line) => lines.push(line),
+      60_000,
+      () => now,
+    );
     for (; now < 59_000; now += 1000) log('connect ECONNREFUSED 127.0.0.1:6379');
     log('Connection is closed.');
     now = 60_000;

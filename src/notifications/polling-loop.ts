@@ -9,13 +9,14 @@ export interface PollingLoopOptions {
 
 /**
  * Runs `task` at once on start, then again `intervalMs` after each run ends (immediately when it reports more
- * work). Runs never overlap; `stop()` waits for the current run and leaves no timer behind.
+ * work, or was woken meanwhile). Runs never overlap; `stop()` waits for the current run and leaves no timer behind.
  */
 export class PollingLoop {
   private timer: NodeJS.Timeout | undefined;
   private current: Promise<void> | undefined;
   private stopped = true;
   private failing = false;
+  private woken = false;
 
   constructor(
     private readonly task: () => Promise<boolean>,
@@ -26,6 +27,17 @@ export class PollingLoop {
     if (!this.stopped) return;
     this.stopped = false;
     this.schedule(0);
+  }
+
+  /** Work has arrived: run now rather than at the end of the pause (right after the run in hand, if any). */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.current) {
+      this.woken = true;
+    } else {
+      clearTimeout(this.timer);
+      this.schedule(0);
+    }
   }
 
   async stop(): Promise<void> {
@@ -44,6 +56,7 @@ export class PollingLoop {
 
   private async runOnce(): Promise<void> {
     let more = false;
+    this.woken = false;
     try {
       more = await this.task();
       if (this.failing) {
@@ -56,7 +69,7 @@ export class PollingLoop {
         this.options.onOutage(error);
       }
     }
-    if (!this.stopped) this.schedule(more ? 0 : this.options.intervalMs);
+    if (!this.stopped) this.schedule(more || this.woken ? 0 : this.options.intervalMs);
   }
 }
 

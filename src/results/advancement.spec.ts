@@ -53,6 +53,44 @@ describe('selectForAdvancement', () => {
     expect(outcomeOf(result, 'p3')).toBe('beyond_field_cap');
   });
 
+  it('what went up before (a pick, an earlier confirmation) holds its place: the rule fills what the count and the field cap leave', () => {
+    const mixed = [entry('h1', 99, 'HT'), entry('h2', 98, 'HT'), entry('p1', 60, 'PM'), entry('p2', 50, 'PM'), entry('p3', null, 'PM')];
+    const result = selectForAdvancement(
+      mixed,
+      { kind: 'top_n', count: 4, perFieldCap: 1 },
+      [],
+      [
+        { entryId: 'p2', fieldCode: 'PM' },
+        { entryId: 'p3', fieldCode: 'PM' },
+      ],
+    );
+    expect(result.advancing).toEqual(['h1']);
+    expect(outcomeOf(result, 'p2')).toBe('already_advanced');
+    expect(outcomeOf(result, 'p3')).toBe('already_advanced');
+    expect(outcomeOf(result, 'h2')).toBe('beyond_field_cap');
+    expect(outcomeOf(result, 'p1')).toBe('beyond_field_cap');
+    expect(
+      selectForAdvancement(
+        mixed,
+        { kind: 'top_n', count: 3 },
+        [],
+        [
+          { entryId: 'p2', fieldCode: 'PM' },
+          { entryId: 'p3', fieldCode: 'PM' },
+        ],
+      ).advancing,
+    ).toEqual(['h1']);
+    // A repeat of a confirmation moves nothing more.
+    const first = selectForAdvancement(mixed, { kind: 'top_n', count: 2 }, []);
+    const again = selectForAdvancement(
+      mixed,
+      { kind: 'top_n', count: 2 },
+      [],
+      first.advancing.map((id) => ({ entryId: id, fieldCode: mixed.find((e) => e.entryId === id)!.fieldCode })),
+    );
+    expect(again.advancing).toEqual([]);
+  });
+
   it('Sóc Trăng 2017: top 12 of each district', () => {
     const entries = Array.from({ length: 40 }, (_, i) => entry(`e${String(i).padStart(2, '0')}`, 100 - i * 0.5, ['HT', 'PM', 'MT', 'SH', 'KT'][i % 5]));
     expect(selectForAdvancement(entries, { kind: 'top_n', count: 12 }, ['novelty']).advancing).toHaveLength(12);
@@ -61,10 +99,18 @@ describe('selectForAdvancement', () => {
   it('never sends up more than the count or the field cap, nor an entry below the threshold', () => {
     fc.assert(
       fc.property(
-        fc.uniqueArray(fc.record({ entryId: fc.stringMatching(/^[a-z]{1,3}$/), fieldCode: fc.constantFrom('HT', 'PM'), score: fc.option(fc.integer({ min: 0, max: 10 }), { nil: null }), criteria: fc.constant({}) }), {
-          selector: (e) => e.entryId,
-          maxLength: 40,
-        }),
+        fc.uniqueArray(
+          fc.record({
+            entryId: fc.stringMatching(/^[a-z]{1,3}$/),
+            fieldCode: fc.constantFrom('HT', 'PM'),
+            score: fc.option(fc.integer({ min: 0, max: 10 }), { nil: null }),
+            criteria: fc.constant({}),
+          }),
+          {
+            selector: (e) => e.entryId,
+            maxLength: 40,
+          },
+        ),
         fc.oneof(
           fc.record({ kind: fc.constant('top_n' as const), count: fc.integer({ min: 1, max: 20 }) }),
           fc.record({ kind: fc.constant('threshold' as const), minScore: fc.integer({ min: 0, max: 10 }) }),
@@ -74,6 +120,10 @@ describe('selectForAdvancement', () => {
         (entries, rule, perFieldCap) => {
           const result = selectForAdvancement(entries, { ...rule, perFieldCap }, []);
           const up = entries.filter((e) => result.advancing.includes(e.entryId));
+          // Sent up in two rounds (the first half of the choice picked before), the union is the same choice.
+          const picked = up.slice(0, Math.ceil(up.length / 2));
+          const rest = selectForAdvancement(entries, { ...rule, perFieldCap }, [], picked);
+          expect([...picked.map((e) => e.entryId), ...rest.advancing].sort()).toEqual([...result.advancing].sort());
           expect(result.decisions).toHaveLength(entries.length);
           if (result.count !== null) expect(up.length).toBeLessThanOrEqual(result.count);
           if (perFieldCap) for (const field of ['HT', 'PM']) expect(up.filter((e) => e.fieldCode === field).length).toBeLessThanOrEqual(perFieldCap);

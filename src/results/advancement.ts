@@ -8,9 +8,10 @@
  * An organiser's pick is checked, not ranked: unknown entries and picks beyond the per-field cap are refused.
  */
 import type { AdvancementRule } from '../contests/edition.types';
+import { renderProblem } from '../core/errors/problem-codes';
 import { rankEntries, ScoredEntry, scoreKey, tieGroups } from './ranking';
 
-export type AdvancementOutcome = 'advances' | 'below_threshold' | 'beyond_count' | 'beyond_field_cap' | 'tie_at_cut' | 'not_scored' | 'not_picked';
+export type AdvancementOutcome = 'advances' | 'already_advanced' | 'below_threshold' | 'beyond_count' | 'beyond_field_cap' | 'tie_at_cut' | 'not_scored' | 'not_picked';
 
 export interface AdvancementDecision {
   entryId: string;
@@ -42,22 +43,42 @@ export function countFor(rule: AdvancementRule, entriesInStage: number): number 
   return null;
 }
 
-/** The entries a ranked rule sends up. `pick` rules are not ranked: use `pickProblems`. */
-export function selectForAdvancement(entries: readonly ScoredEntry[], rule: Exclude<AdvancementRule, { kind: 'pick' }>, tieBreak: readonly string[]): AdvancementResult {
+/**
+ * The entries a ranked rule sends up. `pick` rules are not ranked: use `pickProblems`.
+ * `already`: what went up from the same stage at the same unit before (an organiser's pick, an earlier
+ * confirmation). It holds its places first, so the rule's choice and the picks together stay within the count
+ * and every field's cap; the rule fills only what is left.
+ */
+export function selectForAdvancement(
+  entries: readonly ScoredEntry[],
+  rule: Exclude<AdvancementRule, { kind: 'pick' }>,
+  tieBreak: readonly string[],
+  already: ReadonlyArray<{ entryId: string; fieldCode: string }> = [],
+): AdvancementResult {
   const { ranked, unscored } = rankEntries(entries, tieBreak);
   const count = countFor(rule, entries.length);
   const cap = rule.perFieldCap ?? null;
+  const sent = new Set(already.map((a) => a.entryId));
   const perField = new Map<string, number>();
+  for (const a of already) perField.set(a.fieldCode, (perField.get(a.fieldCode) ?? 0) + 1);
   /** Fields whose cap a tie group straddled: nobody ranked below that group may pass it. */
   const closedFields = new Set<string>();
   const decisions: AdvancementDecision[] = [];
-  let taken = 0;
+  let taken = sent.size;
   let countClosed = false;
 
-  for (const group of tieGroups(ranked)) {
+  for (const tieGroup of tieGroups(ranked)) {
+    const group = tieGroup.filter((e) => !sent.has(e.entryId));
     const decide = (outcome: AdvancementOutcome, limit: number | null, members = group) => {
       for (const e of members) decisions.push({ entryId: e.entryId, fieldCode: e.fieldCode, score: e.score, rank: e.rank, outcome, limit });
     };
+    if (group.length < tieGroup.length)
+      decide(
+        'already_advanced',
+        null,
+        tieGroup.filter((e) => sent.has(e.entryId)),
+      );
+    if (group.length === 0) continue;
     if (rule.kind === 'threshold' && scoreKey(group[0].score) < scoreKey(rule.minScore)) {
       decide('below_threshold', rule.minScore);
       continue;
@@ -88,7 +109,7 @@ export function selectForAdvancement(entries: readonly ScoredEntry[], rule: Excl
     taken += fitting.length;
     for (const e of fitting) perField.set(e.fieldCode, (perField.get(e.fieldCode) ?? 0) + 1);
   }
-  for (const e of unscored) decisions.push({ entryId: e.entryId, fieldCode: e.fieldCode, score: null, rank: null, outcome: 'not_scored', limit: null });
+  for (const e of unscored) decisions.push({ entryId: e.entryId, fieldCode: e.fieldCode, score: null, rank: null, outcome: sent.has(e.entryId) ? 'already_advanced' : 'not_scored', limit: null });
   return { advancing: decisions.filter((d) => d.outcome === 'advances').map((d) => d.entryId), decisions, count };
 }
 
@@ -102,18 +123,23 @@ export function pickProblems(picked: readonly string[], entries: ReadonlyArray<{
     const field = `entryIds[${i}]`;
     const fieldCode = fieldOf.get(entryId);
     if (fieldCode === undefined) {
-      problems.push({ field, code: 'UNKNOWN_ENTRY', reason: 'this entry is not in the stage at this unit', params: { entryId } });
+      problems.push({ field, code: 'UNKNOWN_ENTRY', reason: renderProblem('UNKNOWN_ENTRY', { entryId }, 'en'), params: { entryId } });
       return;
     }
     if (seen.has(entryId)) {
-      problems.push({ field, code: 'DUPLICATE_PICK', reason: 'this entry is already picked', params: { entryId } });
+      problems.push({ field, code: 'DUPLICATE_PICK', reason: renderProblem('DUPLICATE_PICK', { entryId }, 'en'), params: { entryId } });
       return;
     }
     seen.add(entryId);
     const used = (perField.get(fieldCode) ?? 0) + 1;
     perField.set(fieldCode, used);
     if (perFieldCap !== null && perFieldCap !== undefined && used > perFieldCap) {
-      problems.push({ field, code: 'FIELD_CAP_EXCEEDED', reason: `at most ${perFieldCap} entries of field ${fieldCode} may go up`, params: { entryId, fieldCode, cap: perFieldCap } });
+      problems.push({
+        field,
+        code: 'FIELD_CAP_EXCEEDED',
+        reason: renderProblem('FIELD_CAP_EXCEEDED', { entryId, fieldCode, cap: perFieldCap }, 'en'),
+        params: { entryId, fieldCode, cap: perFieldCap },
+      });
     }
   });
   return problems;

@@ -23,10 +23,7 @@ const lastDecision = (list: PrizeList, id: string) => list.entries.find((e) => e
 
 describe('ranking', () => {
   it('orders by score, then by the tie-break criteria in order, and gives equal entries one rank', () => {
-    const { ranked } = rankEntries(
-      [entry('a', 80, 'HT', { novelty: 20 }), entry('b', 90), entry('c', 80, 'HT', { novelty: 25 }), entry('d', 80, 'HT', { novelty: 20 }), entry('e', 70)],
-      ['novelty'],
-    );
+    const { ranked } = rankEntries([entry('a', 80, 'HT', { novelty: 20 }), entry('b', 90), entry('c', 80, 'HT', { novelty: 25 }), entry('d', 80, 'HT', { novelty: 20 }), entry('e', 70)], ['novelty']);
     expect(ranked.map((e) => [e.entryId, e.rank])).toEqual([
       ['b', 1],
       ['c', 2],
@@ -225,7 +222,19 @@ describe('allocatePrizes', () => {
     const list = allocatePrizes(entries, province.tieBreak, province.prizeScheme!);
     const count = (code: string) => awardedAt(list, code).length;
     expect([count('special'), count('first'), count('second'), count('third'), count('encouragement')]).toEqual([0, 5, 10, 15, 20]);
-    for (const field of fields) expect(list.entries.filter((e) => e.fieldCode === field && e.prize).map((e) => e.prize)).toEqual(['first', 'second', 'second', 'third', 'third', 'third', 'encouragement', 'encouragement', 'encouragement', 'encouragement']);
+    for (const field of fields)
+      expect(list.entries.filter((e) => e.fieldCode === field && e.prize).map((e) => e.prize)).toEqual([
+        'first',
+        'second',
+        'second',
+        'third',
+        'third',
+        'third',
+        'encouragement',
+        'encouragement',
+        'encouragement',
+        'encouragement',
+      ]);
     expect(levelResult(list, 'special')).toMatchObject({ awarded: 0, unused: 1 });
   });
 });
@@ -237,7 +246,10 @@ describe('allocatePrizes properties', () => {
         entryId: fc.stringMatching(/^[a-z]{1,4}$/),
         fieldCode: fc.constantFrom('HT', 'PM', 'MT'),
         // Few distinct scores, so ties are common.
-        score: fc.option(fc.integer({ min: 0, max: 20 }).map((n) => n * 5), { nil: null, freq: 10 }),
+        score: fc.option(
+          fc.integer({ min: 0, max: 20 }).map((n) => n * 5),
+          { nil: null, freq: 10 },
+        ),
         criteria: fc.record({ novelty: fc.integer({ min: 0, max: 3 }), science: fc.integer({ min: 0, max: 2 }) }),
       }),
       { selector: (e) => e.entryId, maxLength: 60 },
@@ -247,12 +259,12 @@ describe('allocatePrizes properties', () => {
       tiePolicy: fc.constantFrom('all_get_level' as const, 'group_drops' as const),
       passUnusedQuotaDown: fc.boolean(),
       levels: fc.array(
-        fc.oneof(
-          fc.record({ quotaKind: fc.constant('count' as const), quota: fc.integer({ min: 0, max: 6 }) }),
-          fc.record({ quotaKind: fc.constant('share' as const), quota: fc.double({ min: 0, max: 0.5, noNaN: true }) }),
-        ).chain((q) =>
-          fc.record({ minScore: fc.integer({ min: 0, max: 20 }).map((n) => n * 5), scope: fc.constantFrom('stage' as const, 'field' as const) }).map((rest) => ({ ...q, ...rest })),
-        ),
+        fc
+          .oneof(
+            fc.record({ quotaKind: fc.constant('count' as const), quota: fc.integer({ min: 0, max: 6 }) }),
+            fc.record({ quotaKind: fc.constant('share' as const), quota: fc.double({ min: 0, max: 0.5, noNaN: true }) }),
+          )
+          .chain((q) => fc.record({ minScore: fc.integer({ min: 0, max: 20 }).map((n) => n * 5), scope: fc.constantFrom('stage' as const, 'field' as const) }).map((rest) => ({ ...q, ...rest }))),
         { minLength: 1, maxLength: 5 },
       ),
     }),

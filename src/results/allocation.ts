@@ -13,7 +13,7 @@
  * result says so).
  */
 import type { PrizeScheme } from '../contests/edition.types';
-import { rankEntries, RankedEntry, ScoredEntry, scoreKey, tieGroups } from './ranking';
+import { rankEntries, RankedEntry, ScoredEntry, scoreKey } from './ranking';
 
 /** The scope a level's quota is counted in: the whole stage, or one field. */
 export const WHOLE_STAGE = '*';
@@ -90,10 +90,18 @@ export function quotaFor(kind: 'count' | 'share', quota: number, entriesInScope:
 
 export function allocatePrizes(entries: readonly ScoredEntry[], tieBreak: readonly string[], scheme: PrizeScheme): PrizeList {
   const { ranked, unscored } = rankEntries(entries, tieBreak);
-  const prizeOf = new Map<string, string>();
-  const decisions = new Map<string, PrizeDecision[]>(ranked.map((e) => [e.entryId, []]));
+  const prizes: Array<string | null> = ranked.map(() => null);
+  const decisions: PrizeDecision[][] = ranked.map(() => []);
+  // Positions in the ranking, per scope, best first: each level walks its scope once.
+  const positions = new Map<string, number[]>([[WHOLE_STAGE, ranked.map((_, i) => i)]]);
+  const counts = new Map<string, number>([[WHOLE_STAGE, entries.length]]);
+  ranked.forEach((e, i) => {
+    const inField = positions.get(e.fieldCode);
+    if (inField) inField.push(i);
+    else positions.set(e.fieldCode, [i]);
+  });
+  for (const e of entries) counts.set(e.fieldCode, (counts.get(e.fieldCode) ?? 0) + 1);
   const fields = [...new Set(entries.map((e) => e.fieldCode))].sort();
-  const inScope = (scope: string) => (scope === WHOLE_STAGE ? entries.length : entries.filter((e) => e.fieldCode === scope).length);
   const levels: LevelResult[] = [];
   /** Unused quota waiting for the next level, by the scope it was counted in. */
   let unusedFromPrevious: { scope: 'stage' | 'field'; byScope: Map<string, number> } | null = null;
@@ -103,25 +111,24 @@ export function allocatePrizes(entries: readonly ScoredEntry[], tieBreak: readon
     const unusedHere = new Map<string, number>();
     const results: LevelResult[] = [];
     for (const scope of scopes) {
-      const baseQuota = quotaFor(level.quotaKind, level.quota, inScope(scope));
+      const baseQuota = quotaFor(level.quotaKind, level.quota, counts.get(scope) ?? 0);
       const carriedIn = scheme.passUnusedQuotaDown ? carriedInto(unusedFromPrevious, level.scope, scope) : 0;
       const quota = baseQuota + carriedIn;
-      const pool = ranked.filter((e) => !prizeOf.has(e.entryId) && (scope === WHOLE_STAGE || e.fieldCode === scope));
-      const filled = fillLevel(pool, level.code, scope, quota, level.minScore, scheme.tiePolicy);
-      for (const [entryId, decision] of filled.decisions) {
-        decisions.get(entryId)!.push(decision);
-        if (decision.outcome === 'awarded' || decision.outcome === 'awarded_over_quota') prizeOf.set(entryId, level.code);
-      }
-      const unused = Math.max(0, quota - filled.awarded);
+      const pool = (positions.get(scope) ?? []).filter((i) => prizes[i] === null);
+      const awarded = fillLevel(ranked, pool, { level: level.code, scope, quota, minScore: level.minScore }, scheme.tiePolicy, (i, decision) => {
+        decisions[i].push(decision);
+        if (decision.outcome === 'awarded' || decision.outcome === 'awarded_over_quota') prizes[i] = level.code;
+      });
+      const unused = Math.max(0, quota - awarded);
       unusedHere.set(scope, unused);
-      results.push({ level: level.code, scope, baseQuota, carriedIn, quota, awarded: filled.awarded, exceededBy: Math.max(0, filled.awarded - quota), unused, passedDown: 0 });
+      results.push({ level: level.code, scope, baseQuota, carriedIn, quota, awarded, exceededBy: Math.max(0, awarded - quota), unused, passedDown: 0 });
     }
     if (unusedFromPrevious && scheme.passUnusedQuotaDown) markPassedDown(levels, unusedFromPrevious, level.scope);
     levels.push(...results);
     unusedFromPrevious = { scope: level.scope, byScope: unusedHere };
   }
 
-  const listed: PrizeListEntry[] = ranked.map((e: RankedEntry) => ({
+  const listed: PrizeListEntry[] = ranked.map((e: RankedEntry, i) => ({
     entryId: e.entryId,
     fieldCode: e.fieldCode,
     score: e.score,
@@ -130,8 +137,8 @@ export function allocatePrizes(entries: readonly ScoredEntry[], tieBreak: readon
     tieGroup: e.tieGroup,
     tieGroupSize: e.tieGroupSize,
     decidedBy: e.decidedBy,
-    prize: prizeOf.get(e.entryId) ?? null,
-    decisions: decisions.get(e.entryId)!,
+    prize: prizes[i],
+    decisions: decisions[i],
   }));
   for (const e of unscored) {
     listed.push({ entryId: e.entryId, fieldCode: e.fieldCode, score: null, rank: null, fieldRank: null, tieGroup: null, tieGroupSize: 0, decidedBy: [], prize: null, decisions: [] });
@@ -156,36 +163,41 @@ function markPassedDown(levels: LevelResult[], previous: { scope: 'stage' | 'fie
   }
 }
 
+/**
+ * Walks the scope's entries without a prize (positions in the ranking, best first) tie group by tie group and
+ * decides each; answers how many got the level. Below the cut most entries get the same decision: they share
+ * one object.
+ */
 function fillLevel(
-  pool: readonly RankedEntry[],
-  level: string,
-  scope: string,
-  quota: number,
-  minScore: number,
+  ranked: readonly RankedEntry[],
+  pool: readonly number[],
+  level: Pick<PrizeDecision, 'level' | 'scope' | 'quota' | 'minScore'>,
   tiePolicy: PrizeScheme['tiePolicy'],
-): { awarded: number; decisions: Array<[string, PrizeDecision]> } {
-  const decisions: Array<[string, PrizeDecision]> = [];
+  record: (position: number, decision: PrizeDecision) => void,
+): number {
+  const { quota } = level;
   let used = 0;
   let closed = false;
-  const minimum = scoreKey(minScore);
-  for (const group of tieGroups(pool)) {
-    const decide = (outcome: PrizeOutcome, left: number) => {
-      for (const entry of group) decisions.push([entry.entryId, { level, scope, outcome, minScore, quota, usedBefore: used, left, tieGroupSize: group.length }]);
-    };
-    if (scoreKey(group[0].score) < minimum) {
-      decide('below_minimum', Math.max(0, quota - used));
-    } else if (closed || used >= quota) {
-      decide('quota_full', Math.max(0, quota - used));
-    } else if (used + group.length <= quota) {
-      decide('awarded', quota - used - group.length);
-      used += group.length;
-    } else if (tiePolicy === 'all_get_level') {
-      decide('awarded_over_quota', 0);
-      used += group.length;
-    } else {
-      decide('tie_group_dropped', quota - used);
-      closed = true;
+  let last: PrizeDecision | null = null;
+  const minimum = scoreKey(level.minScore);
+  for (let start = 0; start < pool.length;) {
+    let end = start + 1;
+    while (end < pool.length && ranked[pool[end]].tieGroup === ranked[pool[start]].tieGroup) end += 1;
+    const size = end - start;
+    const usedBefore = used;
+    let outcome: PrizeOutcome;
+    if (scoreKey(ranked[pool[start]].score) < minimum) outcome = 'below_minimum';
+    else if (closed || used >= quota) outcome = 'quota_full';
+    else if (used + size <= quota) outcome = 'awarded';
+    else outcome = tiePolicy === 'all_get_level' ? 'awarded_over_quota' : 'tie_group_dropped';
+    if (outcome === 'awarded' || outcome === 'awarded_over_quota') used += size;
+    if (outcome === 'tie_group_dropped') closed = true;
+    const left = outcome === 'awarded_over_quota' ? 0 : outcome === 'tie_group_dropped' ? quota - usedBefore : Math.max(0, quota - used);
+    if (!last || last.outcome !== outcome || last.usedBefore !== usedBefore || last.left !== left || last.tieGroupSize !== size) {
+      last = { level: level.level, scope: level.scope, outcome, minScore: level.minScore, quota, usedBefore, left, tieGroupSize: size };
     }
+    for (let i = start; i < end; i += 1) record(pool[i], last);
+    start = end;
   }
-  return { awarded: used, decisions };
+  return used;
 }

@@ -1,3 +1,4 @@
+import { formatDateTime } from '../core/i18n/format';
 import { DataSource, EntityManager } from 'typeorm';
 import { verifyPassword } from '../accounts/passwords';
 import { AuditService } from '../core/audit/audit.service';
@@ -105,7 +106,8 @@ async function describeSeason(manager: EntityManager, now: Date): Promise<string
 }
 
 function registrationState(opensAt: Date, closesAt: Date, now: Date): string {
-  const day = (date: Date) => date.toISOString().slice(0, 10);
+  // The DD/MM/YYYY of Vietnam's wall clock.
+  const day = (date: Date) => formatDateTime(date).slice(0, 10);
   if (now < opensAt) return `registration opens on ${day(opensAt)}`;
   if (now < closesAt) return `open for registration until ${day(closesAt)}`;
   return `registration closed on ${day(closesAt)}`;
@@ -113,6 +115,6 @@ function registrationState(opensAt: Date, closesAt: Date, now: Date): string {
 
 function ordinal(n: number): string {
   const teen = n % 100 >= 11 && n % 100 <= 13;
-  const suffix = teen ? 'th' : ({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th';
+  const suffix = teen ? 'th' : (({ 1: 'st', 2: 'nd', 3: 'rd' } as Record<number, string>)[n % 10] ?? 'th');
   return `${n}${suffix}`;
 }

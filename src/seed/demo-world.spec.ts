@@ -12,8 +12,17 @@ describe('the demo world', () => {
     const districts = world.units.filter((u) => u.level === 'district');
     expect(districts.map((d) => d.name).sort()).toEqual(
       [
-        'Thành phố Sóc Trăng', 'Thị xã Vĩnh Châu', 'Thị xã Ngã Năm', 'Huyện Châu Thành', 'Huyện Kế Sách', 'Huyện Mỹ Tú',
-        'Huyện Cù Lao Dung', 'Huyện Long Phú', 'Huyện Mỹ Xuyên', 'Huyện Thạnh Trị', 'Huyện Trần Đề',
+        'Thành phố Sóc Trăng',
+        'Thị xã Vĩnh Châu',
+        'Thị xã Ngã Năm',
+        'Huyện Châu Thành',
+        'Huyện Kế Sách',
+        'Huyện Mỹ Tú',
+        'Huyện Cù Lao Dung',
+        'Huyện Long Phú',
+        'Huyện Mỹ Xuyên',
+        'Huyện Thạnh Trị',
+        'Huyện Trần Đề',
       ].sort(),
     );
     expect(districts.every((d) => d.parent === DEMO_PROVINCE)).toBe(true);
@@ -41,9 +50,7 @@ describe('the demo world', () => {
 
   it('has one account per role, sharing one password, each granted on an existing unit', () => {
     const grants = world.users.flatMap((u) => u.grants.map((g) => ({ email: u.email, ...g, level: unit(g.unit)?.level })));
-    expect(grants.map((g) => `${g.role}@${g.level}`).sort()).toEqual(
-      ['admin@nation', 'chair@province', 'judge@province', 'organiser@district', 'organiser@province', 'school@school'].sort(),
-    );
+    expect(grants.map((g) => `${g.role}@${g.level}`).sort()).toEqual(['admin@nation', 'chair@province', 'judge@province', 'organiser@district', 'organiser@province', 'school@school'].sort());
     expect(new Set(world.users.map((u) => u.password)).size).toBe(1);
     expect(world.users.every((u) => /^[a-z]+@demo\.soctrang\.vn$/.test(u.email))).toBe(true);
   });
@@ -97,5 +104,18 @@ describe('the demo world', () => {
     const rules = { eligibility: edition.eligibility, maxAuthors: edition.maxAuthors };
     expect(eligibilityProblems({ authors: ['2003-09-02', '2005-01-15', '2008-11-30', '2010-06-01', '2014-07-31'].map(pupil) }, rules)).toEqual([]);
     expect(eligibilityProblems({ authors: [pupil('2014-08-01')] }, rules)).toHaveLength(1);
+  });
+
+  it("registers a few eligible entries of Kế Sách schools, three of them the demo school account's, in fields of the edition", () => {
+    const entries = world.entries ?? [];
+    const rules = { eligibility: edition.eligibility, maxAuthors: edition.maxAuthors };
+    const schoolAccount = world.users.find((u) => u.grants.some((g) => g.role === 'school'))!.grants[0].unit;
+    expect(entries.filter((e) => e.school === schoolAccount)).toHaveLength(3);
+    for (const entry of entries) {
+      expect(unit(entry.school)?.parent).toBe('ST-KS');
+      expect(edition.fields.map((f) => f.code)).toContain(entry.field);
+      expect(eligibilityProblems({ authors: entry.authors! }, rules)).toEqual([]);
+    }
+    expect(new Set(entries.map((e) => `${e.school}/${e.reference}`)).size).toBe(entries.length);
   });
 });

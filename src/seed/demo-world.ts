@@ -195,5 +195,22 @@ export function demoWorld(now = new Date()): WorldSpec {
         ],
       },
     ],
+    entries: DEMO_ENTRIES.map(([school, reference, field, title, author, birthDate, classOrJob]) => ({
+      edition: `${DEMO_CONTEST}#${DEMO_EDITION}`,
+      school,
+      reference,
+      field,
+      title,
+      authors: [{ fullName: author, birthDate, classOrJob }],
+    })),
   };
 }
+
+/** A few entries of Kế Sách's schools already registered, so lists and exports show something at once (the demo school has three). */
+const DEMO_ENTRIES: Array<[school: string, reference: string, field: string, title: string, author: string, birthDate: string, classOrJob: string]> = [
+  [DEMO_SCHOOL, `${DEMO_SCHOOL}-001`, 'MT', 'Máy tưới cây tự động theo độ ẩm đất', 'Lý Thị Ngọc Hân', '2004-03-12', 'Lớp 8A'],
+  [DEMO_SCHOOL, `${DEMO_SCHOOL}-002`, 'HT', 'Bộ thước đo góc đa năng cho học sinh', 'Trần Minh Khoa', '2005-09-01', 'Lớp 7B'],
+  [DEMO_SCHOOL, `${DEMO_SCHOOL}-003`, 'SH', 'Chổi quét tự thu gom rác', 'Thạch Thị Sa Rây', '2003-11-20', 'Lớp 9A'],
+  [schoolCode(DEMO_DISTRICT, 0), `${schoolCode(DEMO_DISTRICT, 0)}-001`, 'PM', 'Phần mềm tra cứu thời khóa biểu bằng tin nhắn', 'Nguyễn Hoàng Phúc', '2001-10-05', 'Lớp 12A1'],
+  [schoolCode(DEMO_DISTRICT, 3), `${schoolCode(DEMO_DISTRICT, 3)}-001`, 'KT', 'Mô hình nuôi trùn quế từ rác thải hữu cơ', 'Danh Thị Mỹ Linh', '2007-02-14', 'Lớp 5A'],
+];

@@ -7,6 +7,9 @@ import type { EditionState } from '../contests/edition-lifecycle';
 import type { ContestKind, EditionDefinition } from '../contests/edition.types';
 import type { Role } from '../core/auth/actor';
 import { searchKey } from '../core/text';
+import { EntriesRepository } from '../entries/entries.repository';
+import type { EntryDraft } from '../entries/entry-draft';
+import { firstStagePlacements } from '../entries/entry-registration';
 import { Unit, UnitLevel } from '../units/unit.entity';
 
 /** A whole world described as data: the demo season and the test fixtures are both built from one. */
@@ -21,6 +24,20 @@ export interface WorldSpec {
     /** State defaults to registration: a world is seeded to be used. */
     editions: Array<EditionDefinition & { unit: string; state?: EditionState }>;
   }>;
+  /** Entries already registered, written like every registration (EntriesRepository.insertMany), without mail. */
+  entries?: EntrySpec[];
+}
+
+/** An entry of a world: its edition (`<contest name>#<edition number>`), its school's code and what the school filled in. */
+export interface EntrySpec {
+  edition: string;
+  school: string;
+  reference: string;
+  field: string;
+  title?: string;
+  summary?: string;
+  contactEmail?: string;
+  authors?: EntryDraft['authors'];
 }
 
 export interface World {
@@ -29,10 +46,15 @@ export interface World {
   contests: Map<string, Contest>;
   /** Keyed `<contest name>#<edition number>`. */
   editions: Map<string, { edition: Edition; fields: Map<string, EditionField>; stages: Stage[] }>;
+  /** Entry ids by `<school code>/<reference>`. */
+  entries: Map<string, string>;
 }
 
 export async function seedWorld(manager: EntityManager, spec: WorldSpec): Promise<World> {
-  await manager.insert(UnitLevel, spec.levels.map((l) => ({ ...l, isLeaf: l.isLeaf ?? false })));
+  await manager.insert(
+    UnitLevel,
+    spec.levels.map((l) => ({ ...l, isLeaf: l.isLeaf ?? false })),
+  );
   const units = new Map<string, Unit>();
   for (const u of spec.units) {
     const parent = u.parent ? units.get(u.parent) : undefined;
@@ -76,11 +98,59 @@ export async function seedWorld(manager: EntityManager, spec: WorldSpec): Promis
       await manager.insert(Edition, edition);
       const fieldRows = fields.map((f, i) => manager.create(EditionField, { id: randomUUID(), editionId: edition.id, position: i + 1, ...f }));
       await manager.insert(EditionField, fieldRows);
-      await manager.insert(RubricCriterionRow, rubric.map((r, i) => ({ editionId: edition.id, position: i + 1, ...r })));
+      await manager.insert(
+        RubricCriterionRow,
+        rubric.map((r, i) => ({ editionId: edition.id, position: i + 1, ...r })),
+      );
       const stageRows = stages.map((s, i) => manager.create(Stage, { id: randomUUID(), editionId: edition.id, position: i + 1, ...s }));
       await manager.insert(Stage, stageRows);
       editions.set(`${c.name}#${e.number}`, { edition, fields: new Map(fieldRows.map((f) => [f.code, f])), stages: stageRows });
     }
   }
-  return { units, users, contests, editions };
+  const world = { units, users, contests, editions, entries: new Map<string, string>() };
+  if (spec.entries?.length) world.entries = await seedEntries(manager, world, spec.entries);
+  return world;
+}
+
+/**
+ * Registers entries of a seeded world in their editions' first stage through the app's write path, with no mail
+ * and no actor. Returns entry ids by `<school code>/<reference>`.
+ */
+export async function seedEntries(manager: EntityManager, world: Pick<World, 'units' | 'editions'>, specs: EntrySpec[]): Promise<Map<string, string>> {
+  const rows = specs.map((spec) => {
+    const edition = world.editions.get(spec.edition);
+    const school = world.units.get(spec.school);
+    if (!edition || !school) throw new Error(`Entry ${spec.reference}: no edition ${spec.edition} or school ${spec.school} in the world`);
+    const field = edition.fields.get(spec.field);
+    if (!field) throw new Error(`Entry ${spec.reference}: no field ${spec.field} in ${spec.edition}`);
+    const draft: EntryDraft = {
+      reference: spec.reference,
+      title: spec.title ?? `Sản phẩm ${spec.reference}`,
+      fieldCode: field.code,
+      summary: spec.summary ?? 'Mô hình do học sinh tự thiết kế và chế tạo.',
+      contactName: 'Giáo viên hướng dẫn',
+      contactEmail: spec.contactEmail ?? `gv.${school.code.toLowerCase()}@example.vn`,
+      contactPhone: null,
+      createdYear: null,
+      authors: spec.authors ?? [{ fullName: 'Nguyễn Văn An', birthDate: '2008-05-20', classOrJob: 'Lớp 8A' }],
+    };
+    return { id: randomUUID(), edition: edition.edition, fieldId: field.id, school, draft };
+  });
+  const byEdition = new Map<string, typeof rows>();
+  for (const row of rows) byEdition.set(row.edition.id, [...(byEdition.get(row.edition.id) ?? []), row]);
+  for (const [editionId, inEdition] of byEdition) {
+    const placements = await firstStagePlacements(
+      manager,
+      editionId,
+      inEdition.map((r) => r.school.path),
+    );
+    await new EntriesRepository().insertMany(
+      manager,
+      inEdition.map((r) => {
+        const placement = placements.get(r.school.path)!;
+        return { id: r.id, editionId, unitId: r.school.id, unitPath: r.school.path, fieldId: r.fieldId, draft: r.draft, stageId: placement.stageId, stageUnitId: placement.unitId, createdBy: null };
+      }),
+    );
+  }
+  return new Map(rows.map((r) => [`${r.school.code}/${r.draft.reference}`, r.id]));
 }

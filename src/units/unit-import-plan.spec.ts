@@ -42,7 +42,7 @@ describe('canonicalTable', () => {
   it('accepts English and Vietnamese headers in any case and with diacritics', () => {
     const { table, problems } = canonicalTable({
       headers: ['mã', 'tên đơn vị', 'cấp', 'mã cấp trên', 'ghi chú'],
-      rows: [{ row: 2, values: { 'mã': 'ST-KS-03', 'tên đơn vị': 'Trường A', 'cấp': 'school', 'mã cấp trên': 'ST-KS', 'ghi chú': 'x' } }],
+      rows: [{ row: 2, values: { mã: 'ST-KS-03', 'tên đơn vị': 'Trường A', cấp: 'school', 'mã cấp trên': 'ST-KS', 'ghi chú': 'x' } }],
     });
     expect(problems).toEqual([]);
     expect(table.headers).toEqual(['code', 'name', 'level', 'parent_code', 'ghi chú']);
@@ -56,7 +56,7 @@ describe('canonicalTable', () => {
 
   it('reports a column given twice under two spellings', () => {
     const { problems } = canonicalTable({ headers: ['code', 'mã', 'name', 'level', 'parent_code'], rows: [] });
-    expect(problems).toEqual([{ row: 1, field: 'code', reason: 'given twice, as "code" and as "mã"' }]);
+    expect(problems).toEqual([expect.objectContaining({ row: 1, field: 'code', code: 'COLUMN_TWICE', reason: 'given twice, as "code" and as "mã"' })]);
   });
 
   it('leaves missing columns empty so that missingColumns can name them', () => {
@@ -68,11 +68,7 @@ describe('canonicalTable', () => {
 
 describe('planImport', () => {
   it('creates a new subtree given children before parents, parents first in the plan', () => {
-    const plan = planned([
-      row('ST-CT-01', 'Trường THCS Châu Thành', 'school', 'ST-CT'),
-      row('ST-CT-02', 'Trường TH Phú Tâm', 'school', 'ST-CT'),
-      row('ST-CT', 'Huyện Châu Thành', 'district', 'ST'),
-    ]);
+    const plan = planned([row('ST-CT-01', 'Trường THCS Châu Thành', 'school', 'ST-CT'), row('ST-CT-02', 'Trường TH Phú Tâm', 'school', 'ST-CT'), row('ST-CT', 'Huyện Châu Thành', 'district', 'ST')]);
     expect(plan).toMatchObject({ created: 3, updated: 0, unchanged: 0, total: 3 });
     expect(plan.batches.map((b) => [b.rank, b.creates.map((c) => c.code)])).toEqual([
       [2, ['ST-CT']],
@@ -123,26 +119,26 @@ describe('planImport', () => {
       row('ST-CT-06', 'Trường E', 'school', 'ST-CT'), // 14: good
     ]);
     expect(problems).toEqual([
-      { row: 3, field: 'code', reason: 'ST-CT already appears on row 2' },
-      { row: 4, field: 'code', reason: 'must not be empty' },
-      { row: 5, field: 'name', reason: 'must not be empty' },
-      { row: 6, field: 'level', reason: 'unknown level "commune"; known levels: nation, province, district, school' },
-      { row: 7, field: 'parent_code', reason: 'no unit ST-XX in the file or in the database' },
-      { row: 8, field: 'parent_code', reason: expect.stringMatching(/Tỉnh \(rank 1\) cannot sit under ST-CT/) },
-      { row: 9, field: 'parent_code', reason: 'ST-KS-01 is a Trường, which cannot have units under it' },
-      { row: 10, field: 'parent_code', reason: expect.stringMatching(/needs a parent unit/) },
-      { row: 11, field: 'parent_code', reason: 'a unit cannot be its own parent' },
-      { row: 12, field: 'level', reason: "ST-KS is already a Huyện; an import cannot change a unit's level" },
-      { row: 13, field: 'parent_code', reason: 'ST-OLD is retired: restore it first' },
+      expect.objectContaining({ row: 3, field: 'code', reason: 'ST-CT already appears on row 2' }),
+      expect.objectContaining({ row: 4, field: 'code', reason: 'must not be empty' }),
+      expect.objectContaining({ row: 5, field: 'name', reason: 'must not be empty' }),
+      expect.objectContaining({ row: 6, field: 'level', reason: 'unknown level "commune"; known levels: nation, province, district, school' }),
+      expect.objectContaining({ row: 7, field: 'parent_code', reason: 'no unit ST-XX in the file or in the database' }),
+      expect.objectContaining({ row: 8, field: 'parent_code', reason: expect.stringMatching(/Tỉnh \(rank 1\) cannot sit under ST-CT/) }),
+      expect.objectContaining({ row: 9, field: 'parent_code', reason: 'ST-KS-01 is a Trường, which cannot have units under it' }),
+      expect.objectContaining({ row: 10, field: 'parent_code', reason: expect.stringMatching(/needs a parent unit/) }),
+      expect.objectContaining({ row: 11, field: 'parent_code', reason: 'a unit cannot be its own parent' }),
+      expect.objectContaining({ row: 12, field: 'level', reason: "ST-KS is already a Huyện; an import cannot change a unit's level" }),
+      expect.objectContaining({ row: 13, field: 'parent_code', reason: 'ST-OLD is retired: restore it first' }),
     ]);
   });
 
   it('reports every problem of one row, not only the first', () => {
     expect(problemsOf([row('', '', 'commune', 'NOWHERE')])).toEqual([
-      { row: 2, field: 'code', reason: 'must not be empty' },
-      { row: 2, field: 'name', reason: 'must not be empty' },
-      { row: 2, field: 'level', reason: expect.stringMatching(/unknown level/) },
-      { row: 2, field: 'parent_code', reason: 'no unit NOWHERE in the file or in the database' },
+      expect.objectContaining({ row: 2, field: 'code', reason: 'must not be empty' }),
+      expect.objectContaining({ row: 2, field: 'name', reason: 'must not be empty' }),
+      expect.objectContaining({ row: 2, field: 'level', reason: expect.stringMatching(/unknown level/) }),
+      expect.objectContaining({ row: 2, field: 'parent_code', reason: 'no unit NOWHERE in the file or in the database' }),
     ]);
   });
 
@@ -156,18 +152,24 @@ describe('planImport', () => {
 
   it('refuses moving a known unit under its own descendant', () => {
     const problems = problemsOf([row('ST', 'Sóc Trăng', 'province', 'ST-KS')]);
-    expect(problems).toEqual([{ row: 2, field: 'parent_code', reason: expect.stringMatching(/cannot sit under ST-KS/) }]);
+    expect(problems).toEqual([expect.objectContaining({ row: 2, field: 'parent_code', reason: expect.stringMatching(/cannot sit under ST-KS/) })]);
   });
 
   it('does not blame children for a parent row whose level is unknown', () => {
     const problems = problemsOf([row('ST-CT', 'Huyện Châu Thành', 'huyen-cu', 'ST'), row('ST-CT-01', 'Trường A', 'school', 'ST-CT')]);
-    expect(problems).toEqual([{ row: 2, field: 'level', reason: expect.stringMatching(/unknown level/) }]);
+    expect(problems).toEqual([expect.objectContaining({ row: 2, field: 'level', reason: expect.stringMatching(/unknown level/) })]);
   });
 
   it('plans any valid tree, given in any order, parents before children, and then finds it unchanged', () => {
-    const trees = fc
-      .array(fc.nat(), { minLength: 1, maxLength: 60 })
-      .chain((picks) => fc.tuple(fc.constant(picks), fc.shuffledSubarray(picks.map((_, i) => i), { minLength: picks.length, maxLength: picks.length })));
+    const trees = fc.array(fc.nat(), { minLength: 1, maxLength: 60 }).chain((picks) =>
+      fc.tuple(
+        fc.constant(picks),
+        fc.shuffledSubarray(
+          picks.map((_, i) => i),
+          { minLength: picks.length, maxLength: picks.length },
+        ),
+      ),
+    );
     fc.assert(
       fc.property(trees, ([picks, order]) => {
         // Unit i gets a parent among the units created before it, one level up; the first is a province under VN.
@@ -189,5 +191,37 @@ describe('planImport', () => {
         expect(planned(rows, known)).toMatchObject({ created: 0, updated: 0, unchanged: rows.length });
       }),
     );
+  });
+});
+
+describe('codes without case', () => {
+  it('matches a known unit whatever the case the file writes, and keeps its spelling', () => {
+    const plan = planned([row('st-ks-01', 'Trường THCS Kế Sách', 'school', 'st-ks'), row('st-ks-02', 'Trường mới', 'school', 'St-Ks')]);
+    expect(plan.unchanged).toBe(1);
+    expect(plan.created).toBe(1);
+    expect(plan.batches.flatMap((b) => b.creates)).toEqual([expect.objectContaining({ code: 'st-ks-02', parentCode: 'ST-KS' })]);
+  });
+
+  it('renames a known unit written in another case without changing its code', () => {
+    const plan = planned([row('st-ks-01', 'Trường THCS Kế Sách 2', 'school', 'ST-KS')]);
+    expect(plan.updates).toEqual([expect.objectContaining({ code: 'ST-KS-01', name: 'Trường THCS Kế Sách 2', renamed: true, moved: false })]);
+  });
+
+  it('finds a parent created earlier in the file under another case', () => {
+    const plan = planned([row('ST-NEW', 'Huyện mới', 'district', 'ST'), row('ST-NEW-01', 'Trường', 'school', 'st-new')]);
+    expect(plan.batches.flatMap((b) => b.creates).map((u) => [u.code, u.parentCode])).toEqual([
+      ['ST-NEW', 'ST'],
+      ['ST-NEW-01', 'ST-NEW'],
+    ]);
+  });
+
+  it('refuses the same code twice in two cases', () => {
+    const problems = problemsOf([row('ST-NEW', 'Huyện mới', 'district', 'ST'), row('st-new', 'Huyện mới', 'district', 'ST')]);
+    expect(problems).toEqual([expect.objectContaining({ row: 3, field: 'code', code: 'UNIT_CODE_REPEATED', reason: 'st-new already appears on row 2 (as ST-NEW; codes are matched without case)' })]);
+  });
+
+  it('refuses codes and names a unit created in the app could not have', () => {
+    const problems = problemsOf([row('ST/NEW', 'Huyện\u200Bmới', 'district', 'ST')]);
+    expect(problems.map((p) => p.field)).toEqual(['code', 'name']);
   });
 });

@@ -3,52 +3,27 @@
  * the whole file is checked against the levels and the units it names before anything is written,
  * and a clean file becomes an ordered list of writes. No framework imports.
  */
-import type { FieldProblem } from '../core/errors/domain-error';
+import { FieldProblem, problemOf, Reason, reason } from '../core/errors/domain-error';
 import { excerpt } from '../core/errors/problem-list';
 import type { Table } from '../core/spreadsheet';
+import { byAliases, canonicalHeaders } from '../core/headers';
 import { searchKey } from '../core/text';
-import { codeProblem, LevelRule, nameProblem, placementProblem } from './unit-rules';
+import { codeKey, codeProblem, LevelRule, nameProblem, placementProblem } from './unit-rules';
 
 export const IMPORT_COLUMNS = ['code', 'name', 'level', 'parent_code'] as const;
 export type ImportColumn = (typeof IMPORT_COLUMNS)[number];
 
-/** Header spellings accepted per column, compared without case, diacritics, blanks or dashes. */
+/** Header spellings accepted per column besides its own name (what the units export writes among them). */
 const COLUMN_ALIASES: Record<ImportColumn, string[]> = {
-  code: ['code', 'unit_code', 'ma', 'ma_don_vi'],
-  name: ['name', 'unit_name', 'ten', 'ten_don_vi'],
-  level: ['level', 'level_code', 'cap', 'cap_don_vi'],
-  parent_code: ['parent_code', 'parent', 'ma_cap_tren', 'ma_don_vi_cap_tren', 'ma_don_vi_cha'],
+  code: ['unit_code', 'mã', 'mã đơn vị'],
+  name: ['unit_name', 'tên', 'tên đơn vị'],
+  level: ['level_code', 'cấp', 'cấp đơn vị'],
+  parent_code: ['parent', 'mã cấp trên', 'mã đơn vị cấp trên', 'mã đơn vị cha'],
 };
 
-function headerKey(header: string): string {
-  return searchKey(header).replace(/[\s-]+/g, '_');
-}
-
-function columnFor(header: string): ImportColumn | undefined {
-  const key = headerKey(header);
-  return IMPORT_COLUMNS.find((column) => COLUMN_ALIASES[column].includes(key));
-}
-
-/** Renames the recognised headers (English or Vietnamese) to the canonical column names. */
+/** Renames the recognised headers (English or Vietnamese, as exported) to the canonical column names. */
 export function canonicalTable(table: Table): { table: Table; problems: FieldProblem[] } {
-  const problems: FieldProblem[] = [];
-  const sourceOf = new Map<ImportColumn, string>();
-  const headers = table.headers.map((header) => {
-    const column = columnFor(header);
-    if (!column) return header;
-    const earlier = sourceOf.get(column);
-    if (earlier !== undefined) {
-      problems.push({ row: 1, field: column, reason: `given twice, as "${earlier}" and as "${header}"` });
-      return header;
-    }
-    sourceOf.set(column, header);
-    return column;
-  });
-  const rows = table.rows.map(({ row, values }) => ({
-    row,
-    values: Object.fromEntries([...sourceOf].map(([column, header]) => [column, values[header] ?? ''])),
-  }));
-  return { table: { headers, rows }, problems };
+  return canonicalHeaders(table, byAliases(COLUMN_ALIASES));
 }
 
 export interface ImportRow {
@@ -125,72 +100,75 @@ function levelFinder(levels: LevelRule[]): (written: string) => LevelRule | unde
 /**
  * Checks every row (so the report lists every bad row at once) and, when none is bad, plans the
  * writes: new codes are created, known codes renamed or moved when their name or parent differs.
+ * Codes are matched without case: `st-ks` in a file is the unit ST-KS, and keeps that spelling.
  */
 export function planImport(rows: ImportRow[], levels: LevelRule[], known: KnownUnit[]): ImportOutcome {
   const findLevel = levelFinder(levels);
   const levelByCode = new Map(levels.map((level) => [level.code, level]));
-  const knownByCode = new Map(known.map((unit) => [unit.code, unit]));
+  const knownByKey = new Map(known.map((unit) => [codeKey(unit.code), unit]));
   const problems: FieldProblem[] = [];
-  const report = (row: ImportRow, field: ImportColumn, reason: string) => problems.push({ row: row.row, field, reason });
+  const report = (row: ImportRow, field: ImportColumn, why: Reason) => problems.push(problemOf(field, why, row.row));
 
   const firstRowOf = new Map<string, ImportRow>();
   const levelOf = new Map<ImportRow, LevelRule>();
   for (const row of rows) {
     const badCode = codeProblem(row.code);
-    const first = firstRowOf.get(row.code);
+    const first = firstRowOf.get(codeKey(row.code));
     if (badCode) report(row, 'code', badCode);
-    else if (first) report(row, 'code', `${row.code} already appears on row ${first.row}`);
-    else firstRowOf.set(row.code, row);
+    else if (first) report(row, 'code', reason('UNIT_CODE_REPEATED', { code: row.code, firstRow: first.row, ...(first.code === row.code ? {} : { as: first.code }) }));
+    else firstRowOf.set(codeKey(row.code), row);
 
     const badName = nameProblem(row.name);
     if (badName) report(row, 'name', badName);
 
     const level = findLevel(row.level);
     if (!level) {
-      report(row, 'level', row.level === '' ? 'must not be empty' : `unknown level "${excerpt(row.level)}"; known levels: ${levels.map((l) => l.code).join(', ')}`);
+      report(row, 'level', row.level === '' ? reason('FIELD_EMPTY', {}) : reason('UNKNOWN_LEVEL_CELL', { level: excerpt(row.level), levels: levels.map((l) => l.code) }));
       continue;
     }
     levelOf.set(row, level);
-    const existing = knownByCode.get(row.code);
+    const existing = knownByKey.get(codeKey(row.code));
     if (existing && existing.levelCode !== level.code) {
-      report(row, 'level', `${row.code} is already a ${levelByCode.get(existing.levelCode)?.name ?? existing.levelCode}; an import cannot change a unit's level`);
+      report(row, 'level', reason('LEVEL_CHANGE_REFUSED', { code: row.code, level: levelByCode.get(existing.levelCode)?.name ?? existing.levelCode }));
     }
   }
 
   for (const row of rows) {
     const level = levelOf.get(row);
     if (row.parentCode === '') {
-      const reason = level && placementProblem({ level, active: true, parent: null });
-      if (reason) report(row, 'parent_code', reason);
+      const misplaced = level && placementProblem({ level, active: true, parent: null });
+      if (misplaced) report(row, 'parent_code', misplaced);
       continue;
     }
-    if (row.parentCode === row.code) {
-      report(row, 'parent_code', 'a unit cannot be its own parent');
+    if (codeKey(row.parentCode) === codeKey(row.code)) {
+      report(row, 'parent_code', reason('UNIT_OWN_PARENT', {}));
       continue;
     }
-    const parentRow = firstRowOf.get(row.parentCode);
-    const parentKnown = knownByCode.get(row.parentCode);
+    const parentRow = firstRowOf.get(codeKey(row.parentCode));
+    const parentKnown = knownByKey.get(codeKey(row.parentCode));
     if (!parentRow && !parentKnown) {
-      report(row, 'parent_code', `no unit ${excerpt(row.parentCode)} in the file or in the database`);
+      report(row, 'parent_code', reason('NO_PARENT_UNIT', { parentCode: excerpt(row.parentCode) }));
       continue;
     }
     if (!level) continue;
     // A parent row with an unknown level is reported on its own row; its children cannot be judged.
     const parentLevel = parentRow ? levelOf.get(parentRow) : levelByCode.get(parentKnown!.levelCode);
     if (!parentLevel) continue;
-    const reason = placementProblem({
+    const misplaced = placementProblem({
       level,
-      active: !knownByCode.get(row.code)?.retired,
+      active: !knownByKey.get(codeKey(row.code))?.retired,
       parent: { code: row.parentCode, level: parentLevel, retired: parentKnown?.retired ?? false },
     });
-    if (reason) report(row, 'parent_code', reason);
+    if (misplaced) report(row, 'parent_code', misplaced);
   }
 
   if (problems.length > 0) return { ok: false, problems: problems.sort((a, b) => a.row! - b.row!) };
-  return { ok: true, plan: plan(rows, levelOf, knownByCode) };
+  // One spelling per unit from here on: the database's for a known unit, else its row's.
+  const spelling = (code: string) => knownByKey.get(codeKey(code))?.code ?? firstRowOf.get(codeKey(code))?.code ?? code;
+  return { ok: true, plan: plan(rows, levelOf, knownByKey, spelling) };
 }
 
-function plan(rows: ImportRow[], levelOf: Map<ImportRow, LevelRule>, knownByCode: Map<string, KnownUnit>): ImportPlan {
+function plan(rows: ImportRow[], levelOf: Map<ImportRow, LevelRule>, knownByKey: Map<string, KnownUnit>, spelling: (code: string) => string): ImportPlan {
   const batchOf = new Map<number, ImportBatch>();
   const batch = (rank: number) => batchOf.get(rank) ?? batchOf.set(rank, { rank, creates: [], moves: [] }).get(rank)!;
   const updates: PlannedUpdate[] = [];
@@ -198,8 +176,8 @@ function plan(rows: ImportRow[], levelOf: Map<ImportRow, LevelRule>, knownByCode
   let unchanged = 0;
   for (const row of rows) {
     const level = levelOf.get(row)!;
-    const unit: PlannedUnit = { row: row.row, code: row.code, name: row.name, levelCode: level.code, parentCode: row.parentCode || null };
-    const existing = knownByCode.get(row.code);
+    const unit: PlannedUnit = { row: row.row, code: spelling(row.code), name: row.name, levelCode: level.code, parentCode: row.parentCode ? spelling(row.parentCode) : null };
+    const existing = knownByKey.get(codeKey(row.code));
     if (!existing) {
       batch(level.rank).creates.push(unit);
       created += 1;

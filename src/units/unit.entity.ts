@@ -26,9 +26,10 @@ export class Unit {
   @JoinColumn({ name: 'level_code' })
   level?: UnitLevel;
   @Index('units_parent_idx')
-  @Column('uuid', { name: 'parent_id', nullable: true }) parentId: string | null;
+  @Column('uuid', { name: 'parent_id', nullable: true })
+  parentId: string | null;
   @ManyToOne(() => Unit, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'parent_id' })
+  @JoinColumn({ name: 'parent_id', foreignKeyConstraintName: 'units_parent_fkey' })
   parent?: Unit;
   /** Materialised path of ids, `/<root id>/…/<own id>/`: a subtree is a prefix match on an indexed column. */
   @Column('text') path: string;

@@ -1,12 +1,27 @@
 import type { FastifyRequest } from 'fastify';
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Actor, ROLES } from '../core/auth/actor';
-import { Allow, CurrentActor } from '../core/auth/decorators';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Req, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { download } from '../core/http/file-download';
+import { Actor } from '../core/auth/actor';
+import { CurrentActor, Requires } from '../core/auth/decorators';
+import { Permission } from '../core/access/policy';
 import { ApiErrors } from '../core/http/api-errors';
 import { Page } from '../core/http/paging';
 import { readUpload } from '../core/http/upload';
-import { CreateLevelDto, CreateUnitDto, ImportResultView, LevelView, MoveUnitDto, UnitDetail, UnitFilterQuery, UnitListQuery, UnitPage, UnitView, UpdateUnitDto } from './dto/unit.dto';
+import {
+  CreateLevelDto,
+  CreateUnitDto,
+  ImportResultView,
+  UnitExportQuery,
+  LevelView,
+  MoveUnitDto,
+  UnitDetail,
+  UnitFilterQuery,
+  UnitListQuery,
+  UnitPage,
+  UnitView,
+  UpdateUnitDto,
+} from './dto/unit.dto';
 import { UnitsService } from './units.service';
 
 /** The Fastify request as readUpload sees it (@fastify/multipart's typing of `file` is narrower than core's). */
@@ -18,7 +33,7 @@ export class UnitLevelsController {
   constructor(private readonly units: UnitsService) {}
 
   @Get()
-  @Allow(...ROLES)
+  @Requires(Permission.UnitRead)
   @ApiOperation({ summary: 'The levels of the unit tree, from the top down' })
   @ApiOkResponse({ type: [LevelView] })
   @ApiErrors()
@@ -27,7 +42,7 @@ export class UnitLevelsController {
   }
 
   @Post()
-  @Allow('admin')
+  @Requires(Permission.UnitManage)
   @ApiOperation({ summary: 'Add a level (administrators)' })
   @ApiCreatedResponse({ type: LevelView })
   @ApiErrors(400, 403, 409)
@@ -43,7 +58,7 @@ export class UnitsController {
   constructor(private readonly units: UnitsService) {}
 
   @Get()
-  @Allow(...ROLES)
+  @Requires(Permission.UnitRead)
   @ApiOperation({ summary: 'Units in your scope (an organiser: their area; a school account: its own unit)' })
   @ApiOkResponse({ type: UnitPage })
   @ApiErrors(400)
@@ -51,13 +66,34 @@ export class UnitsController {
     return this.units.list(actor, query);
   }
 
+  @Get('export.csv')
+  @Requires(Permission.UnitRead)
+  @ApiOperation({ summary: 'The units in your scope as UTF-8 CSV, by code, headed in Vietnamese; POST /units/import takes the file back as it is' })
+  @ApiProduces('text/csv')
+  @ApiOkResponse({ schema: { type: 'string', format: 'binary' } })
+  @ApiErrors(400)
+  async exportCsv(@CurrentActor() actor: Actor, @Query() filter: UnitExportQuery): Promise<StreamableFile> {
+    return download(await this.units.export(actor, filter, 'csv'));
+  }
+
+  @Get('export.xlsx')
+  @Requires(Permission.UnitRead)
+  @ApiOperation({ summary: 'The units in your scope as an Excel workbook, by code, headed in Vietnamese; POST /units/import takes the file back as it is' })
+  @ApiProduces('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+  @ApiOkResponse({ schema: { type: 'string', format: 'binary' } })
+  @ApiErrors(400)
+  async exportXlsx(@CurrentActor() actor: Actor, @Query() filter: UnitExportQuery): Promise<StreamableFile> {
+    return download(await this.units.export(actor, filter, 'xlsx'));
+  }
+
   @Post('import')
-  @Allow('admin')
+  @Requires(Permission.UnitManage)
   @HttpCode(200)
   @ApiOperation({
     summary: 'Import or update the tree from CSV or XLSX (administrators)',
     description:
-      'Columns code, name, level, parent_code (or mã, tên, cấp, mã cấp trên), in any order; parents may come after their children. ' +
+      'Columns code, name, level, parent_code (or mã đơn vị, tên đơn vị, cấp, mã đơn vị cấp trên, as GET /units/export.csv writes them), in any order; parents may come after their children. ' +
+      'Codes are matched without case. ' +
       'Upsert keyed by code: new codes are created, known ones renamed or moved. The whole file is checked first: ' +
       'if any row is bad nothing is written and details.problems lists every bad row as { row, field, reason }.',
   })
@@ -70,7 +106,7 @@ export class UnitsController {
   }
 
   @Get(':id')
-  @Allow(...ROLES)
+  @Requires(Permission.UnitRead)
   @ApiOperation({ summary: 'A unit with its ancestors (root first) and its number of active children' })
   @ApiOkResponse({ type: UnitDetail })
   @ApiErrors(400, 404)
@@ -79,7 +115,7 @@ export class UnitsController {
   }
 
   @Get(':id/children')
-  @Allow(...ROLES)
+  @Requires(Permission.UnitRead)
   @ApiOperation({ summary: 'The units directly under a unit' })
   @ApiOkResponse({ type: UnitPage })
   @ApiErrors(400, 404)
@@ -88,7 +124,7 @@ export class UnitsController {
   }
 
   @Get(':id/subtree')
-  @Allow(...ROLES)
+  @Requires(Permission.UnitRead)
   @ApiOperation({ summary: 'A unit and everything under it, e.g. ?level=school for the schools of a district' })
   @ApiOkResponse({ type: UnitPage })
   @ApiErrors(400, 404)
@@ -97,7 +133,7 @@ export class UnitsController {
   }
 
   @Post()
-  @Allow('admin')
+  @Requires(Permission.UnitManage)
   @ApiOperation({ summary: 'Create a unit (administrators); its level must rank below its parent' })
   @ApiCreatedResponse({ type: UnitDetail })
   @ApiErrors(400, 403, 409, 422)
@@ -106,7 +142,7 @@ export class UnitsController {
   }
 
   @Patch(':id')
-  @Allow('admin')
+  @Requires(Permission.UnitManage)
   @ApiOperation({ summary: 'Rename a unit or change its code (administrators)' })
   @ApiOkResponse({ type: UnitDetail })
   @ApiErrors(400, 403, 404, 409)
@@ -115,7 +151,7 @@ export class UnitsController {
   }
 
   @Post(':id/move')
-  @Allow('admin')
+  @Requires(Permission.UnitManage)
   @HttpCode(200)
   @ApiOperation({ summary: 'Move a unit and its whole subtree under another parent (administrators)' })
   @ApiOkResponse({ type: UnitDetail })
@@ -125,7 +161,7 @@ export class UnitsController {
   }
 
   @Post(':id/retire')
-  @Allow('admin')
+  @Requires(Permission.UnitManage)
   @HttpCode(200)
   @ApiOperation({ summary: 'Retire a unit and its whole subtree (administrators)' })
   @ApiOkResponse({ type: UnitDetail })
@@ -135,7 +171,7 @@ export class UnitsController {
   }
 
   @Post(':id/restore')
-  @Allow('admin')
+  @Requires(Permission.UnitManage)
   @HttpCode(200)
   @ApiOperation({ summary: 'Restore a retired unit and the units retired with it (administrators)' })
   @ApiOkResponse({ type: UnitDetail })

@@ -1,11 +1,13 @@
 import { Injectable } from '@nestjs/common';
+import { SqlPart } from '../core/database/sql-part';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { underScopes } from '../core/auth/scope-sql';
+import type { Condition } from '../core/access/policy';
 import { PageQuery } from '../core/http/paging';
-import { searchKey } from '../core/text';
+import { likeLiteral, searchKey } from '../core/text';
+import { UnitRow } from './unit-export';
 import { KnownUnit } from './unit-import-plan';
-import { pathIds } from './unit-rules';
+import { codeKey, pathIds } from './unit-rules';
 import { Unit, UnitLevel } from './unit.entity';
 
 export interface UnitFilter extends PageQuery {
@@ -32,13 +34,21 @@ export interface Position {
   depth: number;
 }
 
-function likeLiteral(text: string): string {
-  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
 /** Searches match on code and name without case or diacritics. */
 function unitSearchKey(code: string, name: string): string {
   return searchKey(`${code} ${name}`);
+}
+
+/** A unit as a registration reads it. */
+export type RegisteringUnit = Pick<Unit, 'id' | 'code' | 'name' | 'path' | 'levelCode'> & { retiredAt: string | null; level: { name: string; isLeaf: boolean } };
+
+/** Which units to pick: by id or code (without case), under `within`; `usableOnly`: active schools and organisations. */
+export interface UnitPick {
+  ids?: string[];
+  codes?: string[];
+  within?: string;
+  usableOnly?: boolean;
+  limit?: number;
 }
 
 /**
@@ -53,27 +63,66 @@ export class UnitsRepository {
     return manager.find(UnitLevel, { order: { rank: 'ASC', code: 'ASC' } });
   }
 
-  /** The unit, with its level, if it lies under one of `scopes`; otherwise null, as if it did not exist. */
-  findInScope(scopes: string[], id: string, manager: EntityManager = this.db.manager): Promise<Unit | null> {
-    const [scope, params] = underScopes('u.path', scopes);
+  /** The unit, with its level, if it meets the access condition on `u.path`; otherwise null, as if it did not exist. */
+  findInScope([scope, params]: Condition, id: string, manager: EntityManager = this.db.manager): Promise<Unit | null> {
     return manager.createQueryBuilder(Unit, 'u').innerJoinAndSelect('u.level', 'l').where('u.id = :id', { id }).andWhere(scope, params).getOne();
   }
 
-  async page(scopes: string[], filter: UnitFilter): Promise<[Unit[], number]> {
-    const [scope, params] = underScopes('u.path', scopes);
+  async page([scope, params]: Condition, filter: UnitFilter): Promise<[Unit[], number]> {
     const qb = this.db.getRepository(Unit).createQueryBuilder('u').innerJoinAndSelect('u.level', 'l').where(scope, params);
     if (filter.within) qb.andWhere('u.path LIKE :within', { within: `${filter.within}%` });
     if (filter.parentId) qb.andWhere('u.parent_id = :parentId', { parentId: filter.parentId });
     if (filter.level) qb.andWhere('u.level_code = :level', { level: filter.level });
     if (filter.q) qb.andWhere('u.search_key LIKE :q', { q: `%${likeLiteral(searchKey(filter.q))}%` });
     if (!filter.includeRetired) qb.andWhere('u.retired_at IS NULL');
+    // By code (codes spell the tree: ST, ST-KS, ST-KS-01), then id, so pages never overlap or skip a unit.
     return qb
-      .orderBy('u.depth', 'ASC')
-      .addOrderBy('u.name', 'ASC')
-      .addOrderBy('u.code', 'ASC')
+      .orderBy('u.code', 'ASC')
+      .addOrderBy('u.id', 'ASC')
       .skip((filter.page - 1) * filter.pageSize)
       .take(filter.pageSize)
       .getManyAndCount();
+  }
+
+  /**
+   * One unit by id, with its level, as one JSON value (RegisteringUnit) when `scope` (a condition on `u.path`)
+   * holds: the `pick` of a single registration, as a part of the caller's statement.
+   */
+  registeringUnitPart(id: string, [scope, params]: Condition): SqlPart {
+    const [sql, values] = this.db.driver.escapeQueryWithParameters(
+      `SELECT json_build_object('id', u.id, 'code', u.code, 'name', u.name, 'path', u.path, 'levelCode', u.level_code, 'retiredAt', u.retired_at,
+              'level', json_build_object('name', l.name, 'isLeaf', l.is_leaf))
+         FROM units u JOIN unit_levels l ON l.code = u.level_code
+        WHERE u.id = :registeringUnitId AND ${scope}`,
+      { ...params, registeringUnitId: id },
+    );
+    return { sql, params: values };
+  }
+
+  /** Units (with their level) meeting the access condition on `u.path`, picked by `which`, by code. */
+  pick([scope, params]: Condition, which: UnitPick): Promise<Unit[]> {
+    const qb = this.db.createQueryBuilder(Unit, 'u').innerJoinAndSelect('u.level', 'l').where(scope, params);
+    if (which.usableOnly) qb.andWhere('l.isLeaf AND u.retiredAt IS NULL');
+    if (which.ids) qb.andWhere('u.id IN (:...leafIds)', { leafIds: which.ids.length ? which.ids : [null] });
+    if (which.codes) qb.andWhere('lower(u.code) IN (:...leafCodes)', { leafCodes: which.codes.length ? which.codes.map((c) => c.toLowerCase()) : [null] });
+    if (which.within) qb.andWhere('u.path LIKE :leafWithin', { leafWithin: `${which.within}%` });
+    qb.orderBy('u.code', 'ASC');
+    if (which.limit) qb.limit(which.limit);
+    return qb.getMany();
+  }
+
+  /** Every unit in scope that passes the filter, by code, with its parent's code: what the export writes. */
+  async exportRows([scope, params]: Condition, filter: Omit<UnitFilter, 'page' | 'pageSize'>): Promise<UnitRow[]> {
+    const qb = this.db
+      .getRepository(Unit)
+      .createQueryBuilder('u')
+      .leftJoin(Unit, 'p', 'p.id = u.parent_id')
+      .select(['u.code AS code', 'u.name AS name', 'u.level_code AS "levelCode"', 'p.code AS "parentCode"'])
+      .where(scope, params);
+    if (filter.level) qb.andWhere('u.level_code = :level', { level: filter.level });
+    if (filter.q) qb.andWhere('u.search_key LIKE :q', { q: `%${likeLiteral(searchKey(filter.q))}%` });
+    if (!filter.includeRetired) qb.andWhere('u.retired_at IS NULL');
+    return qb.orderBy('u.code COLLATE "C"', 'ASC').addOrderBy('u.id', 'ASC').getRawMany();
   }
 
   /** The ancestors of a unit, root first, in one query on the ids of its path. */
@@ -85,6 +134,21 @@ export class UnitsRepository {
 
   activeChildCount(id: string, manager: EntityManager = this.db.manager): Promise<number> {
     return manager.createQueryBuilder(Unit, 'u').where('u.parent_id = :id AND u.retired_at IS NULL', { id }).getCount();
+  }
+
+  /** For each unit path, the id of its deepest unit (itself included) at `levelCode`, or null when it has none. */
+  async ancestorsAtLevel(manager: EntityManager, paths: string[], levelCode: string): Promise<Map<string, string | null>> {
+    const rows: Array<{ path: string; unit_id: string | null }> = await manager.query(
+      `SELECT p.path, runner.id AS unit_id
+         FROM unnest($1::text[]) AS p(path)
+         LEFT JOIN LATERAL (
+           SELECT u.id FROM units u
+            WHERE u.id = ANY (string_to_array(btrim(p.path, '/'), '/')::uuid[]) AND u.level_code = $2
+            ORDER BY u.depth DESC LIMIT 1
+         ) runner ON TRUE`,
+      [[...new Set(paths)], levelCode],
+    );
+    return new Map(rows.map((row) => [row.path, row.unit_id]));
   }
 
   /** Serialises changes to the tree's shape, so two concurrent moves cannot build a cycle. */
@@ -106,14 +170,7 @@ export class UnitsRepository {
        SELECT r.id, r.code, r.name, r.search_key, r.level_code, r.parent_id, COALESCE(p.path, '/') || r.id || '/', COALESCE(p.depth + 1, 0)
          FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::uuid[]) AS r(id, code, name, search_key, level_code, parent_id)
          LEFT JOIN units p ON p.id = r.parent_id`,
-      [
-        units.map((u) => u.id),
-        units.map((u) => u.code),
-        units.map((u) => u.name),
-        units.map((u) => unitSearchKey(u.code, u.name)),
-        units.map((u) => u.levelCode),
-        units.map((u) => u.parentId),
-      ],
+      [units.map((u) => u.id), units.map((u) => u.code), units.map((u) => u.name), units.map((u) => unitSearchKey(u.code, u.name)), units.map((u) => u.levelCode), units.map((u) => u.parentId)],
     );
   }
 
@@ -128,13 +185,12 @@ export class UnitsRepository {
   }
 
   /**
-   * Puts `unit` under `parent`: one UPDATE rewrites the path prefix and depth of the whole subtree,
-   * one more the path copies held by the subtree's entries. Returns the unit's new path.
+   * Puts `unit` under `parent`: one UPDATE rewrites the path prefix and depth of the whole subtree. Returns the
+   * unit's new path; the domains holding path copies follow through UnitMoves.
    */
   async moveSubtree(manager: EntityManager, unit: Position, parent: Position): Promise<string> {
     const newPath = `${parent.path}${unit.id}/`;
     const from = unit.path.length + 1;
-    await manager.query(`UPDATE entries SET unit_path = $2 || substr(unit_path, $3) WHERE unit_path LIKE $1`, [`${unit.path}%`, newPath, from]);
     await manager.query(
       `UPDATE units SET path = $2 || substr(path, $3), depth = depth + $4,
               parent_id = CASE WHEN id = $5 THEN $6::uuid ELSE parent_id END, updated_at = now()
@@ -160,14 +216,14 @@ export class UnitsRepository {
     return count;
   }
 
-  /** The units with these codes, with their parent's code: what an import needs to know. */
+  /** The units with these codes (matched without case, on the lower(code) index), with their parent's code: what an import needs to know. */
   async knownByCode(manager: EntityManager, codes: string[]): Promise<Array<KnownUnit & { id: string }>> {
     if (codes.length === 0) return [];
     const rows: Array<{ id: string; code: string; name: string; level_code: string; parent_code: string | null; retired: boolean }> = await manager.query(
       `SELECT u.id, u.code, u.name, u.level_code, p.code AS parent_code, u.retired_at IS NOT NULL AS retired
          FROM units u LEFT JOIN units p ON p.id = u.parent_id
-        WHERE u.code = ANY($1::text[])`,
-      [codes],
+        WHERE lower(u.code) = ANY($1::text[])`,
+      [codes.map(codeKey)],
     );
     return rows.map((r) => ({ id: r.id, code: r.code, name: r.name, levelCode: r.level_code, parentCode: r.parent_code, retired: r.retired }));
   }

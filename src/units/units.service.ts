@@ -2,17 +2,38 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { AccessService } from '../core/access/access.service';
+import { Condition, Permission } from '../core/access/policy';
 import { AuditChange, AuditService } from '../core/audit/audit.service';
 import { Actor } from '../core/auth/actor';
-import { ConflictError, ForbiddenError, NotFoundError, RuleViolationError, ValidationError } from '../core/errors/domain-error';
+import { ActorCache } from '../core/auth/actor-cache';
+import { ConflictError, NotFoundError, problem, problemOf, reason, RuleViolationError, ValidationError } from '../core/errors/domain-error';
 import { Page, pageOf } from '../core/http/paging';
 import { Upload } from '../core/http/upload';
-import { missingColumns, readTable } from '../core/spreadsheet';
-import { CreateLevelDto, CreateUnitDto, ImportResultView, LevelView, MoveUnitDto, UnitDetail, UnitFilterQuery, UnitListQuery, UnitRef, UnitView, UpdateUnitDto } from './dto/unit.dto';
-import { canonicalTable, IMPORT_COLUMNS, ImportPlan, importRows, planImport } from './unit-import-plan';
-import { isWithin, placementProblem } from './unit-rules';
+import { DownloadFile, SPREADSHEET_TYPES, SpreadsheetFormat } from '../core/http/file-download';
+import { missingColumns, readTable, toCsv, toXlsx } from '../core/spreadsheet';
+import { UNIT_EXPORT_COLUMNS, unitExportFileName } from './unit-export';
+import {
+  CreateLevelDto,
+  CreateUnitDto,
+  ImportedUnitView,
+  ImportResultView,
+  UnitExportQuery,
+  LevelView,
+  MoveUnitDto,
+  UnitDetail,
+  UnitFilterQuery,
+  UnitListQuery,
+  UnitRef,
+  UnitView,
+  UpdateUnitDto,
+} from './dto/unit.dto';
+import { canonicalTable, IMPORT_COLUMNS, ImportPlan, ImportRow, importRows, planImport } from './unit-import-plan';
+import { codeKey, isWithin, placementProblem } from './unit-rules';
 import { Unit, UnitLevel } from './unit.entity';
-import { UnitsRepository } from './units.repository';
+import { UnitMoves } from './unit-moves';
+import { Position, UnitPick, UnitsRepository } from './units.repository';
+import { SqlPart } from '../core/database/sql-part';
 
 function isCodeTaken(error: unknown): boolean {
   if (!(error instanceof QueryFailedError)) return false;
@@ -21,7 +42,7 @@ function isCodeTaken(error: unknown): boolean {
 }
 
 function codeTaken(code: string): ConflictError {
-  return new ConflictError(`A unit with code ${code} already exists`, { problems: [{ field: 'code', reason: 'already in use' }] });
+  return new ConflictError('UNIT_CODE_TAKEN', { code }, { problems: [problem('code', 'ALREADY_IN_USE', {})] });
 }
 
 function toLevelView(level: UnitLevel): LevelView {
@@ -51,7 +72,23 @@ export class UnitsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly units: UnitsRepository,
     private readonly audit: AuditService,
+    private readonly access: AccessService,
+    private readonly moves: UnitMoves,
+    private readonly actors: ActorCache,
   ) {}
+
+  /**
+   * The units the actor may register entries for, by id or code: the one look-up every registration path
+   * (single, bulk, templates) uses. With `usableOnly`, only active schools and organisations.
+   */
+  registeringUnits(actor: Actor, which: UnitPick): Promise<Unit[]> {
+    return this.units.pick(this.access.condition(actor, Permission.EntryCreate, 'u.path'), which);
+  }
+
+  /** `registeringUnits` for one unit, as a part of the caller's statement (a registration reads its edition with it): JSON, or null. */
+  registeringUnitPart(actor: Actor, id: string): SqlPart {
+    return this.units.registeringUnitPart(id, this.access.condition(actor, Permission.EntryCreate, 'u.path'));
+  }
 
   async listLevels(_actor: Actor): Promise<LevelView[]> {
     return (await this.units.levels()).map(toLevelView);
@@ -62,7 +99,7 @@ export class UnitsService {
     const level = { code: dto.code, name: dto.name, rank: dto.rank, isLeaf: dto.isLeaf ?? false };
     return this.db.transaction(async (manager) => {
       const inserted = await manager.createQueryBuilder().insert().into(UnitLevel).values(level).orIgnore().returning(['code']).execute();
-      if (inserted.raw.length === 0) throw new ConflictError(`A level with code ${dto.code} already exists`, { problems: [{ field: 'code', reason: 'already in use' }] });
+      if (inserted.raw.length === 0) throw new ConflictError('LEVEL_CODE_TAKEN', { code: dto.code }, { problems: [problem('code', 'ALREADY_IN_USE', {})] });
       await this.audit.record(manager, actor, { action: 'unit-level.create', entityType: 'unit-level', entityId: level.code, unitPath: '/', after: level });
       return level;
     });
@@ -71,6 +108,13 @@ export class UnitsService {
   async list(actor: Actor, query: UnitListQuery): Promise<Page<UnitView>> {
     const [units, total] = await this.units.page(this.readScopes(actor), query);
     return pageOf(units.map(toView), total, query);
+  }
+
+  /** The units in scope as a spreadsheet with Vietnamese headers, which the import takes back as it is. */
+  async export(actor: Actor, filter: UnitExportQuery, format: SpreadsheetFormat): Promise<DownloadFile> {
+    const rows = await this.units.exportRows(this.readScopes(actor), filter);
+    const content = format === 'xlsx' ? await toXlsx('Đơn vị', UNIT_EXPORT_COLUMNS, rows) : toCsv(UNIT_EXPORT_COLUMNS, rows);
+    return { content, fileName: unitExportFileName(format, new Date()), mediaType: SPREADSHEET_TYPES[format] };
   }
 
   async get(actor: Actor, id: string): Promise<UnitDetail> {
@@ -95,11 +139,11 @@ export class UnitsService {
     return this.db.transaction(async (manager) => {
       await this.units.lockTree(manager);
       const level = await manager.findOneBy(UnitLevel, { code: dto.levelCode });
-      if (!level) throw new RuleViolationError(`There is no level ${dto.levelCode}`, [{ field: 'levelCode', reason: 'no such level' }]);
+      if (!level) throw new RuleViolationError('NO_SUCH_LEVEL', { levelCode: dto.levelCode }, [problem('levelCode', 'NO_SUCH_LEVEL', {})]);
       const parent = dto.parentId ? await manager.findOne(Unit, { where: { id: dto.parentId }, relations: { level: true } }) : null;
-      if (dto.parentId && !parent) throw new RuleViolationError('The parent unit does not exist', [{ field: 'parentId', reason: 'no such unit' }]);
+      if (dto.parentId && !parent) throw new RuleViolationError('PARENT_MISSING', {}, [problem('parentId', 'NO_SUCH_UNIT', {})]);
       const misplaced = placementProblem({ level, active: true, parent: parent && { code: parent.code, level: parent.level!, retired: parent.retiredAt !== null } });
-      if (misplaced) throw new RuleViolationError(`The unit cannot go there: ${misplaced}`, [{ field: 'parentId', reason: misplaced }]);
+      if (misplaced) throw new RuleViolationError('UNIT_MISPLACED', { why: misplaced }, [problemOf('parentId', misplaced)]);
       const id = randomUUID();
       try {
         await this.units.insertMany(manager, [{ id, code: dto.code, name: dto.name, levelCode: level.code, parentId: parent?.id ?? null }]);
@@ -121,9 +165,9 @@ export class UnitsService {
   async rename(actor: Actor, id: string, dto: UpdateUnitDto): Promise<UnitDetail> {
     this.requireAdmin(actor);
     if (dto.name === undefined && dto.code === undefined) {
-      throw new ValidationError('Give a new name, a new code or both', [{ field: 'name', reason: 'name or code is required' }]);
+      throw new ValidationError('RENAME_NEEDS_CHANGE', {}, [problem('name', 'NAME_OR_CODE_REQUIRED', {})]);
     }
-    return this.db.transaction(async (manager) => {
+    return this.reshaping(async (manager) => {
       const unit = await manager.findOne(Unit, { where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!unit) throw new NotFoundError('Unit');
       const before = { code: unit.code, name: unit.name };
@@ -142,20 +186,20 @@ export class UnitsService {
 
   async move(actor: Actor, id: string, dto: MoveUnitDto): Promise<UnitDetail> {
     this.requireAdmin(actor);
-    return this.db.transaction(async (manager) => {
+    return this.reshaping(async (manager) => {
       await this.units.lockTree(manager);
       const unit = await manager.findOne(Unit, { where: { id }, relations: { level: true, parent: true } });
       if (!unit) throw new NotFoundError('Unit');
       const parent = await manager.findOne(Unit, { where: { id: dto.parentId }, relations: { level: true } });
-      if (!parent) throw new RuleViolationError('The new parent unit does not exist', [{ field: 'parentId', reason: 'no such unit' }]);
+      if (!parent) throw new RuleViolationError('NEW_PARENT_MISSING', {}, [problem('parentId', 'NO_SUCH_UNIT', {})]);
       if (isWithin(parent.path, unit.path)) {
-        const reason = parent.id === unit.id ? 'a unit cannot be its own parent' : `${parent.code} lies under ${unit.code}`;
-        throw new RuleViolationError(`A unit cannot move under itself: ${reason}`, [{ field: 'parentId', reason }]);
+        const why = parent.id === unit.id ? reason('UNIT_OWN_PARENT', {}) : reason('UNIT_LIES_UNDER', { parentCode: parent.code, unitCode: unit.code });
+        throw new RuleViolationError('UNIT_UNDER_ITSELF', { why }, [problemOf('parentId', why)]);
       }
       const misplaced = placementProblem({ level: unit.level!, active: unit.retiredAt === null, parent: { code: parent.code, level: parent.level!, retired: parent.retiredAt !== null } });
-      if (misplaced) throw new RuleViolationError(`The unit cannot go there: ${misplaced}`, [{ field: 'parentId', reason: misplaced }]);
+      if (misplaced) throw new RuleViolationError('UNIT_MISPLACED', { why: misplaced }, [problemOf('parentId', misplaced)]);
       if (parent.id !== unit.parentId) {
-        const newPath = await this.units.moveSubtree(manager, unit, parent);
+        const newPath = await this.moveSubtree(manager, unit, parent);
         await this.audit.record(manager, actor, {
           action: 'unit.move',
           entityType: 'unit',
@@ -172,13 +216,13 @@ export class UnitsService {
   /** Retires the unit and every active unit under it; their accounts lose the grants held there. */
   async retire(actor: Actor, id: string): Promise<UnitDetail> {
     this.requireAdmin(actor);
-    return this.db.transaction(async (manager) => {
+    return this.reshaping(async (manager) => {
       await this.units.lockTree(manager);
       const unit = await manager.findOneBy(Unit, { id });
       if (!unit) throw new NotFoundError('Unit');
-      if (unit.retiredAt) throw new ConflictError(`${unit.code} is already retired`);
+      if (unit.retiredAt) throw new ConflictError('UNIT_ALREADY_RETIRED', { code: unit.code });
       if (actor.grants.some((g) => g.role === 'admin' && isWithin(g.unitPath, unit.path))) {
-        throw new RuleViolationError(`Retiring ${unit.code} would take away your own administrator role, which is held there`);
+        throw new RuleViolationError('RETIRE_OWN_ADMIN', { code: unit.code });
       }
       const retiredUnits = await this.units.retireSubtree(manager, unit.path);
       await this.audit.record(manager, actor, { action: 'unit.retire', entityType: 'unit', entityId: id, unitPath: unit.path, after: { retiredUnits } });
@@ -189,12 +233,12 @@ export class UnitsService {
   /** Brings back the unit and the units retired together with it. */
   async restore(actor: Actor, id: string): Promise<UnitDetail> {
     this.requireAdmin(actor);
-    return this.db.transaction(async (manager) => {
+    return this.reshaping(async (manager) => {
       await this.units.lockTree(manager);
       const unit = await manager.findOne(Unit, { where: { id }, relations: { parent: true } });
       if (!unit) throw new NotFoundError('Unit');
-      if (!unit.retiredAt) throw new ConflictError(`${unit.code} is not retired`);
-      if (unit.parent?.retiredAt) throw new RuleViolationError(`${unit.parent.code}, the parent, is retired: restore it first`);
+      if (!unit.retiredAt) throw new ConflictError('UNIT_NOT_RETIRED', { code: unit.code });
+      if (unit.parent?.retiredAt) throw new RuleViolationError('RESTORE_PARENT_FIRST', { parentCode: unit.parent.code });
       const restoredUnits = await this.units.restoreSubtree(manager, unit.id, unit.path);
       await this.audit.record(manager, actor, { action: 'unit.restore', entityType: 'unit', entityId: id, unitPath: unit.path, after: { restoredUnits } });
       return this.detail(await this.reload(manager, id), manager);
@@ -209,9 +253,9 @@ export class UnitsService {
     this.requireAdmin(actor);
     const { table, problems: headerProblems } = canonicalTable(await readTable(upload.content));
     const columnProblems = [...headerProblems, ...missingColumns(table, [...IMPORT_COLUMNS])];
-    if (columnProblems.length > 0) throw new ValidationError('The file does not have the columns code, name, level, parent_code', columnProblems);
+    if (columnProblems.length > 0) throw new ValidationError('UNIT_FILE_COLUMNS', {}, columnProblems);
     const rows = importRows(table);
-    return this.db.transaction(async (manager) => {
+    return this.reshaping(async (manager) => {
       await this.units.lockTree(manager);
       const levels = await this.units.levels(manager);
       const codes = [...new Set(rows.flatMap((r) => [r.code, r.parentCode]).filter(Boolean))];
@@ -219,22 +263,26 @@ export class UnitsService {
       const outcome = planImport(rows, levels, known);
       if (!outcome.ok) {
         const badRows = new Set(outcome.problems.map((p) => p.row)).size;
-        throw new ValidationError(`${badRows} row(s) of the file have problems; nothing was imported`, outcome.problems);
+        throw new ValidationError('UNIT_FILE_ROWS', { badRows }, outcome.problems);
       }
       const idOf = new Map(known.map((unit) => [unit.code, unit.id]));
       await this.applyImport(manager, actor, outcome.plan, idOf);
       const { created, updated, unchanged, total } = outcome.plan;
-      return { created, updated, unchanged, total };
+      return { created, updated, unchanged, total, units: importedUnits(rows, outcome.plan, idOf) };
     });
   }
 
+  /** Creates and renames the plan's units; `idOf` (code → id) gains the new units' ids. */
   private async applyImport(manager: EntityManager, actor: Actor, plan: ImportPlan, idOf: Map<string, string>): Promise<void> {
     const parentIdOf = (code: string | null) => (code === null ? null : idOf.get(code)!);
     for (const batch of plan.batches) for (const unit of batch.creates) idOf.set(unit.code, randomUUID());
     // Batches climb down the ranks: every parent is in its final place before its children are written.
     for (const batch of plan.batches) {
-      const positions = await this.units.positions(manager, batch.moves.flatMap((m) => [idOf.get(m.code)!, parentIdOf(m.parentCode)!]));
-      for (const move of batch.moves) await this.units.moveSubtree(manager, positions.get(idOf.get(move.code)!)!, positions.get(parentIdOf(move.parentCode)!)!);
+      const positions = await this.units.positions(
+        manager,
+        batch.moves.flatMap((m) => [idOf.get(m.code)!, parentIdOf(m.parentCode)!]),
+      );
+      for (const move of batch.moves) await this.moveSubtree(manager, { ...positions.get(idOf.get(move.code)!)!, code: move.code }, positions.get(parentIdOf(move.parentCode)!)!);
       await this.units.insertMany(
         manager,
         batch.creates.map((unit) => ({ id: idOf.get(unit.code)!, code: unit.code, name: unit.name, levelCode: unit.levelCode, parentId: parentIdOf(unit.parentCode) })),
@@ -245,7 +293,10 @@ export class UnitsService {
       plan.updates.filter((u) => u.renamed).map((u) => ({ id: idOf.get(u.code)!, code: u.code, name: u.name })),
     );
     const changed = [...plan.batches.flatMap((b) => b.creates), ...plan.updates];
-    const finalPaths = await this.units.positions(manager, changed.map((unit) => idOf.get(unit.code)!));
+    const finalPaths = await this.units.positions(
+      manager,
+      changed.map((unit) => idOf.get(unit.code)!),
+    );
     const audits: AuditChange[] = changed.map((unit) => ({
       action: 'unit.import',
       entityType: 'unit',
@@ -257,9 +308,27 @@ export class UnitsService {
     await this.audit.record(manager, actor, audits);
   }
 
-  /** Roles read their units' subtrees: a school account sees its own unit, an organiser its whole area. */
-  private readScopes(actor: Actor): string[] {
-    return actor.scopes('organiser', 'school', 'judge', 'chair');
+  /** Moves the subtree and lets the domains above follow (or refuse) in the same transaction. */
+  private async moveSubtree(manager: EntityManager, unit: Position & { code: string }, parent: Position): Promise<string> {
+    const toPath = await this.units.moveSubtree(manager, unit, parent);
+    await this.moves.moved(manager, { unitId: unit.id, unitCode: unit.code, fromPath: unit.path, toPath });
+    return toPath;
+  }
+
+  /**
+   * Moves, retirements, restores and renames change the paths grants reach through or the names accounts show:
+   * every remembered actor is forgotten once they commit.
+   */
+  private async reshaping<T>(change: (manager: EntityManager) => Promise<T>): Promise<T> {
+    try {
+      return await this.db.transaction(change);
+    } finally {
+      this.actors.forgetAll();
+    }
+  }
+
+  private readScopes(actor: Actor): Condition {
+    return this.access.condition(actor, Permission.UnitRead, 'u.path');
   }
 
   private async visible(actor: Actor, id: string): Promise<Unit> {
@@ -279,6 +348,18 @@ export class UnitsService {
   }
 
   private requireAdmin(actor: Actor): void {
-    if (!actor.isAdmin) throw new ForbiddenError('Only administrators change the unit tree');
+    this.access.assert(actor, Permission.UnitManage);
   }
+}
+
+/** Each row's unit with its id and what the import did to it, in file order. */
+function importedUnits(rows: ImportRow[], plan: ImportPlan, idOf: Map<string, string>): ImportedUnitView[] {
+  const idByKey = new Map([...idOf].map(([code, id]) => [codeKey(code), { code, id }]));
+  const created = new Set(plan.batches.flatMap((b) => b.creates.map((u) => codeKey(u.code))));
+  const updated = new Set(plan.updates.map((u) => codeKey(u.code)));
+  return rows.map((row) => {
+    const key = codeKey(row.code);
+    const { code, id } = idByKey.get(key)!;
+    return { id, code, outcome: created.has(key) ? 'created' : updated.has(key) ? 'updated' : 'unchanged' };
+  });
 }

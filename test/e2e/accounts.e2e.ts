@@ -33,7 +33,12 @@ describe('accounts (e2e)', () => {
     const admin = t.as('admin@test.vn');
     const bad = await admin.post('/users', { email: 'not-an-email', fullName: '', password: 'short', extra: 1 });
     expect(bad.statusCode).toBe(400);
-    expect(bad.json().details.problems.map((p: { field: string }) => p.field).sort()).toEqual(['email', 'extra', 'fullName', 'password']);
+    expect(
+      bad
+        .json()
+        .details.problems.map((p: { field: string }) => p.field)
+        .sort(),
+    ).toEqual(['email', 'extra', 'fullName', 'password']);
     const created = await admin.post('/users', { email: 'new.judge@test.vn', fullName: 'Nguyễn Thị Bình', password: 'long-enough-password' });
     expect(created.statusCode).toBe(201);
     const duplicate = await admin.post('/users', { email: 'New.Judge@test.vn', fullName: 'X', password: 'long-enough-password' });
@@ -45,6 +50,27 @@ describe('accounts (e2e)', () => {
     expect(granted.json().grants).toEqual([expect.objectContaining({ role: 'judge', unitCode: 'ST' })]);
     const audit = await t.as('province@test.vn').get('/audit', { query: { action: 'grant.create' } });
     expect(audit.json().items).toEqual([expect.objectContaining({ action: 'grant.create', after: expect.objectContaining({ role: 'judge' }) })]);
+  });
+
+  it('answers with the account as it is now, right after a rename, a new grant and a renamed unit', async () => {
+    const admin = t.as('admin@test.vn');
+    const judge = t.as('judge@test.vn');
+    const before = await judge.get('/auth/me');
+    expect(before.json()).toMatchObject({ fullName: 'Giám khảo', grants: [{ role: 'judge', unitCode: 'ST' }] });
+    const id: string = before.json().id;
+    expect((await judge.get('/users')).statusCode).toBe(403);
+    await admin.patch(`/users/${id}`, { fullName: 'Giám khảo Trần Văn Tâm' });
+    expect((await admin.post(`/users/${id}/grants`, { role: 'organiser', unitId: t.unitId('ST-MT') })).statusCode).toBe(201);
+    await admin.patch(`/units/${t.unitId('ST-MT')}`, { name: 'Thị xã Ngã Năm (mới)' });
+    const after = await judge.get('/auth/me');
+    expect(after.json()).toMatchObject({
+      fullName: 'Giám khảo Trần Văn Tâm',
+      grants: [
+        { role: 'judge', unitCode: 'ST' },
+        { role: 'organiser', unitCode: 'ST-MT', unitName: 'Thị xã Ngã Năm (mới)' },
+      ],
+    });
+    expect((await judge.get('/users')).statusCode).toBe(200);
   });
 
   it('changes the own password only with the current one', async () => {

@@ -78,6 +78,13 @@ describe('login limits (e2e)', () => {
     await eventually('the lock-out to end', async () => (await login(t, 'province@test.vn', PASSWORD, randomAddress())).statusCode === 200);
   });
 
+  it('lets a burst of parallel guesses check no more passwords than the limit allows', async () => {
+    const statuses = await Promise.all(Array.from({ length: 20 }, () => login(t, 'burst@test.vn', 'guess', randomAddress()).then((r) => r.statusCode)));
+    expect(statuses.filter((s) => s === 401)).toHaveLength(3);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(17);
+    expect(await auditOf(t, 'auth.login-failed', 'burst@test.vn')).toHaveLength(3);
+  });
+
   it('lets the owner past a lock-out from an address they logged in from before', async () => {
     expect((await login(t, 'school1@test.vn', PASSWORD, '192.0.2.50')).statusCode).toBe(200);
     for (let i = 0; i < 3; i += 1) expect((await login(t, 'school1@test.vn', 'guess', randomAddress())).statusCode).toBe(401);
@@ -162,6 +169,19 @@ describe('tokens and accounts (e2e)', () => {
     expect(changed.statusCode).toBe(204);
     expect(await me(t, old)).toBe(401);
     expect(await me(t, await freshToken(t, 'school2@test.vn', 'another-long-password'))).toBe(200);
+  });
+
+  it('limits guesses of the current password as it limits logins', async () => {
+    const token = await freshToken(t, 'school1@test.vn');
+    const change = (currentPassword: string) =>
+      t.request('POST', '/auth/password', { headers: { authorization: `Bearer ${token}` }, payload: { currentPassword, newPassword: 'another-long-password' } }).then((r) => r.statusCode);
+    const statuses = await Promise.all(Array.from({ length: 25 }, () => change('wrong-guess-of-it')));
+    expect(statuses.filter((s) => s === 422)).toHaveLength(20);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(5);
+    const refused = await t.request('POST', '/auth/password', { headers: { authorization: `Bearer ${token}` }, payload: { currentPassword: PASSWORD, newPassword: 'another-long-password' } });
+    expect(refused.statusCode).toBe(429);
+    expect(refused.headers['retry-after']).toBeDefined();
+    expect(await me(t, token)).toBe(200);
   });
 
   it('revokes every token of the user on logout', async () => {

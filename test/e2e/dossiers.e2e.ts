@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { APP_CONFIG, AppConfig } from '../../src/core/config/config';
+import { prepareRuntime } from '../../src/bootstrap';
+import { APP_CONFIG, AppConfig, loadConfig } from '../../src/core/config/config';
+import { MAX_DOSSIER_FILES } from '../../src/entries/dossiers.service';
 import { YOUTH_EDITION } from '../support/fixtures';
 import { multipart, TestApp } from '../support/test-app';
 
@@ -22,6 +25,7 @@ const EXE = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(126, 0x90)]);
 /** A 1×1 PNG. */
 const PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000' + '1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex');
 
+const modeOf = (path: string) => statSync(path).mode & 0o777;
 const sha256 = (content: Buffer) => createHash('sha256').update(content).digest('hex');
 
 async function registerEntry(t: TestApp, email = 'school1@test.vn', reference = 'DOS-1'): Promise<string> {
@@ -108,7 +112,7 @@ describe('dossiers (e2e)', () => {
     expect(pdfAsPng.json()).toMatchObject({ code: 'UNSUPPORTED_MEDIA_TYPE', message: 'The file is a PDF but its name ends in .png' });
     const exeAsPdf = await upload('ho-so.pdf', EXE, 'application/pdf');
     expect(exeAsPdf.statusCode).toBe(415);
-    expect(exeAsPdf.json().details.problems).toEqual([{ field: 'file', reason: expect.stringContaining('not one of the accepted types') }]);
+    expect(exeAsPdf.json().details.problems).toEqual([expect.objectContaining({ field: 'file', reason: expect.stringContaining('not one of the accepted types') })]);
     const text = await upload('notes.txt', Buffer.from('just text'), 'text/plain');
     expect(text.statusCode).toBe(415);
     expect(readdirSync(join(uploadDir, 'dossiers', entryId))).toHaveLength(filesBefore);
@@ -119,7 +123,7 @@ describe('dossiers (e2e)', () => {
   it('refuses a request that is not a multipart upload, naming the file field', async () => {
     const response = await t.as('school1@test.vn').post(`/entries/${entryId}/dossier`, { file: 'x' });
     expect(response.statusCode).toBe(400);
-    expect(response.json().details.problems).toEqual([{ field: 'file', reason: 'missing' }]);
+    expect(response.json().details.problems).toEqual([expect.objectContaining({ field: 'file', reason: 'missing' })]);
   });
 
   it('removes a file while registration is open, from the list and the disk, and refuses it once closed', async () => {
@@ -176,5 +180,77 @@ describe('dossiers with a small upload limit (e2e)', () => {
 
     const small = multipart({ filename: 'nho.pdf', contentType: 'application/pdf', content: TINY_PDF });
     expect((await t.as('school1@test.vn').post(`/entries/${entryId}/dossier`, small.payload, { headers: small.headers })).statusCode).toBe(201);
+  });
+});
+
+describe('dossier cap under concurrent uploads (e2e)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await TestApp.start({ workers: false });
+  });
+  afterAll(() => t.stop());
+
+  it('stores exactly 20 of 40 files uploaded at once, refusing the others with a reason and leaving no stray file on disk', async () => {
+    const entryId = await registerEntry(t, 'school1@test.vn', 'CAP-1');
+
+    const responses = await Promise.all(
+      Array.from({ length: 2 * MAX_DOSSIER_FILES }, (_, i) => {
+        const body = multipart({ filename: `trang-${i}.pdf`, contentType: 'application/pdf', content: TINY_PDF });
+        return t.as('school1@test.vn').post(`/entries/${entryId}/dossier`, body.payload, { headers: body.headers });
+      }),
+    );
+    const statuses = responses.map((r) => r.statusCode);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(MAX_DOSSIER_FILES);
+    expect(statuses.filter((s) => s === 422)).toHaveLength(MAX_DOSSIER_FILES);
+    for (const refused of responses.filter((r) => r.statusCode === 422)) {
+      expect(refused.json()).toMatchObject({ code: 'RULE_VIOLATION', details: { problems: [expect.objectContaining({ field: 'file', reason: 'too many files' })] } });
+    }
+
+    const [{ n }] = await t.db.source.query('SELECT count(*)::int AS n FROM dossier_files WHERE entry_id = $1', [entryId]);
+    expect(n).toBe(MAX_DOSSIER_FILES);
+    const folder = join(t.app.get<AppConfig>(APP_CONFIG).uploadDir, 'dossiers', entryId);
+    const onDisk = existsSync(folder) ? readdirSync(folder) : [];
+    const stored: Array<{ storage_key: string }> = await t.db.source.query('SELECT storage_key FROM dossier_files WHERE entry_id = $1', [entryId]);
+    expect(onDisk.sort()).toEqual(stored.map((f) => f.storage_key.split('/').pop()).sort());
+  });
+});
+
+describe('stored dossier files (e2e)', () => {
+  let t: TestApp;
+  let umask: number;
+
+  beforeAll(async () => {
+    t = await TestApp.start({ workers: false });
+    // The loosest umask: the modes must come from the app, not from how it was started.
+    umask = process.umask(0o000);
+  });
+  afterAll(async () => {
+    process.umask(umask);
+    await t.stop();
+  });
+
+  it('are readable by the app user only, in folders only it may enter', async () => {
+    const entryId = await registerEntry(t, 'school1@test.vn', 'MODE-1');
+    const body = multipart({ filename: 'ho-so.pdf', contentType: 'application/pdf', content: Buffer.from('%PDF-1.4\n%%EOF\n') });
+    const uploaded = await t.as('school1@test.vn').post(`/entries/${entryId}/dossier`, body.payload, { headers: body.headers });
+    expect(uploaded.statusCode).toBe(201);
+
+    const uploadDir = t.app.get<AppConfig>(APP_CONFIG).uploadDir;
+    const [{ storage_key: storageKey }] = await t.db.source.query('SELECT storage_key FROM dossier_files WHERE id = $1', [uploaded.json().id]);
+    expect(modeOf(join(uploadDir, storageKey))).toBe(0o600);
+    expect([uploadDir, join(uploadDir, 'dossiers'), join(uploadDir, 'dossiers', entryId)].map(modeOf)).toEqual([0o700, 0o700, 0o700]);
+  });
+
+  it('are closed at start-up when an earlier version left them open in the default uploads folder', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'old-uploads-'));
+    const entryDir = join(dataDir, 'uploads', 'dossiers', 'entry');
+    mkdirSync(entryDir, { recursive: true, mode: 0o755 });
+    writeFileSync(join(entryDir, 'old.pdf'), '%PDF-', { mode: 0o644 });
+    const external = { DATABASE_URL: 'postgres://u:p@127.0.0.1:1/x', REDIS_URL: 'redis://127.0.0.1:1', SMTP_URL: 'smtp://127.0.0.1:1', JWT_SECRET: 'x'.repeat(32) };
+    const started = await prepareRuntime(loadConfig({ DATA_DIR: dataDir, ...external }));
+    await started.stop();
+    expect(modeOf(join(dataDir, 'uploads'))).toBe(0o700);
+    rmSync(dataDir, { recursive: true, force: true });
   });
 });

@@ -1,6 +1,7 @@
 import ExcelJS from 'exceljs';
 import { parse } from 'csv-parse/sync';
 import { YOUTH_EDITION } from '../support/fixtures';
+import { addEdition, registerEntries } from '../support/factories';
 import { TestApp } from '../support/test-app';
 
 interface Problem {
@@ -42,8 +43,8 @@ describe('entries (e2e)', () => {
     }
   }
 
-  async function entryCount(): Promise<number> {
-    const [row] = await t.db.source.query('SELECT count(*)::int AS n FROM entries');
+  async function entryCount(editionId?: string): Promise<number> {
+    const [row] = await t.db.source.query('SELECT count(*)::int AS n FROM entries WHERE $1::uuid IS NULL OR edition_id = $1', [editionId ?? null]);
     return row.n;
   }
 
@@ -68,19 +69,17 @@ describe('entries (e2e)', () => {
     expect(shown.statusCode).toBe(200);
     expect(shown.json()).toEqual(entry);
 
-    const [mail] = await t.db.source.query('SELECT topic, payload FROM outbox WHERE event_key = $1', [`entry-registered:${entry.id}`]);
+    const [mail] = await t.db.source.query('SELECT topic, payload FROM outbox WHERE event_key = $1', [`entries-registered:${entry.id}`]);
     expect(mail.topic).toBe('mail');
     expect(mail.payload).toEqual({
-      template: 'entry-registered',
-      to: ['minh.gv@school1.vn'],
+      kind: 'entries-registered',
+      to: 'minh.gv@school1.vn',
       data: {
-        entryTitle: 'Máy tưới cây tự động',
-        reference: 'KS01-001',
         schoolName: 'Trường THCS Kế Sách',
         contestName: 'Cuộc thi Sáng tạo Thanh thiếu niên, Nhi đồng tỉnh Sóc Trăng',
         seasonLabel: '2017',
         editionNumber: 6,
-        entryId: entry.id,
+        entries: [{ id: entry.id, title: 'Máy tưới cây tự động', reference: 'KS01-001' }],
       },
     });
 
@@ -108,18 +107,15 @@ describe('entries (e2e)', () => {
     );
     expect(refused.statusCode).toBe(422);
     expect(refused.json().code).toBe('RULE_VIOLATION');
-    expect(refused.json().details.problems).toEqual([{ field: 'authors[1].birthDate', reason: expect.stringContaining('Lê Văn Tí') }]);
+    expect(refused.json().details.problems).toEqual([expect.objectContaining({ field: 'authors[1].birthDate', reason: expect.stringContaining('Lê Văn Tí') })]);
     expect(refused.json().details.problems[0].reason).toContain('01/01/2000');
 
-    const tooMany = await t.as('school1@test.vn').post(
-      entriesUrl,
-      entryBody({ authors: Array.from({ length: 6 }, (_, i) => ({ fullName: `Tác giả ${i + 1}`, birthDate: '2008-01-01' })) }),
-    );
+    const tooMany = await t.as('school1@test.vn').post(entriesUrl, entryBody({ authors: Array.from({ length: 6 }, (_, i) => ({ fullName: `Tác giả ${i + 1}`, birthDate: '2008-01-01' })) }));
     expect(tooMany.statusCode).toBe(422);
-    expect(tooMany.json().details.problems).toEqual([{ field: 'authors', reason: 'at most 5 authors per entry, got 6' }]);
+    expect(tooMany.json().details.problems).toEqual([expect.objectContaining({ field: 'authors', reason: 'at most 5 authors per entry, got 6' })]);
 
     const impossibleDate = await t.as('school1@test.vn').post(entriesUrl, entryBody({ authors: [{ fullName: 'Trần B', birthDate: '2010-02-30' }] }));
-    expect(impossibleDate.statusCode).toBe(422);
+    expect(impossibleDate.statusCode).toBe(400);
     expect(impossibleDate.json().details.problems.map((p: Problem) => p.field)).toEqual(['authors[0].birthDate']);
 
     const unknownField = await t.as('school1@test.vn').post(entriesUrl, entryBody({ fieldCode: 'XX' }));
@@ -135,14 +131,19 @@ describe('entries (e2e)', () => {
       extra: true,
     });
     expect(bad.statusCode).toBe(400);
-    expect(bad.json().details.problems.map((p: Problem) => p.field).sort()).toEqual(['authors[0].birthDate', 'contact.email', 'extra', 'title']);
+    expect(
+      bad
+        .json()
+        .details.problems.map((p: Problem) => p.field)
+        .sort(),
+    ).toEqual(['authors[0].birthDate', 'contact.email', 'extra', 'title']);
   });
 
   it('refuses a second entry of the same school with the same reference, naming the reference', async () => {
     expect((await t.as('school2@test.vn').post(entriesUrl, entryBody({ reference: 'DUP-1' }))).statusCode).toBe(201);
     const again = await t.as('school2@test.vn').post(entriesUrl, entryBody({ reference: 'DUP-1', title: 'Khác' }));
     expect(again.statusCode).toBe(409);
-    expect(again.json().details.problems).toEqual([{ field: 'reference', reason: expect.any(String) }]);
+    expect(again.json().details.problems).toEqual([expect.objectContaining({ field: 'reference', reason: expect.any(String) })]);
     // Another school may use the same reference for its own entry.
     expect((await t.as('school3@test.vn').post(entriesUrl, entryBody({ reference: 'DUP-1' }))).statusCode).toBe(201);
   });
@@ -154,7 +155,7 @@ describe('entries (e2e)', () => {
     expect((await t.as('ks@test.vn').post(entriesUrl, entryBody({ unitId: t.unitId('ST-MT-01') }))).statusCode).toBe(404);
     const atDistrict = await t.as('ks@test.vn').post(entriesUrl, entryBody({ unitId: t.unitId('ST-KS') }));
     expect(atDistrict.statusCode).toBe(422);
-    expect(atDistrict.json().details.problems).toEqual([{ field: 'unitId', reason: 'not a school or organisation' }]);
+    expect(atDistrict.json().details.problems).toEqual([expect.objectContaining({ field: 'unitId', reason: 'not a school or organisation' })]);
     const noUnit = await t.as('ks@test.vn').post(entriesUrl, entryBody());
     expect(noUnit.statusCode).toBe(400);
     expect(noUnit.json().details.problems.map((p: Problem) => p.field)).toEqual(['unitId']);
@@ -194,7 +195,7 @@ describe('entries (e2e)', () => {
 
     const stale = await t.as('school1@test.vn').patch(`/entries/${created.id}`, { version: 1, title: 'Ghi đè' });
     expect(stale.statusCode).toBe(409);
-    expect(stale.json()).toMatchObject({ code: 'STALE_VERSION', details: { currentVersion: 2 } });
+    expect(stale.json()).toMatchObject({ code: 'STALE_VERSION', reason: 'STALE_VERSION', details: { expected: 1, actual: 2 } });
 
     const ineligible = await t.as('school1@test.vn').patch(`/entries/${created.id}`, { version: 2, authors: [{ fullName: 'Lê Văn Tí', birthDate: '1999-12-31' }] });
     expect(ineligible.statusCode).toBe(422);
@@ -206,7 +207,10 @@ describe('entries (e2e)', () => {
 
     const audit = await t.as('province@test.vn').get('/audit', { query: { entityId: created.id, action: 'entry.edit' } });
     expect(audit.json().items).toEqual([
-      expect.objectContaining({ before: expect.objectContaining({ title: 'Máy tưới cây tự động', fieldCode: 'MT' }), after: expect.objectContaining({ title: 'Máy tưới cây thông minh', fieldCode: 'HT' }) }),
+      expect.objectContaining({
+        before: expect.objectContaining({ title: 'Máy tưới cây tự động', fieldCode: 'MT' }),
+        after: expect.objectContaining({ title: 'Máy tưới cây thông minh', fieldCode: 'HT' }),
+      }),
     ]);
   });
 
@@ -241,57 +245,101 @@ describe('entries (e2e)', () => {
 
   describe('lists and exports', () => {
     let creative: { id: string; title: string };
+    // An edition of its own, so that what the lists show does not depend on which tests ran before.
+    let listed: { editionId: string };
+    let listEdition: string;
 
     beforeAll(async () => {
+      listEdition = await addEdition(t.db.source, t.world, { number: 7 });
+      listed = { editionId: t.world.editions.get(listEdition)!.edition.id };
+      const listUrl = `/editions/${listed.editionId}/entries`;
       const nfdTitle = 'Sáng tạo từ vỏ chai nhựa'.normalize('NFD');
-      creative = (await t.as('school2@test.vn').post(entriesUrl, entryBody({ reference: 'LST-1', title: nfdTitle, fieldCode: 'HT' }))).json();
-      await t.as('school3@test.vn').post(entriesUrl, entryBody({ reference: 'LST-2', title: 'Robot nhặt rác', fieldCode: 'PM' }));
+      creative = (await t.as('school2@test.vn').post(listUrl, entryBody({ reference: 'LST-1', title: nfdTitle, fieldCode: 'HT' }))).json();
+      await t.as('school3@test.vn').post(listUrl, entryBody({ reference: 'LST-2', title: 'Robot nhặt rác', fieldCode: 'PM' }));
+      await registerEntries(t.db.source, t.world, [
+        { edition: listEdition, school: 'ST-KS-01', reference: 'KS-1', field: 'MT', title: 'Đèn học tiết kiệm điện' },
+        { edition: listEdition, school: 'ST-KS-01', reference: 'WD-1', field: 'MT', title: 'Mô hình đã rút', withdrawn: true },
+      ]);
     });
 
     it('stores text as NFC and finds it ignoring case and diacritics', async () => {
       expect(creative.title).toBe('Sáng tạo từ vỏ chai nhựa'.normalize('NFC'));
       expect(creative.title).not.toBe('Sáng tạo từ vỏ chai nhựa'.normalize('NFD'));
       for (const q of ['sang tao', 'SÁNG TẠO', 'vo chai']) {
-        const found = await t.as('province@test.vn').get('/entries', { query: { q } });
+        const found = await t.as('province@test.vn').get('/entries', { query: { ...listed, q } });
         expect(found.json().items.map((e: { id: string }) => e.id)).toEqual([creative.id]);
       }
-      const byAuthor = await t.as('province@test.vn').get('/entries', { query: { q: 'nguyen thi hong', fieldCode: 'HT' } });
+      const byAuthor = await t.as('province@test.vn').get('/entries', { query: { ...listed, q: 'nguyen thi hong', fieldCode: 'HT' } });
       expect(byAuthor.json().items.map((e: { id: string }) => e.id)).toContain(creative.id);
-      expect((await t.as('province@test.vn').get('/entries', { query: { q: '100%' } })).json().total).toBe(0);
+      expect((await t.as('province@test.vn').get('/entries', { query: { ...listed, q: '100%' } })).json().total).toBe(0);
     });
 
     it('filters by unit, field, stage and status, and pages in a stable order', async () => {
       const province = t.as('province@test.vn');
-      const all = (await province.get('/entries', { query: { pageSize: '500' } })).json();
-      expect(all.total).toBe(await entryCount());
-      const order = all.items.map((e: { unit: { code: string }; reference: string }) => `${e.unit.code}|${e.reference}`);
-      expect(order).toEqual([...order].sort());
+      const all = (await province.get('/entries', { query: { ...listed, pageSize: '500' } })).json();
+      expect(all).toMatchObject({ total: await entryCount(listed.editionId), totalExact: true, nextCursor: null });
+      // A school's entries come together, by reference.
+      const units = all.items.map((e: { unit: { code: string } }) => e.unit.code).filter((code: string, i: number, codes: string[]) => code !== codes[i - 1]);
+      expect(units).toEqual([...new Set(units)]);
+      for (const code of units) {
+        const references = all.items.filter((e: { unit: { code: string } }) => e.unit.code === code).map((e: { reference: string }) => e.reference);
+        expect(references).toEqual([...references].sort());
+      }
 
-      const ks = (await province.get('/entries', { query: { unitId: t.unitId('ST-KS'), pageSize: '500' } })).json();
+      const ks = (await province.get('/entries', { query: { ...listed, unitId: t.unitId('ST-KS'), pageSize: '500' } })).json();
       expect(ks.items.length).toBeGreaterThan(0);
       expect(ks.items.every((e: { unit: { code: string } }) => e.unit.code.startsWith('ST-KS-'))).toBe(true);
       expect(ks.total).toBe(all.items.filter((e: { unit: { code: string } }) => e.unit.code.startsWith('ST-KS-')).length);
 
-      const software = (await province.get('/entries', { query: { fieldCode: 'PM' } })).json();
+      const software = (await province.get('/entries', { query: { ...listed, fieldCode: 'PM' } })).json();
       expect(software.items.map((e: { reference: string }) => e.reference)).toEqual(['LST-2']);
 
-      const withdrawn = (await province.get('/entries', { query: { status: 'withdrawn' } })).json();
+      const withdrawn = (await province.get('/entries', { query: { ...listed, status: 'withdrawn' } })).json();
       expect(withdrawn.items.map((e: { reference: string }) => e.reference)).toEqual(['WD-1']);
 
-      const [schoolStage, districtStage] = t.world.editions.get(YOUTH_EDITION)!.stages;
-      expect((await province.get('/entries', { query: { stageId: schoolStage.id } })).json().total).toBe(all.total);
-      expect((await province.get('/entries', { query: { stageId: districtStage.id } })).json().total).toBe(0);
+      const [schoolStage, districtStage] = t.world.editions.get(listEdition)!.stages;
+      expect((await province.get('/entries', { query: { ...listed, stageId: schoolStage.id } })).json().total).toBe(all.total);
+      expect((await province.get('/entries', { query: { ...listed, stageId: districtStage.id } })).json().total).toBe(0);
 
-      const second = (await province.get('/entries', { query: { pageSize: '2', page: '2' } })).json();
-      expect(second).toMatchObject({ page: 2, pageSize: 2, total: all.total });
-      expect(second.items.map((e: { id: string }) => e.id)).toEqual(all.items.slice(2, 4).map((e: { id: string }) => e.id));
+      // Page after page by cursor: the same entries in the same order, each once, and the total on every page.
+      const paged: string[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = (await province.get('/entries', { query: { ...listed, pageSize: '2', ...(cursor ? { cursor } : {}) } })).json();
+        expect(page).toMatchObject({ pageSize: 2, total: all.total, totalExact: true });
+        paged.push(...page.items.map((e: { id: string }) => e.id));
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      expect(paged).toEqual(all.items.map((e: { id: string }) => e.id));
+
+      // A cursor only says where to start: another user's cursor shows nothing outside their own scope.
+      const firstTwo = (await province.get('/entries', { query: { ...listed, pageSize: '2' } })).json();
+      const school = (await t.as('school1@test.vn').get('/entries', { query: { ...listed, cursor: firstTwo.nextCursor } })).json();
+      expect(school.items.every((e: { unit: { code: string } }) => e.unit.code === 'ST-KS-01')).toBe(true);
 
       expect((await province.get('/entries', { query: { status: 'lost' } })).statusCode).toBe(400);
+      const forged = await province.get('/entries', { query: { cursor: 'not-a-cursor' } });
+      expect(forged.statusCode).toBe(400);
+      expect(forged.json().details.problems).toEqual([expect.objectContaining({ field: 'cursor', code: 'NOT_A_LIST_CURSOR' })]);
+      const tooLong = await province.get('/entries', { query: { pageSize: '501' } });
+      expect(tooLong.statusCode).toBe(400);
+      expect(tooLong.json().details.problems).toEqual([expect.objectContaining({ field: 'pageSize' })]);
+      expect((await province.get('/entries')).json().pageSize).toBe(50);
+    });
+
+    it('matches field codes without case, as the database keeps them unique', async () => {
+      const province = t.as('province@test.vn');
+      const upper = (await province.get('/entries', { query: { fieldCode: 'PM' } })).json();
+      expect(upper.total).toBeGreaterThan(0);
+      for (const fieldCode of ['pm', 'Pm']) {
+        const found = (await province.get('/entries', { query: { fieldCode } })).json();
+        expect(found.items.map((e: { id: string }) => e.id)).toEqual(upper.items.map((e: { id: string }) => e.id));
+      }
     });
 
     it('exports the filtered list as XLSX and CSV with Vietnamese headers', async () => {
       const province = t.as('province@test.vn');
-      const xlsx = await province.get('/entries/export.xlsx', { query: { unitId: t.unitId('ST-KS-02') } });
+      const xlsx = await province.get('/entries/export.xlsx', { query: { ...listed, unitId: t.unitId('ST-KS-02') } });
       expect(xlsx.statusCode).toBe(200);
       expect(xlsx.headers['content-type']).toContain('spreadsheetml');
       expect(xlsx.headers['content-disposition']).toMatch(/^attachment; filename="danh-sach-du-thi-\d{4}-\d{2}-\d{2}\.xlsx"$/);
@@ -300,7 +348,7 @@ describe('entries (e2e)', () => {
       const sheet = workbook.worksheets[0];
       const values = (n: number) => (sheet.getRow(n).values as unknown[]).slice(1);
       expect(values(1)).toEqual(expect.arrayContaining(['Mã đơn vị', 'Tên đơn vị', 'Mã hồ sơ', 'Tên sản phẩm dự thi', 'Lĩnh vực', 'Tác giả', 'Ngày sinh', 'Trạng thái', 'Vòng hiện tại']));
-      const expected = (await province.get('/entries', { query: { unitId: t.unitId('ST-KS-02') } })).json();
+      const expected = (await province.get('/entries', { query: { ...listed, unitId: t.unitId('ST-KS-02') } })).json();
       expect(sheet.rowCount).toBe(expected.total + 1);
       const header = values(1) as string[];
       const creativeRow = [...Array(sheet.rowCount - 1).keys()].map((i) => values(i + 2)).find((row) => row[header.indexOf('Mã hồ sơ')] === 'LST-1')!;
@@ -308,7 +356,7 @@ describe('entries (e2e)', () => {
       expect(creativeRow[header.indexOf('Ngày sinh')]).toBe('05/03/2008');
       expect(creativeRow[header.indexOf('Vòng hiện tại')]).toBe('Cấp trường');
 
-      const csv = await province.get('/entries/export.csv', { query: { fieldCode: 'PM' } });
+      const csv = await province.get('/entries/export.csv', { query: { ...listed, fieldCode: 'PM' } });
       expect(csv.statusCode).toBe(200);
       expect(csv.headers['content-type']).toContain('text/csv');
       expect(csv.headers['content-disposition']).toMatch(/filename="danh-sach-du-thi-.*\.csv"/);

@@ -5,7 +5,8 @@ import { AppConfig } from '../../src/core/config/config';
 import { Runtime, RUNTIME } from '../../src/core/core.module';
 import { OutboxService } from '../../src/core/outbox/outbox.service';
 import { startDevMailbox } from '../../src/notifications/dev-mailbox';
-import { MAIL_QUEUE } from '../../src/notifications/mail-job';
+import { EntriesRegisteredData } from '../../src/core/outbox/mail-catalogue';
+import { JOB_CATALOGUE } from '../../src/notifications/job-catalogue';
 import { OutboxRelay } from '../../src/notifications/outbox-relay';
 import { eventually } from '../support/eventually';
 import { TestApp } from '../support/test-app';
@@ -27,26 +28,24 @@ describe('notifications (e2e)', () => {
     t = await TestApp.start();
     const runtime = t.app.get<Runtime>(RUNTIME, { strict: false });
     config = runtime.config;
-    queue = new Queue(MAIL_QUEUE, { connection: { url: runtime.redisUrl }, prefix: config.redisPrefix });
+    queue = new Queue(JOB_CATALOGUE[0].queue, { connection: { url: runtime.redisUrl }, prefix: config.redisPrefix });
   });
   afterAll(async () => {
     await queue.close();
     await t.stop();
   });
 
-  const registration = (title: string) => ({
-    entryTitle: title,
-    reference: 'KS01-007',
+  const registration = (title: string): EntriesRegisteredData => ({
     schoolName: 'Trường THCS Kế Sách',
     contestName: 'Cuộc thi Sáng tạo Thanh thiếu niên, Nhi đồng tỉnh Sóc Trăng',
     seasonLabel: '2017',
     editionNumber: 6,
-    entryId: '5b0f4a52-1c7e-4d59-8d0c-3f1f3f0d6a11',
+    entries: [{ id: '5b0f4a52-1c7e-4d59-8d0c-3f1f3f0d6a11', title, reference: 'KS01-007' }],
   });
 
   /** Writes a mail to the outbox exactly as a domain service does, in its own committed transaction. */
-  async function addMail(eventKey: string, to: string, data: Record<string, unknown>, template = 'entry-registered'): Promise<void> {
-    await t.db.source.transaction((manager) => new OutboxService().add(manager, { eventKey, topic: 'mail', payload: { template, to: [to], data } }));
+  async function addMail(eventKey: string, to: string, data: object, kind = 'entries-registered'): Promise<void> {
+    await t.db.source.transaction((manager) => new OutboxService().add(manager, { eventKey, topic: 'mail', payload: { kind, to, data } }));
   }
 
   async function row(eventKey: string): Promise<OutboxRow> {
@@ -63,7 +62,7 @@ describe('notifications (e2e)', () => {
   it('sends the registration confirmation to the school and marks the row delivered', async () => {
     await addMail('entry-registered:e2e-1', 'thcs.kesach@example.vn', registration('Máy tưới cây tự động <bản 2> & cảm biến'));
     const mail = await t.mailbox.waitFor((m) => m.to.includes('thcs.kesach@example.vn'));
-    expect(mail.subject).toBe('Xác nhận đăng ký sản phẩm dự thi: Máy tưới cây tự động <bản 2> & cảm biến');
+    expect(mail.subject).toBe('Xác nhận đăng ký 1 sản phẩm dự thi: Trường THCS Kế Sách');
     expect(mail.from).toContain('no-reply@contest.local');
     expect(mail.text).toContain('Kính gửi Trường THCS Kế Sách,');
     expect(mail.text).toContain('Cuộc thi Sáng tạo Thanh thiếu niên, Nhi đồng tỉnh Sóc Trăng lần thứ 6 (2017)');
@@ -85,38 +84,40 @@ describe('notifications (e2e)', () => {
   });
 
   it('sends nothing for a job whose row was already delivered', async () => {
-    const [{ id }] = await t.db.source.query(
-      `INSERT INTO outbox (event_key, topic, payload, enqueued_at, delivered_at) VALUES ($1, 'mail', $2, now(), now()) RETURNING id`,
-      ['entry-registered:e2e-delivered', { template: 'entry-registered', to: ['delivered@example.vn'], data: registration('Đèn học thông minh') }],
-    );
-    const job = await queue.add('deliver', { outboxId: id }, { jobId: id });
+    const [{ id }] = await t.db.source.query(`INSERT INTO outbox (event_key, topic, payload, enqueued_at, delivered_at) VALUES ($1, 'mail', $2, now(), now()) RETURNING id`, [
+      'entry-registered:e2e-delivered',
+      { kind: 'entries-registered', to: 'delivered@example.vn', data: registration('Đèn học thông minh') },
+    ]);
+    const job = await queue.add('mail', { outboxIds: [id] }, { jobId: id });
     await eventually('the job to complete', async () => (await job.getState()) === 'completed');
-    expect((await queue.getJob(id))!.returnvalue).toBe('already-delivered');
+    expect((await queue.getJob(id))!.returnvalue).toEqual(['already-delivered']);
     expect(t.mailbox.messages.filter((m) => m.to.includes('delivered@example.vn'))).toEqual([]);
     expect((await row('entry-registered:e2e-delivered')).attempts).toBe(0);
   });
 
-  it('fails a mail with an unknown template for good and says why on the row', async () => {
+  it('fails a mail of an unknown kind for good and says why on the row', async () => {
     await addMail('unknown-template:e2e', 'nobody@example.vn', {}, 'no-such-template');
     const failed = await eventually('the failure to be recorded', async () => {
       const current = await row('unknown-template:e2e');
       return current.last_error ? current : null;
     });
     expect(failed).toMatchObject({ delivered_at: null, attempts: 1 });
-    expect(failed.last_error).toContain('Unknown mail template "no-such-template"');
+    expect(failed.last_error).toContain('kind must be one of');
     const job = await eventually('the job to fail', async () => {
       const found = await queue.getJob(failed.id);
       return found && (await found.getState()) === 'failed' ? found : null;
     });
-    expect(job.attemptsMade).toBe(1);
+    // Never retried: the job made at most one attempt and the row keeps its one.
+    expect(job.attemptsMade).toBeLessThanOrEqual(1);
+    expect((await row('unknown-template:e2e')).attempts).toBe(1);
     expect(t.mailbox.messages.filter((m) => m.to.includes('nobody@example.vn'))).toEqual([]);
   });
 
   it('enqueues again an undelivered mail whose job Redis lost, and leaves failed jobs alone', async () => {
-    const [{ id: lostId }] = await t.db.source.query(
-      `INSERT INTO outbox (event_key, topic, payload, enqueued_at) VALUES ($1, 'mail', $2, now() - interval '11 minutes') RETURNING id`,
-      ['entry-registered:e2e-lost', { template: 'entry-registered', to: ['lost@example.vn'], data: registration('Máy sấy nông sản') }],
-    );
+    const [{ id: lostId }] = await t.db.source.query(`INSERT INTO outbox (event_key, topic, payload, enqueued_at) VALUES ($1, 'mail', $2, now() - interval '11 minutes') RETURNING id`, [
+      'entry-registered:e2e-lost',
+      { kind: 'entries-registered', to: 'lost@example.vn', data: registration('Máy sấy nông sản') },
+    ]);
     await addMail('unknown-template:e2e-old', 'nobody.old@example.vn', {}, 'no-such-template');
     const failed = await eventually('the failure to be recorded', async () => {
       const current = await row('unknown-template:e2e-old');

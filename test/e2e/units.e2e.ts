@@ -2,8 +2,9 @@ import ExcelJS from 'exceljs';
 import type IORedis from 'ioredis';
 import { once } from 'node:events';
 import { REDIS } from '../../src/core/redis';
+import { Unit } from '../../src/units/unit.entity';
+import { registerEntries } from '../support/factories';
 import { multipart, TestApp } from '../support/test-app';
-import { YOUTH_EDITION } from '../support/fixtures';
 
 interface UnitBody {
   id: string;
@@ -58,6 +59,26 @@ describe('units (e2e)', () => {
     return as.post('/units/import', payload, { headers });
   }
 
+  async function create(code: string, name: string, levelCode: string, parentCode: string): Promise<UnitBody> {
+    const parentId = t.world.units.get(parentCode)?.id ?? (await unitByCode(parentCode)).id;
+    const response = await admin().post('/units', { code, name, levelCode, parentId });
+    if (response.statusCode !== 201) throw new Error(`Creating ${code}: ${response.statusCode} ${response.body}`);
+    return response.json();
+  }
+
+  /**
+   * A district with one school under ST, moved under a new province: each test that edits the tree builds its own
+   * (codes `${prefix}`, `ST-${prefix}`, `ST-${prefix}-01`), so it passes alone and shares nothing with the others.
+   */
+  async function movedDistrict(prefix: string): Promise<{ province: UnitBody; district: UnitBody; school: UnitBody }> {
+    const province = await create(prefix, `Tỉnh ${prefix}`, 'province', 'VN');
+    const district = await create(`ST-${prefix}`, `Huyện ${prefix}`, 'district', 'ST');
+    const school = await create(`ST-${prefix}-01`, `Trường ${prefix}`, 'school', district.code);
+    const moved = await admin().post(`/units/${district.id}/move`, { parentId: province.id });
+    if (moved.statusCode !== 200) throw new Error(`Moving ST-${prefix}: ${moved.statusCode} ${moved.body}`);
+    return { province, district: await unitByCode(district.code), school: await unitByCode(school.code) };
+  }
+
   async function countRows(table: 'units' | 'audit_log'): Promise<number> {
     const [{ count }] = await t.db.source.query(`SELECT count(*)::int AS count FROM ${table}`);
     return count;
@@ -65,9 +86,15 @@ describe('units (e2e)', () => {
 
   it('documents the unit routes, the upload and their errors', async () => {
     const docs = (await t.request('GET', '/docs-json')).json();
-    expect(Object.keys(docs.paths).filter((p: string) => p.startsWith('/unit')).sort()).toEqual([
+    expect(
+      Object.keys(docs.paths)
+        .filter((p: string) => p.startsWith('/unit'))
+        .sort(),
+    ).toEqual([
       '/unit-levels',
       '/units',
+      '/units/export.csv',
+      '/units/export.xlsx',
       '/units/import',
       '/units/{id}',
       '/units/{id}/children',
@@ -114,6 +141,16 @@ describe('units (e2e)', () => {
       expect(codes(all.json().items)).toEqual(['ST-KS', 'ST-MT']);
     });
 
+    it('lists units by code, in pages that neither overlap nor skip a unit', async () => {
+      const all = (await admin().get('/units', { query: { pageSize: '500' } })).json();
+      const paged: string[] = [];
+      for (let page = 1; paged.length < all.total; page += 1) {
+        paged.push(...(await admin().get('/units', { query: { pageSize: '2', page: String(page) } })).json().items.map((u: UnitBody) => u.id));
+      }
+      expect(paged).toEqual(all.items.map((u: UnitBody) => u.id));
+      expect(all.items.map((u: UnitBody) => u.code).indexOf('ST-KS')).toBeLessThan(all.items.map((u: UnitBody) => u.code).indexOf('ST-KS-01'));
+    });
+
     it('searches without case or Vietnamese diacritics', async () => {
       const found = await t.as('province@test.vn').get('/units', { query: { q: 'KE SACH' } });
       expect(codes(found.json().items)).toEqual(['ST-KS', 'ST-KS-01']);
@@ -140,7 +177,7 @@ describe('units (e2e)', () => {
       expect(created.json()).toEqual({ code: 'organisation', name: 'Tổ chức', rank: 3, isLeaf: true });
       const again = await admin().post('/unit-levels', { code: 'organisation', name: 'Tổ chức', rank: 3 });
       expect(again.statusCode).toBe(409);
-      expect(again.json().details.problems).toEqual([{ field: 'code', reason: 'already in use' }]);
+      expect(again.json().details.problems).toEqual([expect.objectContaining({ field: 'code', reason: 'already in use' })]);
     });
   });
 
@@ -160,52 +197,47 @@ describe('units (e2e)', () => {
 
       const duplicate = await admin().post('/units', { code: 'ST-CT', name: 'Trùng mã', levelCode: 'district', parentId: t.unitId('ST') });
       expect(duplicate.statusCode).toBe(409);
-      expect(duplicate.json().details.problems).toEqual([{ field: 'code', reason: 'already in use' }]);
-      const underLeaf = await admin().post('/units', { code: 'ST-CT-01-A', name: 'Lớp', levelCode: 'organisation', parentId: school.json().id });
+      expect(duplicate.json().details.problems).toEqual([expect.objectContaining({ field: 'code', reason: 'already in use' })]);
+      const underLeaf = await admin().post('/units', { code: 'ST-CT-01-A', name: 'Lớp', levelCode: 'school', parentId: school.json().id });
       expect(underLeaf.statusCode).toBe(422);
-      expect(underLeaf.json().details.problems).toEqual([{ field: 'parentId', reason: expect.stringMatching(/cannot have units under it/) }]);
+      expect(underLeaf.json().details.problems).toEqual([expect.objectContaining({ field: 'parentId', reason: expect.stringMatching(/cannot have units under it/) })]);
       const districtUnderDistrict = await admin().post('/units', { code: 'ST-CT-X', name: 'X', levelCode: 'district', parentId: district.json().id });
       expect(districtUnderDistrict.statusCode).toBe(422);
       const rootlessDistrict = await admin().post('/units', { code: 'ROOTLESS', name: 'X', levelCode: 'district' });
       expect(rootlessDistrict.statusCode).toBe(422);
       const unknownLevel = await admin().post('/units', { code: 'ST-CT-02', name: 'X', levelCode: 'commune', parentId: district.json().id });
-      expect(unknownLevel.json().details.problems).toEqual([{ field: 'levelCode', reason: 'no such level' }]);
+      expect(unknownLevel.json().details.problems).toEqual([expect.objectContaining({ field: 'levelCode', reason: 'no such level' })]);
       expect(await brokenPaths()).toEqual([]);
     });
 
     it('renames a unit and finds it by its new name', async () => {
-      const school = await unitByCode('ST-CT-01');
-      const renamed = await admin().patch(`/units/${school.id}`, { name: 'Trường THCS Châu Thành A' });
+      const school = await create('ST-KS-31', 'Trường THCS Long Hòa', 'school', 'ST-KS');
+      const renamed = await admin().patch(`/units/${school.id}`, { name: 'Trường THCS Long Hòa A' });
       expect(renamed.statusCode).toBe(200);
-      expect(renamed.json()).toMatchObject({ code: 'ST-CT-01', name: 'Trường THCS Châu Thành A' });
-      const found = await admin().get('/units', { query: { q: 'chau thanh a' } });
-      expect(codes(found.json().items)).toEqual(['ST-CT-01']);
+      expect(renamed.json()).toMatchObject({ code: 'ST-KS-31', name: 'Trường THCS Long Hòa A' });
+      const found = await admin().get('/units', { query: { q: 'long hoa a' } });
+      expect(codes(found.json().items)).toEqual(['ST-KS-31']);
       const recoded = await admin().patch(`/units/${school.id}`, { code: 'ST-KS-01' });
       expect(recoded.statusCode).toBe(409);
-      expect(recoded.json().details.problems).toEqual([{ field: 'code', reason: 'already in use' }]);
+      expect(recoded.json().details.problems).toEqual([expect.objectContaining({ field: 'code', reason: 'already in use' })]);
       expect((await admin().patch(`/units/${school.id}`, {})).statusCode).toBe(400);
     });
 
     it('moves a subtree: paths, ancestors and the entries under it follow at once', async () => {
-      const province = await admin().post('/units', { code: 'BL', name: 'Bạc Liêu', levelCode: 'province', parentId: t.unitId('VN') });
-      const district = await unitByCode('ST-CT');
-      const school = await unitByCode('ST-CT-01');
-      const { edition, fields } = t.world.editions.get(YOUTH_EDITION)!;
-      const [{ unit_path: schoolPath }] = await t.db.source.query(`SELECT path AS unit_path FROM units WHERE id = $1`, [school.id]);
-      await t.db.source.query(
-        `INSERT INTO entries (edition_id, unit_id, unit_path, field_id, reference, title, summary, contact_name, contact_email, search_key)
-         VALUES ($1, $2, $3, $4, 'CT-1', 'Máy tưới', 'Tóm tắt', 'Cô Lan', 'lan@test.vn', 'may tuoi')`,
-        [edition.id, school.id, schoolPath, fields.get('HT')!.id],
-      );
+      const province = await create('BL', 'Bạc Liêu', 'province', 'VN');
+      const district = await create('ST-CLD', 'Huyện Cù Lao Dung', 'district', 'ST');
+      const school = await create('ST-CLD-01', 'Trường THCS Cù Lao Dung', 'school', 'ST-CLD');
+      t.world.units.set(school.code, await t.db.source.getRepository(Unit).findOneByOrFail({ id: school.id }));
+      await registerEntries(t.db.source, t.world, [{ school: 'ST-CLD-01', reference: 'CT-1', field: 'HT', title: 'Máy tưới' }]);
 
-      const moved = await admin().post(`/units/${district.id}/move`, { parentId: province.json().id });
+      const moved = await admin().post(`/units/${district.id}/move`, { parentId: province.id });
       expect(moved.statusCode).toBe(200);
       expect(moved.json().ancestors.map((a: { code: string }) => a.code)).toEqual(['VN', 'BL']);
       const schoolAfter = await admin().get(`/units/${school.id}`);
-      expect(schoolAfter.json()).toMatchObject({ depth: 3, ancestors: [{ code: 'VN' }, { code: 'BL' }, { code: 'ST-CT' }] });
-      const blSchools = await admin().get(`/units/${province.json().id}/subtree`, { query: { level: 'school' } });
-      expect(codes(blSchools.json().items)).toEqual(['ST-CT-01']);
-      expect(codes((await t.as('province@test.vn').get('/units', { query: { q: 'chau thanh' } })).json().items)).toEqual([]);
+      expect(schoolAfter.json()).toMatchObject({ depth: 3, ancestors: [{ code: 'VN' }, { code: 'BL' }, { code: 'ST-CLD' }] });
+      const blSchools = await admin().get(`/units/${province.id}/subtree`, { query: { level: 'school' } });
+      expect(codes(blSchools.json().items)).toEqual(['ST-CLD-01']);
+      expect(codes((await t.as('province@test.vn').get('/units', { query: { q: 'cu lao' } })).json().items)).toEqual([]);
       const [entry] = await t.db.source.query(`SELECT e.unit_path = u.path AS follows FROM entries e JOIN units u ON u.id = e.unit_id WHERE e.reference = 'CT-1'`);
       expect(entry.follows).toBe(true);
       expect(await brokenPaths()).toEqual([]);
@@ -216,46 +248,43 @@ describe('units (e2e)', () => {
     });
 
     it('refuses moves under the unit itself, its descendants, or a wrong rank', async () => {
-      const district = await unitByCode('ST-CT');
-      const school = await unitByCode('ST-CT-01');
-      const province = await unitByCode('BL');
+      const { province, district, school } = await movedDistrict('HG');
       const intoOwnSubtree = await admin().post(`/units/${province.id}/move`, { parentId: district.id });
       expect(intoOwnSubtree.statusCode).toBe(422);
-      expect(intoOwnSubtree.json().details.problems).toEqual([{ field: 'parentId', reason: 'ST-CT lies under BL' }]);
+      expect(intoOwnSubtree.json().details.problems).toEqual([expect.objectContaining({ field: 'parentId', reason: 'ST-HG lies under HG' })]);
       expect((await admin().post(`/units/${district.id}/move`, { parentId: district.id })).json().details.problems).toEqual([
-        { field: 'parentId', reason: 'a unit cannot be its own parent' },
+        expect.objectContaining({ field: 'parentId', reason: 'a unit cannot be its own parent' }),
       ]);
       expect((await admin().post(`/units/${district.id}/move`, { parentId: t.unitId('ST-KS') })).statusCode).toBe(422);
       expect((await admin().post(`/units/${school.id}/move`, { parentId: t.unitId('ST-KS-02') })).statusCode).toBe(422);
       expect((await admin().post(`/units/${school.id}/move`, { parentId: '00000000-0000-4000-8000-000000000000' })).statusCode).toBe(422);
       expect((await admin().post(`/units/00000000-0000-4000-8000-000000000000/move`, { parentId: district.id })).statusCode).toBe(404);
-      expect((await unitByCode('ST-CT')).ancestors.map((a) => a.code)).toEqual(['VN', 'BL']);
+      expect((await unitByCode('ST-HG')).ancestors.map((a) => a.code)).toEqual(['VN', 'HG']);
     });
 
     it('retires a subtree, hides it from lists, and restores what was retired with it', async () => {
-      const district = await unitByCode('ST-CT');
-      const closedEarlier = await admin().post('/units', { code: 'ST-CT-02', name: 'Trường đã đóng', levelCode: 'school', parentId: district.id });
+      const { province, district } = await movedDistrict('CM');
+      const closedEarlier = await admin().post('/units', { code: 'ST-CM-02', name: 'Trường đã đóng', levelCode: 'school', parentId: district.id });
       expect((await admin().post(`/units/${closedEarlier.json().id}/retire`)).statusCode).toBe(200);
 
       const retired = await admin().post(`/units/${district.id}/retire`);
       expect(retired.statusCode).toBe(200);
       expect(retired.json().retiredAt).toEqual(expect.any(String));
-      expect((await unitByCode('ST-CT-01')).retiredAt).toEqual(expect.any(String));
-      const bl = await unitByCode('BL');
-      expect(bl.childCount).toBe(0);
-      expect((await admin().get(`/units/${bl.id}/subtree`)).json().items.map((u: UnitBody) => u.code)).toEqual(['BL']);
-      const withRetired = await admin().get(`/units/${bl.id}/subtree`, { query: { includeRetired: 'true' } });
-      expect(codes(withRetired.json().items)).toEqual(['BL', 'ST-CT', 'ST-CT-01', 'ST-CT-02']);
+      expect((await unitByCode('ST-CM-01')).retiredAt).toEqual(expect.any(String));
+      expect((await unitByCode(province.code)).childCount).toBe(0);
+      expect((await admin().get(`/units/${province.id}/subtree`)).json().items.map((u: UnitBody) => u.code)).toEqual(['CM']);
+      const withRetired = await admin().get(`/units/${province.id}/subtree`, { query: { includeRetired: 'true' } });
+      expect(codes(withRetired.json().items)).toEqual(['CM', 'ST-CM', 'ST-CM-01', 'ST-CM-02']);
       expect((await admin().post(`/units/${district.id}/retire`)).statusCode).toBe(409);
       const moveUnder = await admin().post(`/units/${t.unitId('ST-KS-01')}/move`, { parentId: district.id });
-      expect(moveUnder.json().details.problems).toEqual([{ field: 'parentId', reason: 'ST-CT is retired: restore it first' }]);
+      expect(moveUnder.json().details.problems).toEqual([expect.objectContaining({ field: 'parentId', reason: 'ST-CM is retired: restore it first' })]);
       expect((await admin().post(`/units/${closedEarlier.json().id}/restore`)).statusCode).toBe(422);
 
       const restored = await admin().post(`/units/${district.id}/restore`);
       expect(restored.statusCode).toBe(200);
       expect(restored.json().retiredAt).toBeNull();
-      expect((await unitByCode('ST-CT-01')).retiredAt).toBeNull();
-      expect((await unitByCode('ST-CT-02')).retiredAt).toEqual(expect.any(String));
+      expect((await unitByCode('ST-CM-01')).retiredAt).toBeNull();
+      expect((await unitByCode('ST-CM-02')).retiredAt).toEqual(expect.any(String));
       expect((await admin().post(`/units/${district.id}/restore`)).statusCode).toBe(409);
       expect((await admin().post(`/units/${closedEarlier.json().id}/restore`)).json().retiredAt).toBeNull();
       const audit = await admin().get('/audit', { query: { entityId: district.id } });
@@ -286,9 +315,13 @@ describe('units (e2e)', () => {
       const unitsBefore = await countRows('units');
       const first = await upload(admin(), { filename: 'units.csv', contentType: 'text/csv', content: csv });
       expect(first.statusCode).toBe(200);
-      expect(first.json()).toEqual({ created: 5, updated: 0, unchanged: 0, total: 5 });
+      const { units, ...counts } = first.json();
+      expect(counts).toEqual({ created: 5, updated: 0, unchanged: 0, total: 5 });
       expect(await countRows('units')).toBe(unitsBefore + 5);
       const tt = await unitByCode('ST-TT');
+      // Each row's new unit with its id, in file order: a client needs no listing to find what it created.
+      expect(units.map((u: { code: string; outcome: string }) => `${u.code} ${u.outcome}`)).toEqual(['ST-TT-01 created', 'ST-TT-02 created', 'ST-TT created', 'ST-VC created', 'ST-VC-01 created']);
+      expect(units[2].id).toBe(tt.id);
       expect(tt.ancestors.map((a) => a.code)).toEqual(['VN', 'ST']);
       expect(codes((await admin().get(`/units/${tt.id}/children`)).json().items)).toEqual(['ST-TT-01', 'ST-TT-02']);
       expect(await brokenPaths()).toEqual([]);
@@ -296,11 +329,14 @@ describe('units (e2e)', () => {
       expect(audit.json().items).toEqual([expect.objectContaining({ after: { code: 'ST-TT', name: 'Huyện Thạnh Trị', levelCode: 'district', parentCode: 'ST' } })]);
 
       const again = await upload(admin(), { filename: 'units.csv', contentType: 'text/csv', content: csv });
-      expect(again.json()).toEqual({ created: 0, updated: 0, unchanged: 5, total: 5 });
+      expect(again.json()).toMatchObject({ created: 0, updated: 0, unchanged: 5, total: 5 });
+      expect(again.json().units).toEqual(units.map((u: object) => ({ ...u, outcome: 'unchanged' })));
       expect(await countRows('units')).toBe(unitsBefore + 5);
     });
 
     it('imports an XLSX with Vietnamese headers that renames, moves and adds units', async () => {
+      // The tree the CSV above makes, whether or not that test ran first.
+      expect((await upload(admin(), { filename: 'units.csv', contentType: 'text/csv', content: csv })).statusCode).toBe(200);
       const file = await xlsx([
         ['Mã', 'Tên đơn vị', 'Cấp', 'Mã cấp trên'],
         ['ST-TT', 'Huyện Thạnh Trị', 'district', 'ST'],
@@ -308,16 +344,16 @@ describe('units (e2e)', () => {
         ['ST-TT-02', 'Trường TH Thạnh Trị 2', 'school', 'ST-VC'],
         ['ST-VC-02', 'Trường TH Vĩnh Châu 2', 'school', 'ST-VC'],
       ]);
-      const send = () =>
-        upload(admin(), { filename: 'don-vi.xlsx', contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', content: file });
+      const send = () => upload(admin(), { filename: 'don-vi.xlsx', contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', content: file });
       const first = await send();
       expect(first.statusCode).toBe(200);
-      expect(first.json()).toEqual({ created: 1, updated: 2, unchanged: 1, total: 4 });
+      expect(first.json()).toMatchObject({ created: 1, updated: 2, unchanged: 1, total: 4 });
+      expect(first.json().units.map((u: { code: string; outcome: string }) => `${u.code} ${u.outcome}`)).toEqual(['ST-TT unchanged', 'ST-TT-01 updated', 'ST-TT-02 updated', 'ST-VC-02 created']);
       expect((await unitByCode('ST-TT-01')).name).toBe('Trường THCS Thạnh Trị (mới)');
       expect((await unitByCode('ST-TT-02')).ancestors.map((a) => a.code)).toEqual(['VN', 'ST', 'ST-VC']);
       expect(codes((await admin().get(`/units/${(await unitByCode('ST-VC')).id}/children`)).json().items)).toEqual(['ST-TT-02', 'ST-VC-01', 'ST-VC-02']);
       expect(await brokenPaths()).toEqual([]);
-      expect((await send()).json()).toEqual({ created: 0, updated: 0, unchanged: 4, total: 4 });
+      expect((await send()).json()).toMatchObject({ created: 0, updated: 0, unchanged: 4, total: 4 });
     });
 
     it('refuses a bad file whole, listing every bad row, and writes nothing', async () => {
@@ -355,12 +391,70 @@ describe('units (e2e)', () => {
       expect((await admin().get('/units', { query: { q: 'long phu' } })).json().total).toBe(0);
     });
 
+    it("matches codes without case and keeps the tree's spelling; refuses codes and names the app would refuse", async () => {
+      const ks01 = await unitByCode('ST-KS-01');
+      const file = ['code,name,level,parent_code', `st-ks-01,${ks01.name},school,st-ks`, 'st-ks-77,Trường Kế Sách 77,school,St-Ks'].join('\n');
+      const response = await upload(admin(), { filename: 'lower.csv', contentType: 'text/csv', content: file });
+      expect(response.json()).toMatchObject({ created: 1, updated: 0, unchanged: 1, total: 2 });
+      expect((await unitByCode('st-ks-77')).ancestors.map((a) => a.code)).toEqual(['VN', 'ST', 'ST-KS']);
+
+      const unitsBefore = await countRows('units');
+      const bad = ['code,name,level,parent_code', 'ST-KS-78?,Trường 78,school,ST-KS', 'ST-KS-79,Trường\u200B79,school,ST-KS'].join('\n');
+      const refused = await upload(admin(), { filename: 'bad.csv', contentType: 'text/csv', content: bad });
+      expect(refused.statusCode).toBe(400);
+      expect(refused.json().details.problems).toEqual([
+        { row: 2, field: 'code', code: 'CODE_CHARACTERS', params: {}, reason: 'may hold only ASCII letters, digits, ".", "_" and "-"' },
+        { row: 3, field: 'name', code: 'INVISIBLE_CHARACTERS', params: { found: 'U+200B' }, reason: 'must not contain invisible or control characters (found U+200B)' },
+      ]);
+      expect(await countRows('units')).toBe(unitsBefore);
+    });
+
+    it('exports the tree with Vietnamese headers, which the import takes back, corrected, as it is', async () => {
+      for (const format of ['csv', 'xlsx'] as const) {
+        const exported = await admin().get(`/units/export.${format}`);
+        expect(exported.statusCode).toBe(200);
+        expect(exported.headers['content-disposition']).toMatch(new RegExp(`filename="don-vi-\\d{4}-\\d{2}-\\d{2}\\.${format}"`));
+        const total = (await admin().get('/units', { query: { pageSize: '500' } })).json().total;
+        const again = await upload(admin(), { filename: `don-vi.${format}`, contentType: 'application/octet-stream', content: exported.rawPayload });
+        expect(again.statusCode).toBe(200);
+        expect(again.json()).toMatchObject({ created: 0, updated: 0, unchanged: total, total });
+      }
+
+      const csv = (await admin().get('/units/export.csv')).body.replace(/^\uFEFF/, '');
+      const [header, ...lines] = csv.trim().split(/\r?\n/);
+      expect(header).toBe('Mã đơn vị,Tên đơn vị,Cấp,Mã đơn vị cấp trên');
+      const codesInFile = lines.map((line) => line.split(',')[0]);
+      expect(codesInFile).toEqual([...codesInFile].sort());
+      // Corrected in the spreadsheet: one school renamed, one added; the other rows come back unchanged.
+      const corrected = [
+        header,
+        ...lines.map((line) => (line.startsWith('ST-KS-02,') ? line.replace(/^ST-KS-02,[^,]*/, 'ST-KS-02,Trường Tiểu học An Lạc Tây (đổi tên)') : line)),
+        'ST-KS-90,Trường mới từ tệp xuất,school,ST-KS',
+      ];
+      const response = await upload(admin(), { filename: 'don-vi.csv', contentType: 'text/csv', content: `\uFEFF${corrected.join('\r\n')}` });
+      expect(response.statusCode).toBe(200);
+      expect(response.json()).toMatchObject({ created: 1, updated: 1 });
+      expect((await unitByCode('ST-KS-02')).name).toBe('Trường Tiểu học An Lạc Tây (đổi tên)');
+      expect((await unitByCode('ST-KS-90')).ancestors.map((a) => a.code)).toEqual(['VN', 'ST', 'ST-KS']);
+    });
+
+    it('exports only the units in scope', async () => {
+      const csv = (await t.as('ks@test.vn').get('/units/export.csv')).body.replace(/^\uFEFF/, '');
+      const codesInFile = csv
+        .trim()
+        .split(/\r?\n/)
+        .slice(1)
+        .map((line) => line.split(',')[0]);
+      expect(codesInFile.length).toBeGreaterThan(0);
+      expect(codesInFile.every((code) => code.toUpperCase().startsWith('ST-KS'))).toBe(true);
+    });
+
     it('names the missing columns of a file', async () => {
       const response = await upload(admin(), { filename: 'x.csv', contentType: 'text/csv', content: 'code,name\nA,B\n' });
       expect(response.statusCode).toBe(400);
       expect(response.json().details.problems).toEqual([
-        { row: 1, field: 'level', reason: 'required column is missing' },
-        { row: 1, field: 'parent_code', reason: 'required column is missing' },
+        expect.objectContaining({ row: 1, field: 'level', reason: 'required column is missing' }),
+        expect.objectContaining({ row: 1, field: 'parent_code', reason: 'required column is missing' }),
       ]);
     });
 

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Client } from 'pg';
 import { runMigrations } from '../../src/core/database/migrate';
+import { reachableClusterHome } from '../../src/core/infrastructure/embedded-postgres';
 
 interface Started {
   url: string;
@@ -20,7 +21,8 @@ async function startInChild(mode: 'current' | 'legacy', dataDir: string): Promis
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout }).once('line', resolve);
-    exited.then(() => reject(new Error(`The embedded PostgreSQL process failed: ${stderr}`)));
+    // `exited` never rejects; once the line is read, this late reject is a no-op.
+    void exited.then(() => reject(new Error(`The embedded PostgreSQL process failed: ${stderr}`)));
   });
   return {
     ...JSON.parse(line),
@@ -118,6 +120,28 @@ describe('embedded PostgreSQL', () => {
     expect(await runMigrations(restarted.url)).toEqual([]);
   });
 
+  // Only root hands the cluster to another user; any other user owns every folder it can write to.
+  (asRoot ? it : it.skip)('starts from a checkout inside a folder the user postgres cannot enter, as a clone under /root is', async () => {
+    const closed = dataDir;
+    chmodSync(closed, 0o700);
+    const nested = join(closed, 'checkout', '.data');
+    const clusterHome = reachableClusterHome(nested);
+    try {
+      const database = await startInChild('current', nested);
+      running.push(database);
+      expect(await withClient(database.url, async (client) => (await client.query('SELECT 1 AS one')).rows[0].one)).toBe(1);
+      expect(clusterHome.startsWith(closed)).toBe(false);
+      expect(readFileSync(join(clusterHome, 'postgres', 'PG_VERSION'), 'utf8').trim()).toMatch(/^\d+$/);
+      await running.pop()!.stop();
+      const again = await startInChild('current', nested);
+      running.push(again);
+      expect(await refusedCode(again.url)).toBeUndefined();
+    } finally {
+      for (const database of running.splice(0)) await database.stop();
+      rmSync(clusterHome, { recursive: true, force: true });
+    }
+  });
+
   it('upgrades a data directory made with the fixed password, where the app connected as the superuser', async () => {
     // What earlier versions left in .data/postgres: superuser `contest`, password `contest`, app database owned by it
     // and migrated as it, with data in it.
@@ -146,16 +170,18 @@ describe('embedded PostgreSQL', () => {
     const database = await start();
     expect(await refusedCode(withPassword(database.superuserUrl, 'contest'))).toBe('28P01');
     await expectUnprivilegedOwner(database);
-    const notOwned = await withClient(database.superuserUrl.replace(/\/postgres$/, '/contest'), async (client) =>
-      (
-        await client.query(`
+    const notOwned = await withClient(
+      database.superuserUrl.replace(/\/postgres$/, '/contest'),
+      async (client) =>
+        (
+          await client.query(`
           SELECT c.relname AS name FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
            WHERE n.nspname IN ('public', 'extra') AND c.relkind IN ('r', 'S', 'v') AND pg_get_userbyid(c.relowner) <> 'contest_app'
              AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype = 'e')
           UNION ALL SELECT nspname FROM pg_namespace WHERE nspname = 'extra' AND pg_get_userbyid(nspowner) <> 'contest_app'
           UNION ALL SELECT typname FROM pg_type WHERE typname = 'mood' AND pg_get_userbyid(typowner) <> 'contest_app'
           UNION ALL SELECT proname FROM pg_proc WHERE proname = 'shout' AND pg_get_userbyid(proowner) <> 'contest_app'`)
-      ).rows,
+        ).rows,
     );
     expect(notOwned).toEqual([]);
     // The owner can use, change and extend what the superuser made, and nothing is left to migrate.

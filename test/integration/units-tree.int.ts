@@ -1,11 +1,18 @@
+import { ActorCache } from '../../src/core/auth/actor-cache';
 import { AuditService } from '../../src/core/audit/audit.service';
 import { Actor } from '../../src/core/auth/actor';
 import { Upload } from '../../src/core/http/upload';
 import { seedWorld, World } from '../../src/seed/world';
 import { UnitsRepository } from '../../src/units/units.repository';
+import { EntriesFollowUnitMoves } from '../../src/entries/entries-follow-unit-moves';
+import { EntriesRepository } from '../../src/entries/entries.repository';
+import { UnitMoves } from '../../src/units/unit-moves';
 import { UnitsService } from '../../src/units/units.service';
+import { YOUTH_STAGES } from '../../src/seed/demo-world';
+import { addEdition, registerEntries } from '../support/factories';
 import { smallWorld, YOUTH_EDITION } from '../support/fixtures';
 import { createTestDatabase, TestDatabase } from '../support/test-db';
+import { AccessService } from '../../src/core/access/access.service';
 
 /** A province-sized tree under VN: `provinces` × `districts` × `schools`, as CSV lines. */
 function treeLines(provinces: number, districts: number, schools: number, name = (code: string) => `Đơn vị ${code}`): string[] {
@@ -35,7 +42,9 @@ describe('unit tree on PostgreSQL (integration)', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     world = await db.source.transaction((manager) => seedWorld(manager, smallWorld()));
-    units = new UnitsService(db.source, new UnitsRepository(db.source), new AuditService(db.source));
+    const moves = new UnitMoves();
+    new EntriesFollowUnitMoves(moves, new EntriesRepository()).onModuleInit();
+    units = new UnitsService(db.source, new UnitsRepository(db.source), new AuditService(db.source), new AccessService(db.source), moves, new ActorCache());
     const vn = world.units.get('VN')!;
     admin = new Actor(world.users.get('admin@test.vn')!.id, 'admin@test.vn', [{ role: 'admin', unitId: vn.id, unitPath: vn.path }]);
   });
@@ -57,7 +66,8 @@ describe('unit tree on PostgreSQL (integration)', () => {
   it('imports thousands of units given bottom-up, then restructures them, keeping every path and entry in step', async () => {
     const lines = treeLines(4, 10, 80);
     const created = await units.importTree(admin, csv([...lines].reverse()));
-    expect(created).toEqual({ created: 3244, updated: 0, unchanged: 0, total: 3244 });
+    expect(created).toMatchObject({ created: 3244, updated: 0, unchanged: 0, total: 3244 });
+    expect(created.units).toHaveLength(3244);
     expect(await brokenPaths()).toEqual([]);
 
     const { edition, fields } = world.editions.get(YOUTH_EDITION)!;
@@ -77,7 +87,7 @@ describe('unit tree on PostgreSQL (integration)', () => {
       return line;
     });
     const auditBefore = Number((await db.source.query(`SELECT count(*) FROM audit_log`))[0].count);
-    expect(await units.importTree(admin, csv(restructured))).toEqual({ created: 0, updated: 82, unchanged: 3162, total: 3244 });
+    expect(await units.importTree(admin, csv(restructured))).toMatchObject({ created: 0, updated: 82, unchanged: 3162, total: 3244 });
     expect(await brokenPaths()).toEqual([]);
     expect(await parentCode('P1-D1')).toBe('P3');
     expect(await parentCode('P2-D3-S5')).toBe('P1-D1');
@@ -88,7 +98,7 @@ describe('unit tree on PostgreSQL (integration)', () => {
     const auditAfter = Number((await db.source.query(`SELECT count(*) FROM audit_log`))[0].count);
     expect(auditAfter - auditBefore).toBe(82);
 
-    expect(await units.importTree(admin, csv(restructured))).toEqual({ created: 0, updated: 0, unchanged: 3244, total: 3244 });
+    expect(await units.importTree(admin, csv(restructured))).toMatchObject({ created: 0, updated: 0, unchanged: 3244, total: 3244 });
   });
 
   it('serialises concurrent moves, so a subtree moved while its new parent moves still ends up consistent', async () => {
@@ -99,5 +109,28 @@ describe('unit tree on PostgreSQL (integration)', () => {
     expect(await brokenPaths()).toEqual([]);
     const detail = await units.get(admin, school.id);
     expect(detail.ancestors.map((a) => a.code)).toEqual(['VN', 'P4', 'P2-D2']);
+  });
+
+  it('lets the entries of a moved school follow it into their first stage, and refuses the move once an edition of theirs is being judged', async () => {
+    // A ladder whose first round runs at the district: the school's entries start at its district.
+    const key = await addEdition(db.source, world, { number: 20, stages: YOUTH_STAGES.slice(1) });
+    const [entryId] = await registerEntries(db.source, world, [{ edition: key, school: 'ST-MT-01', reference: 'MV-1', field: 'HT' }]);
+    const stageUnit = async () => (await db.source.query(`SELECT u.code FROM entry_stages es JOIN units u ON u.id = es.unit_id WHERE es.entry_id = $1`, [entryId]))[0].code;
+    expect(await stageUnit()).toBe('ST-MT');
+
+    const school = world.units.get('ST-MT-01')!;
+    await units.move(admin, school.id, { parentId: world.units.get('ST-KS')!.id });
+    expect(await stageUnit()).toBe('ST-KS');
+    const [entry] = await db.source.query(`SELECT e.unit_path = u.path AS follows FROM entries e JOIN units u ON u.id = e.unit_id WHERE e.id = $1`, [entryId]);
+    expect(entry.follows).toBe(true);
+
+    await db.source.query(`UPDATE editions SET state = 'judging' WHERE id = $1`, [world.editions.get(key)!.edition.id]);
+    const refused = units.move(admin, school.id, { parentId: world.units.get('ST-MT')!.id });
+    await expect(refused).rejects.toMatchObject({
+      code: 'RULE_VIOLATION',
+      details: { problems: [{ field: 'parentId', reason: expect.stringMatching(/^1 entry under ST-MT-01 is in editions in state judging/) }] },
+    });
+    expect(await parentCode('ST-MT-01')).toBe('ST-KS');
+    expect(await stageUnit()).toBe('ST-KS');
   });
 });

@@ -73,8 +73,7 @@ export const YOUTH_EDITION = 'Cuộc thi Sáng tạo Thanh thiếu niên, Nhi đ
  * Add it to a world with `{ ...smallWorld(), contests: [...smallWorld().contests, technicalContest()] }`.
  */
 export function technicalContest(now = new Date()): WorldSpec['contests'][number] {
-  const prize = (code: string, name: string, quota: number, minScore: number, prizeMoney: number) =>
-    ({ code, name, quotaKind: 'count', quota, minScore, scope: 'stage', prizeMoney }) as const;
+  const prize = (code: string, name: string, quota: number, minScore: number, prizeMoney: number) => ({ code, name, quotaKind: 'count', quota, minScore, scope: 'stage', prizeMoney }) as const;
   return {
     kind: 'technical',
     name: 'Hội thi Sáng tạo Kỹ thuật tỉnh Sóc Trăng',
@@ -145,4 +144,3 @@ export function socTrang2017(): EditionDefinition {
     stages: structuredClone(YOUTH_STAGES),
   };
 }
-

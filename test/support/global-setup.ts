@@ -43,9 +43,7 @@ export default async function globalSetup(): Promise<void> {
   templateUrl.pathname = `/${template}`;
   await runMigrations(templateUrl.toString());
 
-  const redis = process.env.TEST_REDIS_URL
-    ? { url: process.env.TEST_REDIS_URL, stop: async () => {} }
-    : await resolveLocalRedis(join(TEST_DATA_DIR, 'redis'));
+  const redis = process.env.TEST_REDIS_URL ? { url: process.env.TEST_REDIS_URL, stop: async () => {} } : await resolveLocalRedis(join(TEST_DATA_DIR, 'redis'));
   const env: TestEnvironment = { adminUrl, redisUrl: redis.url, runId, template };
   // It holds the superuser's password.
   writeFileSync(TEST_ENV_FILE(runId), JSON.stringify(env), { mode: 0o600 });

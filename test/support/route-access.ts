@@ -19,7 +19,12 @@ export type AccessRule =
   /** Anyone logged in, with or without grants (about oneself). */
   | { signedIn: true }
   /** `roles` may call the route at all (403 for anyone else); `scope` and `target` decide which objects (404 outside). */
-  | { roles: readonly Role[]; scope?: Scope; target?: string };
+  | { roles: readonly Role[]; scope?: Scope; target?: string }
+  /**
+   * Any signed-in caller reaches the route, but only these callers (e-mails) reach the object it is tried on: what
+   * they are assigned or sit on (a judge's entries, a panel's chair); everyone else, administrators too, gets 404.
+   */
+  | { assigned: readonly string[] };
 
 /** What a caller should get: `ok` is neither 401 nor 403 nor 404 (the access layer let the call through). */
 export type Verdict = 'ok' | 401 | 403 | 404;
@@ -35,6 +40,7 @@ export function verdict(rule: AccessRule, caller: SignedInCaller | null, unitPat
   if ('public' in rule) return 'ok';
   if (!caller) return 401;
   if ('signedIn' in rule) return 'ok';
+  if ('assigned' in rule) return rule.assigned.includes(caller.email) ? 'ok' : 404;
   const isAdmin = caller.grants.some((g) => g.role === 'admin');
   if (!isAdmin && !rule.roles.some((role) => caller.grants.some((g) => g.role === role))) return 403;
   if (!rule.scope || isAdmin) return 'ok';
@@ -42,9 +48,7 @@ export function verdict(rule: AccessRule, caller: SignedInCaller | null, unitPat
   const target = unitPath(rule.target);
   const { scope } = rule;
   const roles = 'under' in scope ? scope.under : scope.onPath;
-  const reaches = caller.grants
-    .filter((g) => roles.includes(g.role))
-    .some((g) => target.startsWith(g.unitPath) || ('onPath' in scope && g.unitPath.startsWith(target)));
+  const reaches = caller.grants.filter((g) => roles.includes(g.role)).some((g) => target.startsWith(g.unitPath) || ('onPath' in scope && g.unitPath.startsWith(target)));
   return reaches ? 'ok' : 404;
 }
 

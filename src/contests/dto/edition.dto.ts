@@ -2,10 +2,13 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsNumber, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import type { FieldProblem } from '../../core/errors/domain-error';
+import { FieldProblemResponse } from '../../core/http/api-errors';
 import { PageQuery } from '../../core/http/paging';
-import { CleanText, NoInvisibleCharacters, SafeCode } from '../../core/validation';
+import { CleanText, IsCalendarDate, NoInvisibleCharacters, SafeCode } from '../../core/validation';
 import { EDITION_STATES, EditionState } from '../edition-lifecycle';
-import type { AdvancementRule, Aggregation, ContestKind, QuotaKind, TiePolicy } from '../edition.types';
+import { REJUDGE_MODES } from '../edition.types';
+import type { AdvancementRule, Aggregation, ContestKind, QuotaKind, RejudgeMode, TiePolicy } from '../edition.types';
 import { CONTEST_KINDS } from './contest.dto';
 
 /*
@@ -16,7 +19,6 @@ import { CONTEST_KINDS } from './contest.dto';
 
 const CODE = /^[A-Za-z0-9_-]{1,20}$/;
 const CODE_MESSAGE = '$property must be 1 to 20 letters, digits, "-" or "_"';
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_TIME_WITH_ZONE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 const DATE_TIME_MESSAGE = '$property must be an ISO 8601 date-time with its time zone, e.g. 2017-03-01T00:00:00+07:00';
 /** Points and spreads are stored as numeric(6,2). */
@@ -31,12 +33,12 @@ export const QUOTA_KINDS: QuotaKind[] = ['count', 'share'];
 export const TIE_POLICIES: TiePolicy[] = ['all_get_level', 'group_drops'];
 export const PRIZE_SCOPES = ['stage', 'field'] as const;
 
-const DateTime = () => applyDecorators(IsISO8601({ strict: true }), Matches(DATE_TIME_WITH_ZONE, { message: DATE_TIME_MESSAGE }));
+const DateTime = () => applyDecorators(IsISO8601({ strict: true }), Matches(DATE_TIME_WITH_ZONE, { message: DATE_TIME_MESSAGE, context: { code: 'NOT_A_DATE_TIME' } }));
 
 export class FieldDto {
   @ApiProperty({ example: 'HT', pattern: CODE.source, description: 'Short code schools use in bulk files; unique in the edition, ignoring case' })
   @IsString()
-  @Matches(CODE, { message: CODE_MESSAGE })
+  @Matches(CODE, { message: CODE_MESSAGE, context: { code: 'CODE_CHARACTERS' } })
   code: string;
 
   @ApiProperty({ example: 'Đồ dùng dành cho học tập' }) @CleanText() @IsString() @Length(1, 300) @NoInvisibleCharacters() name: string;
@@ -45,7 +47,7 @@ export class FieldDto {
 export class RubricCriterionDto {
   @ApiProperty({ example: 'novelty', pattern: CODE.source, description: 'Unique in the rubric, ignoring case; tie-breaks name criteria by it' })
   @IsString()
-  @Matches(CODE, { message: CODE_MESSAGE })
+  @Matches(CODE, { message: CODE_MESSAGE, context: { code: 'CODE_CHARACTERS' } })
   code: string;
 
   @ApiProperty({ example: 'Tính mới, sáng tạo' }) @CleanText() @IsString() @Length(1, 300) @NoInvisibleCharacters() name: string;
@@ -60,12 +62,12 @@ export class YouthEligibilityDto {
 
   @ApiProperty({ example: '2001-07-31', description: 'Authors must be born on or after this date (YYYY-MM-DD)' })
   @IsString()
-  @Matches(ISO_DATE, { message: '$property must be a date written YYYY-MM-DD' })
+  @IsCalendarDate()
   bornFrom: string;
 
   @ApiProperty({ example: '2014-07-31', description: 'Authors must be born on or before this date (YYYY-MM-DD), not before bornFrom' })
   @IsString()
-  @Matches(ISO_DATE, { message: '$property must be a date written YYYY-MM-DD' })
+  @IsCalendarDate()
   bornTo: string;
 }
 
@@ -115,7 +117,7 @@ class UnknownAdvancementDto {
 export class PrizeLevelDto {
   @ApiProperty({ example: 'first', pattern: CODE.source, description: 'Unique in the scheme, ignoring case' })
   @IsString()
-  @Matches(CODE, { message: CODE_MESSAGE })
+  @Matches(CODE, { message: CODE_MESSAGE, context: { code: 'CODE_CHARACTERS' } })
   code: string;
 
   @ApiProperty({ example: 'Giải Nhất' }) @CleanText() @IsString() @Length(1, 200) @NoInvisibleCharacters() name: string;
@@ -142,10 +144,10 @@ export class PrizeSchemeDto {
   @IsIn(TIE_POLICIES)
   tiePolicy: TiePolicy;
 
-  @ApiProperty({ description: 'Whether a level\'s unused quota is added to the next level' }) @IsBoolean() passUnusedQuotaDown: boolean;
+  @ApiProperty({ description: "Whether a level's unused quota is added to the next level" }) @IsBoolean() passUnusedQuotaDown: boolean;
 }
 
-const ADVANCEMENT_REFS = {
+export const ADVANCEMENT_REFS = {
   oneOf: [PickAdvancementDto, TopNAdvancementDto, ThresholdAdvancementDto, TopPercentAdvancementDto].map((model) => ({ $ref: getSchemaPath(model) })),
   discriminator: {
     propertyName: 'kind',
@@ -174,11 +176,35 @@ export class StageDto {
   @IsIn(AGGREGATIONS)
   aggregation?: Aggregation;
 
-  @ApiPropertyOptional({ example: 20, nullable: true, description: 'Judged stages: totals further apart than this flag the entry for the chair; 0 to the rubric total; empty for no check' })
+  @ApiPropertyOptional({
+    type: Number,
+    example: 20,
+    nullable: true,
+    description: 'Judged stages: totals further apart than this flag the entry for the chair; 0 to the rubric total; empty for no check',
+  })
   @IsOptional()
   @IsNumber(POINTS)
   @Max(POINTS_CEILING)
   discrepancySpread?: number | null;
+
+  @ApiPropertyOptional({ default: false, description: 'Judged stages: judges see a blind number instead of authors, school and district, and no dossier file names' })
+  @IsOptional()
+  @IsBoolean()
+  blind?: boolean;
+
+  @ApiPropertyOptional({ default: false, description: "Judged stages: each judge's totals are standardised across the panel (z-score) before aggregation; views show raw and normalised scores" })
+  @IsOptional()
+  @IsBoolean()
+  normaliseBias?: boolean;
+
+  @ApiPropertyOptional({
+    enum: REJUDGE_MODES,
+    default: 'join',
+    description: 'Judged stages: whether the scores of a cusp re-judging (fresh judges for entries close to a cut) replace the entry’s earlier scores or join them; both stay on record',
+  })
+  @IsOptional()
+  @IsIn(REJUDGE_MODES)
+  rejudgeMode?: RejudgeMode;
 
   @ApiPropertyOptional({ type: [String], example: ['novelty', 'applicability'], description: 'Rubric criterion codes breaking ties, in order' })
   @IsOptional()
@@ -244,7 +270,8 @@ export class EditionDefinitionDto {
   eligibility: YouthEligibilityDto | TechnicalEligibilityDto;
 
   @ApiProperty({ example: 5, description: 'Maximum authors per entry, 1 to 100' }) @IsInt() maxAuthors: number;
-  @ApiPropertyOptional({ example: 3000, nullable: true, description: 'Planned number of entries (kế hoạch), for achievement reports' }) @IsOptional() @IsInt() plannedEntries?: number | null;
+  @ApiPropertyOptional({ type: 'integer', example: 3000, nullable: true, description: 'Planned number of entries (kế hoạch), for achievement reports' }) @IsOptional() @IsInt() plannedEntries?:
+    number | null;
 
   @ApiProperty({ type: [FieldDto], description: 'At least one; order is display order' })
   @IsArray()
@@ -313,11 +340,6 @@ export class ArchiveEditionDto {
   reason: string;
 }
 
-export class EditionWarningView {
-  @ApiProperty({ example: 'stages[2].prizeScheme.levels[1].minScore' }) field: string;
-  @ApiProperty() reason: string;
-}
-
 export class FieldView extends FieldDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: 1 }) position: number;
@@ -336,8 +358,11 @@ export class StageView {
   @ApiProperty() judged: boolean;
   @ApiProperty({ example: 3 }) judgesPerEntry: number;
   @ApiProperty({ enum: AGGREGATIONS }) aggregation: Aggregation;
-  @ApiProperty({ example: 20, nullable: true }) discrepancySpread: number | null;
+  @ApiProperty({ type: Number, example: 20, nullable: true }) discrepancySpread: number | null;
   @ApiProperty({ type: [String], example: ['novelty'] }) tieBreak: string[];
+  @ApiProperty() blind: boolean;
+  @ApiProperty() normaliseBias: boolean;
+  @ApiProperty({ enum: REJUDGE_MODES }) rejudgeMode: RejudgeMode;
   @ApiProperty({ ...ADVANCEMENT_REFS, nullable: true }) advancement: AdvancementRule | null;
   @ApiProperty({ type: PrizeSchemeDto, nullable: true }) prizeScheme: PrizeSchemeDto | null;
 }
@@ -364,12 +389,18 @@ export class EditionSummaryView {
 export class EditionView extends EditionSummaryView {
   @ApiProperty(ELIGIBILITY_REFS) eligibility: YouthEligibilityDto | TechnicalEligibilityDto;
   @ApiProperty({ example: 5 }) maxAuthors: number;
-  @ApiProperty({ example: 3000, nullable: true }) plannedEntries: number | null;
+  @ApiProperty({ type: 'integer', example: 3000, nullable: true }) plannedEntries: number | null;
   @ApiProperty({ type: [FieldView] }) fields: FieldView[];
   @ApiProperty({ type: [RubricCriterionView] }) rubric: RubricCriterionView[];
   @ApiProperty({ example: 100, description: 'Sum of the criteria maximum points' }) rubricTotal: number;
   @ApiProperty({ type: [StageView], description: 'In order, first (lowest) stage first' }) stages: StageView[];
   @ApiProperty({ nullable: true, type: String }) archiveReason: string | null;
-  @ApiProperty({ type: [EditionWarningView], description: 'Settings that can run but look unintended, such as a prize level asking a lower minimum than the level below it' }) warnings: EditionWarningView[];
+  @ApiProperty({
+    type: [FieldProblemResponse],
+    description:
+      'Settings that can run but look unintended, such as a prize level asking a lower minimum than the level below it (PRIZE_MINIMUM_ORDER): ' +
+      'each names its field, with a catalogue code and parameters to translate by, and its reason in the language Accept-Language prefers',
+  })
+  warnings: FieldProblem[];
   @ApiProperty() updatedAt: Date;
 }

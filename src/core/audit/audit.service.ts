@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from '../auth/actor';
-import { underScopes } from '../auth/scope-sql';
+import { accessCondition, Permission } from '../access/policy';
+import { SqlPart } from '../database/sql-part';
 import { Page, pageOf, PageQuery } from '../http/paging';
 import { AuditRecord } from './audit.entity';
 
@@ -21,7 +22,8 @@ export interface AuditFilter extends PageQuery {
   action?: string;
 }
 
-export type AuditView = Omit<AuditRecord, 'unitPath'>;
+/** An audit row as the trail shows it: who acted by name and e-mail, not only by id. */
+export type AuditView = Omit<AuditRecord, 'unitPath'> & { actorEmail: string | null; actorName: string | null };
 
 /** Writes audit rows, always inside the transaction of the change they record, and reads them back by scope. */
 @Injectable()
@@ -30,39 +32,70 @@ export class AuditService {
 
   /** The audit trail of the organiser's units, newest first. */
   async list(actor: Actor, filter: AuditFilter): Promise<Page<AuditView>> {
-    const [scope, params] = underScopes('a.unit_path', actor.scopes('organiser'));
-    const qb = this.db.getRepository(AuditRecord).createQueryBuilder('a').where(scope, params);
+    const [scope, params] = accessCondition(actor.grants, Permission.AuditRead, { path: 'a.unit_path' });
+    // The account behind each row is joined here rather than copied into the row, so a renamed user reads the same everywhere.
+    const qb = this.db
+      .getRepository(AuditRecord)
+      .createQueryBuilder('a')
+      .leftJoin('users', 'who', 'who.id = a.actor_id')
+      .addSelect('who.email', 'actor_email')
+      .addSelect('who.full_name', 'actor_name')
+      .where(scope, params);
     if (filter.entityType) qb.andWhere('a.entity_type = :entityType', { entityType: filter.entityType });
     if (filter.entityId) qb.andWhere('a.entity_id = :entityId', { entityId: filter.entityId });
     if (filter.action) qb.andWhere('a.action = :action', { action: filter.action });
-    const [rows, total] = await qb
+    const paged = qb
       .orderBy('a.id', 'DESC')
-      .skip((filter.page - 1) * filter.pageSize)
-      .take(filter.pageSize)
-      .getManyAndCount();
-    return pageOf(rows.map(({ unitPath: _unitPath, ...row }) => row), total, filter);
+      .offset((filter.page - 1) * filter.pageSize)
+      .limit(filter.pageSize);
+    const [{ entities, raw }, total] = await Promise.all([paged.getRawAndEntities(), qb.getCount()]);
+    const rows = entities.map(({ unitPath: _unitPath, ...row }, i) => ({ ...row, actorEmail: raw[i].actor_email ?? null, actorName: raw[i].actor_name ?? null }));
+    return pageOf(rows, total, filter);
   }
 
   async record(manager: EntityManager, actor: Actor | null, changes: AuditChange | AuditChange[]): Promise<void> {
     const list = Array.isArray(changes) ? changes : [changes];
     if (list.length === 0) return;
+    const { sql, params } = this.insertion(actor, list);
+    await manager.query(sql, params);
+  }
+
+  /**
+   * The INSERT of `record`, for a caller that writes its change and its audit rows in one statement (SqlPart);
+   * `when` is an SQL condition over that statement the rows are written under.
+   */
+  insertion(actor: Actor | null, changes: AuditChange[], when = 'TRUE'): SqlPart {
     const json = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
     // One statement whatever the batch size: an import of thousands of rows audits each change cheaply.
-    await manager.query(
-      `INSERT INTO audit_log (actor_id, unit_path, action, entity_type, entity_id, before, after)
+    return {
+      sql: `INSERT INTO audit_log (actor_id, unit_path, action, entity_type, entity_id, before, after)
        SELECT $1::uuid, c.unit_path, c.action, c.entity_type, c.entity_id, c.before::jsonb, c.after::jsonb
          FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
-           AS c(unit_path, action, entity_type, entity_id, before, after)`,
-      [
+           AS c(unit_path, action, entity_type, entity_id, before, after)
+        WHERE ${when}`,
+      params: [
         actor?.userId ?? null,
-        list.map((c) => c.unitPath),
-        list.map((c) => c.action),
-        list.map((c) => c.entityType),
-        list.map((c) => c.entityId),
-        list.map((c) => json(c.before)),
-        list.map((c) => json(c.after)),
+        changes.map((c) => c.unitPath),
+        changes.map((c) => c.action),
+        changes.map((c) => c.entityType),
+        changes.map((c) => c.entityId),
+        changes.map((c) => json(c.before)),
+        changes.map((c) => json(c.after)),
       ],
-    );
+    };
+  }
+
+  /**
+   * The INSERT of audit rows whose entity, before and after only the enclosing statement knows (it read and wrote
+   * the row itself): `rows` is a query over that statement's CTEs yielding `entity_id` (text), `before` and `after`
+   * (jsonb), one row per change; it holds no placeholder.
+   */
+  insertionOf(actor: Actor | null, change: Pick<AuditChange, 'action' | 'entityType' | 'unitPath'>, rows: string): SqlPart {
+    return {
+      sql: `INSERT INTO audit_log (actor_id, unit_path, action, entity_type, entity_id, before, after)
+       SELECT $1::uuid, $2, $3, $4, r.entity_id, r.before, r.after FROM (${rows}) AS r`,
+      params: [actor?.userId ?? null, change.unitPath, change.action, change.entityType],
+    };
   }
 
   /** For events that change nothing and so have no transaction of their own (a failed login, a refused call). */

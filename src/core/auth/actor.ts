@@ -1,7 +1,8 @@
-export const ROLES = ['admin', 'organiser', 'school', 'judge', 'chair'] as const;
+/** `organisation` is the school role's twin for an enterprise or organisation unit. */
+export const ROLES = ['admin', 'organiser', 'school', 'organisation', 'judge', 'chair'] as const;
 export type Role = (typeof ROLES)[number];
 
-/** A role held at one unit; `unitPath` is that unit's materialised path, so scope tests are prefix tests. */
+/** A role held at one unit; `unitPath` is that unit's materialised path. What a grant reaches is decided in core/access/policy.ts. */
 export interface Grant {
   role: Role;
   unitId: string;
@@ -15,25 +16,6 @@ export class Actor {
     readonly email: string,
     readonly grants: Grant[],
   ) {}
-
-  get isAdmin(): boolean {
-    return this.grants.some((g) => g.role === 'admin');
-  }
-
-  has(role: Role): boolean {
-    return this.grants.some((g) => g.role === role);
-  }
-
-  /** Unit paths under which this actor acts in one of `roles`; admins act everywhere (the empty prefix). */
-  scopes(...roles: Role[]): string[] {
-    if (this.isAdmin) return [''];
-    return this.grants.filter((g) => roles.includes(g.role)).map((g) => g.unitPath);
-  }
-
-  /** Whether `unitPath` lies at or under a unit where the actor holds one of `roles`. */
-  reaches(unitPath: string, ...roles: Role[]): boolean {
-    return this.scopes(...roles).some((scope) => unitPath.startsWith(scope));
-  }
 }
 
 /** What a verified token says: whose it is and which of their token versions it belongs to. */

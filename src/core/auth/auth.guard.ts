@@ -4,16 +4,17 @@ import { JwtService } from '@nestjs/jwt';
 import { AuditService } from '../audit/audit.service';
 import { DomainError, ForbiddenError } from '../errors/domain-error';
 import { RateLimiter } from '../rate-limit';
-import { Actor, ACTOR_RESOLVER, ActorResolver, Role } from './actor';
-import { ALLOWED_ROLES, PUBLIC_ROUTE, SIGNED_IN } from './decorators';
+import { mayCall, Permission } from '../access/policy';
+import { Actor, ACTOR_RESOLVER, ActorResolver } from './actor';
+import { PUBLIC_ROUTE, REQUIRED_PERMISSION } from './decorators';
 import { TOKEN_ALGORITHM, tokenSubject } from './token-claims';
 
 /** Refused calls audited per user and hour: enough to see a pattern, too few for one account to flood the table. */
 export const AUDITED_REFUSALS_PER_HOUR = 20;
 
 /**
- * Every route is closed unless it is @Public(), @SignedIn() or names its roles with @Allow(): a route that
- * forgets to declare who may call it is refused to everybody but administrators.
+ * Every route is closed unless it is @Public() or names the permission it needs with @Requires(): a route that
+ * forgets to declare it is refused to everybody, administrators included.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -33,21 +34,20 @@ export class AuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest();
     const header: string | undefined = request.headers.authorization;
     const token = header?.startsWith('Bearer ') ? header.slice(7) : undefined;
-    if (!token) throw new DomainError('UNAUTHENTICATED', 'Log in first: send Authorization: Bearer <token>');
+    if (!token) throw new DomainError('UNAUTHENTICATED', 'LOGIN_REQUIRED', {});
     let payload: unknown;
     try {
       payload = await this.jwt.verifyAsync(token, { algorithms: [TOKEN_ALGORITHM] });
     } catch {
-      throw new DomainError('UNAUTHENTICATED', 'The token is invalid or has expired; log in again');
+      throw new DomainError('UNAUTHENTICATED', 'TOKEN_INVALID', {});
     }
     const subject = tokenSubject(payload);
-    if (!subject) throw new DomainError('UNAUTHENTICATED', 'The token is invalid or has expired; log in again');
+    if (!subject) throw new DomainError('UNAUTHENTICATED', 'TOKEN_INVALID', {});
     const actor = await this.actors.resolve(subject);
-    if (!actor) throw new DomainError('UNAUTHENTICATED', 'This token was revoked, or the account no longer exists or is disabled; log in again');
+    if (!actor) throw new DomainError('UNAUTHENTICATED', 'TOKEN_REVOKED', {});
     request.actor = actor;
-    if (this.reflector.getAllAndOverride<boolean>(SIGNED_IN, targets)) return true;
-    const allowed = this.reflector.getAllAndOverride<Role[]>(ALLOWED_ROLES, targets) ?? [];
-    if (actor.isAdmin || allowed.some((role) => actor.has(role))) return true;
+    const permission = this.reflector.getAllAndOverride<Permission | undefined>(REQUIRED_PERMISSION, targets);
+    if (permission && mayCall(actor.grants, permission)) return true;
     await this.auditRefusal(actor, request.method, request.routeOptions?.url ?? 'unknown route');
     throw new ForbiddenError();
   }

@@ -1,17 +1,17 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
-import { Actor, Role } from './actor';
+import { Permission } from '../access/policy';
+import { Actor } from './actor';
 
 export const PUBLIC_ROUTE = 'auth:public';
-export const ALLOWED_ROLES = 'auth:roles';
-export const SIGNED_IN = 'auth:signed-in';
+export const REQUIRED_PERMISSION = 'auth:permission';
 
 /** The route needs no login. */
 export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
 
-/** Any logged-in user may call the route, even one who holds no grant yet (their own account, logging out). */
-export const SignedIn = () => SetMetadata(SIGNED_IN, true);
-
-/** Roles that may call the route; administrators may call every route. */
-export const Allow = (...roles: Role[]) => SetMetadata(ALLOWED_ROLES, roles);
+/**
+ * The permission a route needs (core/access/policy.ts says who holds it). The guard lets a caller in only if
+ * one of their grants could give it; the service then limits them to the objects their grants reach.
+ */
+export const Requires = (permission: Permission) => SetMetadata(REQUIRED_PERMISSION, permission);
 
 export const CurrentActor = createParamDecorator((_: unknown, context: ExecutionContext): Actor => context.switchToHttp().getRequest().actor);

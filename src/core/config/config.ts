@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { secretFileSync } from '../infrastructure/private-files';
+import { StartupRefusal } from '../infrastructure/startup-refusal';
 
 /** Everything the app reads from its environment, validated once at boot. */
 export interface AppConfig {
@@ -12,6 +13,8 @@ export interface AppConfig {
   redisUrl?: string;
   smtpUrl?: string;
   mailFrom: string;
+  /** The mail workers' own limits: mails per second per transport (BullMQ limiter), sends at once, first retry pause. */
+  mail: { ratePerSecond: number; concurrency: number; retryDelayMs: number; jobLockMs: number };
   jwtSecret: string;
   jwtTtlSeconds: number;
   uploadDir: string;
@@ -26,6 +29,8 @@ export interface AppConfig {
   redisPrefix: string;
   /** How long the app waits on PostgreSQL and Redis before a request answers 503 (and /health says which is down). */
   timeouts: DependencyTimeouts;
+  /** Slow routes' own pools, so that they cannot take the connections logins and registrations need. */
+  routeClasses: Record<RouteClass, RouteClassLimits>;
   seedDemo: boolean;
   /** Browser origins allowed to call the API cross-origin; empty: none. */
   corsOrigins: string[];
@@ -41,7 +46,19 @@ export interface DependencyTimeouts {
   healthMs: number;
 }
 
-export class ConfigError extends Error {}
+/** Lists (entry lists and searches) read through a pool of their own; exports stream from connections of their own (ExportCursors). */
+export type RouteClass = 'lists';
+
+export interface RouteClassLimits {
+  /** Connections of the class's pool, and so its requests at the database at once. */
+  poolSize: number;
+  /** How long a request waits for one of them before it is answered 503 (busy). */
+  waitMs: number;
+  /** PostgreSQL cancels a statement of the class running longer than this (503, busy). */
+  statementMs: number;
+}
+
+export class ConfigError extends StartupRefusal {}
 
 type Env = Record<string, string | undefined>;
 
@@ -113,7 +130,10 @@ export function fastifyTrustProxy(setting: AppConfig['trustProxy']): boolean | s
 function origins(env: Env, name: string, problems: string[]): string[] {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return [];
-  const list = raw.split(',').map((item) => item.trim()).filter(Boolean);
+  const list = raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
   for (const item of list) {
     let origin: string | undefined;
     try {
@@ -138,6 +158,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (env.JWT_SECRET !== undefined && jwtSecret.length < 32) problems.push('JWT_SECRET must be at least 32 characters');
   // A secret generated per machine would make every API process refuse the others' tokens.
   if (env.JWT_SECRET === undefined && env.DATABASE_URL) problems.push('JWT_SECRET is required with DATABASE_URL: set the same secret on every API process');
+  const statementMs = int(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 15_000, 100, 3_600_000, problems);
   const config: AppConfig = {
     port,
     host,
@@ -147,6 +168,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:'], problems),
     smtpUrl: url(env, 'SMTP_URL', ['smtp:', 'smtps:'], problems),
     mailFrom: env.MAIL_FROM || 'Ban tổ chức <no-reply@contest.local>',
+    mail: {
+      ratePerSecond: int(env, 'MAIL_RATE_PER_SECOND', 50, 1, 10_000, problems),
+      concurrency: int(env, 'MAIL_CONCURRENCY', 5, 1, 100, problems),
+      retryDelayMs: int(env, 'MAIL_RETRY_DELAY_MS', 10_000, 10, 3_600_000, problems),
+      // A job whose worker died is taken up again after about this long.
+      jobLockMs: int(env, 'JOB_LOCK_MS', 30_000, 1_000, 600_000, problems),
+    },
     jwtSecret,
     jwtTtlSeconds: int(env, 'JWT_TTL_SECONDS', 3600, 60, 86400, problems),
     uploadDir: resolve(env.UPLOAD_DIR || join(dataDir, 'uploads')),
@@ -160,12 +188,20 @@ export function loadConfig(env: Env = process.env): AppConfig {
     loginAccountWindowSeconds: int(env, 'LOGIN_ACCOUNT_WINDOW_SECONDS', 900, 1, 3600, problems),
     redisPrefix: env.REDIS_PREFIX || 'contest',
     timeouts: {
-      databaseStatementMs: int(env, 'DATABASE_STATEMENT_TIMEOUT_MS', 15_000, 100, 3_600_000, problems),
+      databaseStatementMs: statementMs,
       databaseConnectMs: int(env, 'DATABASE_CONNECT_TIMEOUT_MS', 5_000, 100, 60_000, problems),
       databaseIdleInTransactionMs: int(env, 'DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS', 60_000, 1_000, 3_600_000, problems),
       redisCommandMs: int(env, 'REDIS_COMMAND_TIMEOUT_MS', 2_000, 50, 60_000, problems),
       redisConnectMs: int(env, 'REDIS_CONNECT_TIMEOUT_MS', 5_000, 100, 60_000, problems),
       healthMs: int(env, 'HEALTH_TIMEOUT_MS', 1_500, 100, 30_000, problems),
+    },
+    routeClasses: {
+      lists: {
+        poolSize: int(env, 'DATABASE_LIST_POOL_SIZE', 4, 1, 100, problems),
+        waitMs: int(env, 'DATABASE_LIST_WAIT_MS', 2_000, 10, 60_000, problems),
+        // A page is a few index probes: seconds mean the server is overloaded, not that the list is long.
+        statementMs: int(env, 'DATABASE_LIST_STATEMENT_TIMEOUT_MS', Math.min(3_000, statementMs), 100, 3_600_000, problems),
+      },
     },
     // A known demo password must never land in a real database by default: seed only the embedded one.
     seedDemo: bool(env, 'SEED_DEMO', !env.DATABASE_URL, problems),

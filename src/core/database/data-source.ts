@@ -38,6 +38,7 @@ export function dataSourceOptions(
   entities: DataSourceOptions['entities'],
   migrations: DataSourceOptions['migrations'],
   timeouts?: Pick<DependencyTimeouts, 'databaseStatementMs' | 'databaseConnectMs' | 'databaseIdleInTransactionMs'>,
+  poolSize = 20,
 ): DataSourceOptions {
   return {
     type: 'postgres',
@@ -51,7 +52,7 @@ export function dataSourceOptions(
     migrationsTransactionMode: 'each',
     extra: timeouts
       ? {
-          max: 20,
+          max: poolSize,
           Client: ClosingOnTimeoutClient,
           // Both waiting for a free pooled connection and opening a new one.
           connectionTimeoutMillis: timeouts.databaseConnectMs,
@@ -60,6 +61,6 @@ export function dataSourceOptions(
           // A transaction left open by a stuck process would otherwise hold its locks forever.
           idle_in_transaction_session_timeout: timeouts.databaseIdleInTransactionMs,
         }
-      : { max: 20, connectionTimeoutMillis: 5000 },
+      : { max: poolSize, connectionTimeoutMillis: 5000 },
   };
 }

@@ -9,12 +9,7 @@ export type Dependency = 'database' | 'redis';
 const UNAVAILABLE_SQLSTATE = /^(08...|53...|57014|57P0[123])$/;
 
 /** pg and pg-pool: no free or new connection in time, connection lost, no answer within `query_timeout`. */
-const DATABASE_MESSAGES = [
-  /^timeout exceeded when trying to connect$/,
-  /^Connection terminated/,
-  /^Query read timeout$/,
-  /is not queryable$/,
-];
+const DATABASE_MESSAGES = [/^timeout exceeded when trying to connect$/, /^Connection terminated/, /^Query read timeout$/, /is not queryable$/];
 
 /**
  * Node socket errors. The request Redis connection never surfaces these (with the offline queue disabled a

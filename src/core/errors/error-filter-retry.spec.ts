@@ -1,7 +1,7 @@
 import { ArgumentsHost, Logger } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
 import { QueryFailedError } from 'typeorm';
-import { DomainError } from './domain-error';
+import { DomainError, NotFoundError } from './domain-error';
 import { DEFAULT_RETRY_AFTER_SECONDS, ErrorFilter } from './error.filter';
 
 /** Runs the filter on `error` and captures what it answers. */
@@ -25,7 +25,9 @@ describe('ErrorFilter: outages and Retry-After', () => {
     expect(reply.status).toBe(503);
     expect(reply.body).toEqual({
       code: 'SERVICE_UNAVAILABLE',
-      message: 'The database is not answering; try again shortly',
+      reason: 'DATABASE_UNAVAILABLE',
+      params: {},
+      message: 'Cơ sở dữ liệu không trả lời; hãy thử lại sau ít phút',
       details: { dependency: 'database', retryAfterSeconds: DEFAULT_RETRY_AFTER_SECONDS },
     });
     expect(reply.headers['retry-after']).toBe(String(DEFAULT_RETRY_AFTER_SECONDS));
@@ -38,21 +40,21 @@ describe('ErrorFilter: outages and Retry-After', () => {
   });
 
   it('takes Retry-After from details.retryAfterSeconds of a RATE_LIMITED error, rounded up', () => {
-    const reply = answer(new DomainError('RATE_LIMITED', 'Too many attempts', { retryAfterSeconds: 41.2 }));
+    const reply = answer(new DomainError('RATE_LIMITED', 'TOO_MANY_REQUESTS', { retryAfterSeconds: 41.2 }, { retryAfterSeconds: 41.2 }));
     expect(reply.status).toBe(429);
     expect(reply.headers['retry-after']).toBe('42');
   });
 
   it('gives every 429 and 503 a Retry-After even when the thrower did not say', () => {
-    expect(answer(new DomainError('RATE_LIMITED', 'Too many attempts')).headers['retry-after']).toBe(String(DEFAULT_RETRY_AFTER_SECONDS));
+    expect(answer(new DomainError('RATE_LIMITED', 'TOO_MANY_REQUESTS', { retryAfterSeconds: 0 })).headers['retry-after']).toBe(String(DEFAULT_RETRY_AFTER_SECONDS));
     expect(answer(new ThrottlerException()).headers['retry-after']).toBe(String(DEFAULT_RETRY_AFTER_SECONDS));
-    expect(answer(new DomainError('SERVICE_UNAVAILABLE', 'Login is unavailable')).headers['retry-after']).toBe(String(DEFAULT_RETRY_AFTER_SECONDS));
+    expect(answer(new DomainError('SERVICE_UNAVAILABLE', 'LOGIN_UNAVAILABLE', {})).headers['retry-after']).toBe(String(DEFAULT_RETRY_AFTER_SECONDS));
   });
 
   it('keeps unknown errors a 500 without Retry-After, and other answers without it', () => {
     const unknown = answer(new TypeError('boom'));
     expect(unknown.status).toBe(500);
     expect(unknown.headers['retry-after']).toBeUndefined();
-    expect(answer(new DomainError('NOT_FOUND', 'Entry not found')).headers['retry-after']).toBeUndefined();
+    expect(answer(new NotFoundError('Entry')).headers['retry-after']).toBeUndefined();
   });
 });

@@ -1,8 +1,8 @@
-import { ValidationError } from './domain-error';
+import { invalidRequest, problem } from './domain-error';
 import { excerpt, listedProblems, MAX_LISTED_PROBLEMS } from './problem-list';
 
 describe('problem lists', () => {
-  const problems = (n: number) => Array.from({ length: n }, (_, i) => ({ row: i + 2, field: 'title', reason: 'is required' }));
+  const problems = (n: number) => Array.from({ length: n }, (_, i) => problem('title', 'FIELD_REQUIRED', {}, i + 2));
 
   it('lists every problem up to the cap, then the first ones and how many were left out', () => {
     expect(listedProblems(problems(MAX_LISTED_PROBLEMS))).toEqual({ problems: problems(MAX_LISTED_PROBLEMS) });
@@ -12,7 +12,7 @@ describe('problem lists', () => {
   });
 
   it('caps what every validation error lists', () => {
-    expect(new ValidationError('bad file', problems(1000)).details).toMatchObject({ omitted: 800, problems: expect.any(Array) });
+    expect(invalidRequest(problems(1000)).details).toMatchObject({ omitted: 800, problems: expect.any(Array) });
   });
 
   it('cuts long cell text quoted in a reason', () => {

@@ -1,22 +1,74 @@
 import { ArgumentMetadata, ValidationError as ClassValidationError, ValidationPipe } from '@nestjs/common';
 import { getMetadataStorage } from 'class-validator';
-import { FieldProblem, ValidationError } from './domain-error';
+import { FieldProblem, invalidRequest, problem, ValidationError } from './domain-error';
+import { invisibleCharacter } from '../text';
+import { isProblemCode, ProblemCode } from './problem-codes';
+
+/** class-validator's constraint names and the catalogue reason each stands for, with its parameters from the decorator's arguments. */
+const CONSTRAINT_REASONS: Record<string, (args: unknown[]) => [ProblemCode, object]> = {
+  isDefined: () => ['FIELD_REQUIRED', {}],
+  isNotEmpty: () => ['FIELD_EMPTY', {}],
+  isString: () => ['NOT_A_STRING', {}],
+  isInt: () => ['NOT_AN_INTEGER', {}],
+  isNumber: () => ['NOT_A_NUMBER', {}],
+  isBoolean: () => ['NOT_A_BOOLEAN', {}],
+  isArray: () => ['NOT_AN_ARRAY', {}],
+  isObject: () => ['NOT_AN_OBJECT', {}],
+  nestedValidation: () => ['NOT_AN_OBJECT', {}],
+  isEmail: () => ['NOT_AN_EMAIL', {}],
+  isUuid: () => ['NOT_A_UUID', {}],
+  isIso8601: () => ['NOT_A_DATE_TIME', {}],
+  isIn: ([allowed]) => ['NOT_ONE_OF', { allowed: (allowed as unknown[]).map(String) }],
+  isLength: ([min, max]) => (max === undefined ? ['TOO_SHORT', { min }] : ['LENGTH_OUT_OF_RANGE', { min, max }]),
+  maxLength: ([max]) => ['TOO_LONG', { max }],
+  minLength: ([min]) => ['TOO_SHORT', { min }],
+  max: ([max]) => ['TOO_LARGE', { max }],
+  min: ([min]) => ['TOO_SMALL', { min }],
+  arrayMaxSize: ([max]) => ['TOO_MANY_ITEMS', { max }],
+  arrayMinSize: ([min]) => ['TOO_FEW_ITEMS', { min }],
+  matches: ([pattern]) => ['PATTERN_MISMATCH', { pattern: String(pattern) }],
+  whitelistValidation: () => ['UNKNOWN_PROPERTY', {}],
+};
+
+/** The arguments each constraint of a DTO property was declared with (`@MaxLength(200)` → [200]). */
+function constraintArguments(target: object | undefined, property: string): Map<string, unknown[]> {
+  if (!target) return new Map();
+  const metadatas = getMetadataStorage().getTargetValidationMetadatas(target.constructor, '', true, false);
+  return new Map(metadatas.filter((m) => m.propertyName === property && m.name).map((m) => [m.name!, m.constraints ?? []]));
+}
+
+/** One problem per broken constraint; a property that is absent altogether is only "required". */
+function problemsOf(error: ClassValidationError, field: string): FieldProblem[] {
+  const constraints = Object.entries(error.constraints ?? {});
+  if (constraints.length === 0) return [];
+  if (error.value === undefined && !('whitelistValidation' in (error.constraints ?? {}))) return [problem(field, 'FIELD_REQUIRED', {})];
+  const args = constraintArguments(error.target, error.property);
+  return constraints.map(([name]) => {
+    const declared = (error.contexts?.[name] as { code?: unknown } | undefined)?.code;
+    if (isProblemCode(declared)) return problem(field, declared, {} as never);
+    if (name === 'whitelistValidation') return problem(field, 'UNKNOWN_PROPERTY', { property: error.property });
+    if (name === 'noInvisibleCharacters') return problem(field, 'INVISIBLE_CHARACTERS', { found: invisibleCharacter(String(error.value)) });
+    const known = CONSTRAINT_REASONS[name];
+    if (!known) return problem(field, 'INVALID_VALUE', { constraint: name });
+    const [code, params] = known(args.get(name) ?? []);
+    return problem(field, code, params as never);
+  });
+}
 
 function flatten(errors: ClassValidationError[], prefix = ''): FieldProblem[] {
   return errors.flatMap((error) => {
     const field = /^\d+$/.test(error.property) ? `${prefix}[${error.property}]` : prefix ? `${prefix}.${error.property}` : error.property;
-    const own = Object.values(error.constraints ?? {}).map((reason) => ({ field, reason }));
-    return [...own, ...flatten(error.children ?? [], field)];
+    return [...problemsOf(error, field), ...flatten(error.children ?? [], field)];
   });
-}
-
-function invalid(problems: FieldProblem[]): ValidationError {
-  return new ValidationError(`Invalid request: ${problems.map((p) => p.field).join(', ')}`, problems);
 }
 
 /** The properties a DTO class declares (with any validation decorator, its parents' included). */
 function declaredProperties(metatype: Function): Set<string> {
-  return new Set(getMetadataStorage().getTargetValidationMetadatas(metatype, '', true, false).map((m) => m.propertyName));
+  return new Set(
+    getMetadataStorage()
+      .getTargetValidationMetadatas(metatype, '', true, false)
+      .map((m) => m.propertyName),
+  );
 }
 
 /**
@@ -29,21 +81,21 @@ class InputValidationPipe extends ValidationPipe {
     const declared = (metadata.type === 'body' || metadata.type === 'query') && metatype ? declaredProperties(metatype) : new Set<string>();
     if (declared.size === 0 || value === undefined) return super.transform(value, metadata);
     // A DTO is filled from an object only: `null`, `[]` or `"text"` would otherwise pass as an empty one.
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalid([{ field: metadata.type, reason: `must be a JSON object` }]);
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalidRequest([problem(metadata.type, 'NOT_A_JSON_OBJECT', {})]);
     const known: Record<string, unknown> = {};
     const unknown: FieldProblem[] = [];
     for (const [key, item] of Object.entries(value)) {
       if (declared.has(key)) known[key] = item;
-      else unknown.push({ field: key, reason: `property ${key} should not exist` });
+      else unknown.push(problem(key, 'UNKNOWN_PROPERTY', { property: key }));
     }
     if (unknown.length === 0) return super.transform(value, metadata);
     try {
       await super.transform(known, metadata);
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
-      throw invalid([...unknown, ...(error.details as { problems: FieldProblem[] }).problems]);
+      throw invalidRequest([...unknown, ...(error.details as { problems: FieldProblem[] }).problems]);
     }
-    throw invalid(unknown);
+    throw invalidRequest(unknown);
   }
 }
 
@@ -52,6 +104,8 @@ export function createValidationPipe(): ValidationPipe {
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
-    exceptionFactory: (errors) => invalid(flatten(errors)),
+    // Read by `problemsOf` (to find the decorator's arguments and tell a missing property); never sent back.
+    validationError: { target: true, value: true },
+    exceptionFactory: (errors) => invalidRequest(flatten(errors)),
   });
 }

@@ -1,8 +1,10 @@
 import { StreamableFile } from '@nestjs/common';
+import { Readable } from 'node:stream';
 
 /** A file the API hands out as an attachment (exports, templates). */
 export interface DownloadFile {
-  content: Buffer;
+  /** A stream for exports that are written as they are read from the database; its length is not known up front. */
+  content: Buffer | Readable;
   fileName: string;
   mediaType: string;
 }
@@ -15,5 +17,6 @@ export const SPREADSHEET_TYPES = {
 export type SpreadsheetFormat = keyof typeof SPREADSHEET_TYPES;
 
 export function download(file: DownloadFile): StreamableFile {
-  return new StreamableFile(file.content, { type: file.mediaType, disposition: `attachment; filename="${file.fileName}"`, length: file.content.length });
+  const options = { type: file.mediaType, disposition: `attachment; filename="${file.fileName}"` };
+  return Buffer.isBuffer(file.content) ? new StreamableFile(file.content, { ...options, length: file.content.length }) : new StreamableFile(file.content, options);
 }

@@ -1,4 +1,4 @@
-import type { FieldProblem } from '../errors/domain-error';
+import { FieldProblem, problem, problemOf, Reason, reason } from '../errors/domain-error';
 
 /**
  * Bounds every parsed request input (JSON body, query, path parameters) must keep before any code copies
@@ -13,10 +13,10 @@ const MAX_PROBLEMS = 20;
 /** NUL (PostgreSQL text cannot hold it) and UTF-16 halves without their partner (not Unicode). */
 const BROKEN_TEXT = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-export function textProblem(value: string): string | null {
+export function textProblem(value: string, name = false): Reason | null {
   const found = BROKEN_TEXT.exec(value);
   if (!found) return null;
-  return found[0] === '\u0000' ? 'must not contain the NUL character (U+0000)' : 'must not contain a lone UTF-16 surrogate';
+  return found[0] === '\u0000' ? reason('NUL_CHARACTER', { name }) : reason('LONE_SURROGATE', { name });
 }
 
 /** A key as it can be shown back: broken characters replaced. */
@@ -41,19 +41,19 @@ export function inputProblems(input: unknown, root: string): FieldProblem[] {
   const tooMany = (more: number) => {
     counted += more;
     if (counted <= INPUT_LIMITS.values) return false;
-    problems.push({ field: root, reason: `must hold at most ${INPUT_LIMITS.values} values` });
+    problems.push(problem(root, 'TOO_MANY_VALUES', { max: INPUT_LIMITS.values }));
     return true;
   };
   while (stack.length > 0 && problems.length < MAX_PROBLEMS) {
     const { value, path, depth } = stack.pop()!;
     if (typeof value === 'string') {
-      const reason = textProblem(value);
-      if (reason) problems.push({ field: path || root, reason });
+      const broken = textProblem(value);
+      if (broken) problems.push(problemOf(path || root, broken));
       continue;
     }
     if (value === null || typeof value !== 'object') continue;
     if (depth >= INPUT_LIMITS.depth) {
-      problems.push({ field: path || root, reason: `must not nest more than ${INPUT_LIMITS.depth} levels deep` });
+      problems.push(problem(path || root, 'TOO_DEEP', { max: INPUT_LIMITS.depth }));
       break;
     }
     if (Array.isArray(value)) {
@@ -63,14 +63,14 @@ export function inputProblems(input: unknown, root: string): FieldProblem[] {
     }
     const keys = Object.keys(value);
     if (keys.length > INPUT_LIMITS.keysPerObject) {
-      problems.push({ field: path || root, reason: `must hold at most ${INPUT_LIMITS.keysPerObject} keys` });
+      problems.push(problem(path || root, 'TOO_MANY_KEYS', { max: INPUT_LIMITS.keysPerObject }));
       break;
     }
     if (tooMany(keys.length)) break;
     for (let index = keys.length - 1; index >= 0; index -= 1) {
       const key = keys[index];
-      const reason = textProblem(key);
-      if (reason) problems.push({ field: child(path, key), reason: `name ${reason}` });
+      const broken = textProblem(key, true);
+      if (broken) problems.push(problemOf(child(path, key), broken));
       else stack.push({ value: (value as Record<string, unknown>)[key], path: child(path, key), depth: depth + 1 });
     }
   }

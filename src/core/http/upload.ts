@@ -1,4 +1,4 @@
-import { DomainError, FieldProblem, ValidationError } from '../errors/domain-error';
+import { DomainError, FieldProblem, invalidRequest, problem, problemOf, reason, ValidationError } from '../errors/domain-error';
 import { invisibleCharacter } from '../text';
 import { textProblem } from './input-bounds';
 
@@ -28,30 +28,31 @@ interface MultipartFile {
 export async function readUpload(request: MultipartRequest): Promise<Upload> {
   if (request.readUpload) return request.readUpload;
   if (!request.isMultipart?.() || !request.file) {
-    throw new DomainError('VALIDATION_FAILED', 'Send the file as multipart/form-data in a field named "file"', { problems: [{ field: 'file', reason: 'missing' }] });
+    throw new ValidationError('INVALID_REQUEST', { fields: ['file'] }, [problem('file', 'FILE_MISSING', {})]);
   }
   let part: MultipartFile | undefined;
   let content: Buffer;
   try {
     part = await request.file();
-    if (!part) throw new DomainError('VALIDATION_FAILED', 'No file was sent', { problems: [{ field: 'file', reason: 'missing' }] });
+    if (!part) throw new ValidationError('INVALID_REQUEST', { fields: ['file'] }, [problem('file', 'FILE_MISSING', {})]);
     content = await part.toBuffer();
   } catch (error) {
     throw multipartError(error);
   }
-  if (content.length === 0) throw new DomainError('VALIDATION_FAILED', 'The file is empty', { problems: [{ field: 'file', reason: 'empty' }] });
+  if (content.length === 0) throw new ValidationError('INVALID_REQUEST', { fields: ['file'] }, [problem('file', 'FILE_EMPTY', {})]);
   const fields: Record<string, string> = {};
   const problems: FieldProblem[] = [];
   for (const [name, field] of Object.entries(part.fields)) {
     const single = Array.isArray(field) ? field[0] : field;
     if (!single || typeof single.value !== 'string') continue;
-    const reason = textProblem(single.value);
-    if (reason) problems.push({ field: name, reason });
+    const broken = textProblem(single.value);
+    if (broken) problems.push(problemOf(name, broken));
     else fields[name] = single.value;
   }
-  const nameProblem = textProblem(part.filename) ?? (invisibleCharacter(part.filename) ? `must not contain invisible or control characters (found ${invisibleCharacter(part.filename)})` : null);
-  if (nameProblem) problems.unshift({ field: 'file', reason: `file name ${nameProblem}` });
-  if (problems.length) throw new ValidationError(`Invalid upload: ${problems.map((p) => p.field).join(', ')}`, problems);
+  const hidden = invisibleCharacter(part.filename);
+  const nameProblem = textProblem(part.filename, true) ?? (hidden ? reason('INVISIBLE_CHARACTERS', { found: hidden }) : null);
+  if (nameProblem) problems.unshift(problemOf('file', nameProblem));
+  if (problems.length) throw invalidRequest(problems);
   request.readUpload = { filename: part.filename, declaredType: part.mimetype, content, fields };
   return request.readUpload;
 }
@@ -63,7 +64,7 @@ export async function readUpload(request: MultipartRequest): Promise<Upload> {
 function multipartError(error: unknown): unknown {
   if (error instanceof DomainError) return error;
   const { code, statusCode } = error as { code?: string; statusCode?: number };
-  if (code === 'FST_REQ_FILE_TOO_LARGE') return new DomainError('PAYLOAD_TOO_LARGE', 'The file is larger than the upload limit');
-  if (statusCode === 413) return new DomainError('PAYLOAD_TOO_LARGE', `The upload has too many parts: send one file and at most a few fields (${code})`);
-  return new ValidationError('The multipart/form-data body is malformed', [{ field: 'file', reason: `malformed multipart body: ${(error as Error).message ?? 'unreadable'}` }]);
+  if (code === 'FST_REQ_FILE_TOO_LARGE') return new DomainError('PAYLOAD_TOO_LARGE', 'FILE_TOO_LARGE', {});
+  if (statusCode === 413) return new DomainError('PAYLOAD_TOO_LARGE', 'UPLOAD_TOO_MANY_PARTS', { detail: String(code) });
+  return invalidRequest([problem('file', 'MULTIPART_MALFORMED', { detail: (error as Error).message ?? 'unreadable' })]);
 }

@@ -6,19 +6,21 @@ import { catchError, map, mergeMap } from 'rxjs/operators';
 import { DataSource } from 'typeorm';
 import { Actor } from '../auth/actor';
 import { APP_CONFIG, AppConfig } from '../config/config';
-import { ConflictError, DomainError } from '../errors/domain-error';
+import { ConflictError, DomainError, problem, ValidationError } from '../errors/domain-error';
 import { readUpload } from '../http/upload';
+import { IDEMPOTENCY_RETENTION_HOURS } from '../retention/retention';
 import { IdempotencyRecord } from './idempotency.entity';
 import { IdempotencyClaim, idempotencyScope } from './idempotency-scope';
 
 const HEADER = 'idempotency-key';
-/** How long a key and its answer are kept; after that the key is free again. */
-export const IDEMPOTENCY_RETENTION_HOURS = 24;
 /** Expired keys removed per claim: each claim adds at most one key, so expired ones cannot pile up. */
 const SWEEP_BATCH = 100;
 
 function requestHash(request: { method: string; url: string }, body: unknown): string {
-  return createHash('sha256').update(`${request.method} ${request.url}\n`).update(body instanceof Buffer ? body : JSON.stringify(body ?? null)).digest('hex');
+  return createHash('sha256')
+    .update(`${request.method} ${request.url}\n`)
+    .update(body instanceof Buffer ? body : JSON.stringify(body ?? null))
+    .digest('hex');
 }
 
 /** What a request sends: its JSON body, or for an upload the file (read here once and kept for the handler). */
@@ -53,7 +55,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const key: string | undefined = request.headers[HEADER];
     const actor: Actor | undefined = request.actor;
     if (request.method !== 'POST' || !key || !actor) return next.handle();
-    if (key.length > 200) throw new DomainError('VALIDATION_FAILED', 'Idempotency-Key must be at most 200 characters', { problems: [{ field: 'Idempotency-Key', reason: 'longer than 200 characters' }] });
+    if (key.length > 200) throw new ValidationError('IDEMPOTENCY_KEY_TOO_LONG', { max: 200 }, [problem('Idempotency-Key', 'TOO_LONG', { max: 200 })]);
     const reply = context.switchToHttp().getResponse();
     return from(requestBody(request).then((body) => this.claim(actor.userId, key, requestHash(request, body)))).pipe(
       mergeMap((claimed) => {
@@ -63,11 +65,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
           return of(claimed.responseBody);
         }
         // The handler is bound to the claim here, so that every transaction it runs can mark the key.
-        return idempotencyScope.run(claimed, () => next.handle()).pipe(
-          mergeMap((body) => from(this.complete(claimed, reply.statusCode ?? 201, body)).pipe(map(() => body))),
-          // If even the release fails, the lease runs out and a repeat takes the key over: answer with the first error.
-          catchError((error) => from(this.release(claimed).catch(() => undefined)).pipe(mergeMap(() => throwError(() => error)))),
-        );
+        return idempotencyScope
+          .run(claimed, () => next.handle())
+          .pipe(
+            mergeMap((body) => from(this.complete(claimed, reply.statusCode ?? 201, body)).pipe(map(() => body))),
+            // If even the release fails, the lease runs out and a repeat takes the key over: answer with the first error.
+            catchError((error) => from(this.release(claimed).catch(() => undefined)).pipe(mergeMap(() => throwError(() => error)))),
+          );
       }),
     );
   }
@@ -91,14 +95,19 @@ export class IdempotencyInterceptor implements NestInterceptor {
     );
     if (claimed?.leaseId === leaseId) return { userId, key, leaseId };
     const existing = await this.db.getRepository(IdempotencyRecord).findOneBy({ userId, key });
-    if (existing && existing.requestHash !== hash) throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was already used with a different request');
+    if (existing && existing.requestHash !== hash) throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'IDEMPOTENCY_KEY_REUSED', {});
     if (existing?.responseStatus != null) return existing;
     if (existing?.committedAt) {
-      throw new ConflictError('The request with this Idempotency-Key was carried out, but its answer could not be kept: look the result up instead of retrying');
+      throw new ConflictError('IDEMPOTENCY_ANSWER_LOST', {});
     }
-    throw new DomainError('IDEMPOTENCY_IN_PROGRESS', 'A request with this Idempotency-Key is still being processed; retry shortly', {
-      lockedUntil: existing?.lockedUntil ?? null,
-    });
+    throw new DomainError(
+      'IDEMPOTENCY_IN_PROGRESS',
+      'IDEMPOTENCY_IN_PROGRESS',
+      {},
+      {
+        lockedUntil: existing?.lockedUntil ?? null,
+      },
+    );
   }
 
   /** Deletes a batch of expired keys, skipping any a concurrent claim is working on. */
@@ -113,10 +122,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   private async complete(claim: IdempotencyClaim, status: number, body: unknown): Promise<void> {
     claim.settled = true;
-    await this.db.query(
-      `UPDATE idempotency_keys SET response_status = $4, response_body = $5::jsonb WHERE user_id = $1 AND key = $2 AND lease_id = $3`,
-      [claim.userId, claim.key, claim.leaseId, status, JSON.stringify(body ?? null)],
-    );
+    await this.db.query(`UPDATE idempotency_keys SET response_status = $4, response_body = $5::jsonb WHERE user_id = $1 AND key = $2 AND lease_id = $3`, [
+      claim.userId,
+      claim.key,
+      claim.leaseId,
+      status,
+      JSON.stringify(body ?? null),
+    ]);
   }
 
   /** A failed request frees its key so that a corrected retry can go through, unless it already saved a change. */

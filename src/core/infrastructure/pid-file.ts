@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { StartupRefusal } from './startup-refusal';
 
-export class DataDirectoryBusyError extends Error {}
+export class DataDirectoryBusyError extends StartupRefusal {}
 
 /**
  * Makes a server's data directory ours before we start a server on it. The pid file names the last server:

@@ -19,4 +19,5 @@ export class BulkImportResultView {
   @ApiProperty({ example: 0, description: 'Rows already registered with the same reference and content (a re-upload)' }) skipped: number;
   @ApiProperty({ example: 3, description: 'Rows in the file' }) total: number;
   @ApiProperty({ type: [ImportedEntryView] }) entries: ImportedEntryView[];
+  @ApiProperty({ type: [Number], example: [], description: "Rows holding the template's example (reference VI-DU): never registered" }) exampleRows: number[];
 }

@@ -1,4 +1,4 @@
-import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
+import { ApiPropertyOptional, IntersectionType, PickType } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import { PageQuery } from '../../core/http/paging';
 import { CleanText, SafeCode } from '../../core/validation';
@@ -9,11 +9,11 @@ import { ENTRY_STATUSES } from './entry.dto';
 export class EntryFilterQuery {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() editionId?: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'Entries of schools at or under this unit' }) @IsOptional() @IsUUID() unitId?: string;
-  @ApiPropertyOptional({ example: 'MT' }) @IsOptional() @CleanText() @IsString() @Length(1, 20) @SafeCode() fieldCode?: string;
+  @ApiPropertyOptional({ example: 'MT', maxLength: 20 }) @IsOptional() @CleanText() @IsString() @Length(1, 20) @SafeCode() fieldCode?: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'Entries that reached this stage' }) @IsOptional() @IsUUID() stageId?: string;
   @ApiPropertyOptional({ enum: ENTRY_STATUSES }) @IsOptional() @IsIn(ENTRY_STATUSES) status?: EntryStatus;
 
-  @ApiPropertyOptional({ example: 'sang tao', description: 'Words of the title, reference or authors; case and Vietnamese diacritics are ignored' })
+  @ApiPropertyOptional({ example: 'sang tao', maxLength: 200, description: 'Words of the title, reference or authors; case and Vietnamese diacritics are ignored' })
   @IsOptional()
   @CleanText()
   @IsString()
@@ -21,4 +21,13 @@ export class EntryFilterQuery {
   q?: string;
 }
 
-export class EntryListQuery extends IntersectionType(EntryFilterQuery, PageQuery) {}
+/** One page of the list: the first, or the one a previous page's `nextCursor` points at; its size as every list's. */
+export class EntryPageQuery extends PickType(PageQuery, ['pageSize'] as const) {
+  @ApiPropertyOptional({ description: "The previous page's `nextCursor`; leave out for the first page", maxLength: 1000 })
+  @IsOptional()
+  @IsString()
+  @Length(1, 1000)
+  cursor?: string;
+}
+
+export class EntryListQuery extends IntersectionType(EntryFilterQuery, EntryPageQuery) {}

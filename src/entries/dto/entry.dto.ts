@@ -1,24 +1,23 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
-import { CleanEmail, CleanText, NoInvisibleCharacters, SafeCode } from '../../core/validation';
+import { CleanEmail, CleanText, IsCalendarDate, NoInvisibleCharacters, SafeCode } from '../../core/validation';
 import type { EntryStatus } from '../entry.entity';
 import { PHONE_PATTERN } from '../entry-draft';
 
-const ISO_DATE_SHAPE = /^\d{4}-\d{2}-\d{2}$/;
 /** A generous ceiling against abuse; the edition's own maximum is a contest rule checked later (422). */
 const AUTHORS_CEILING = 50;
 
 export class AuthorDto {
   @ApiProperty({ example: 'Nguyễn Thị Hồng Nhung' }) @CleanText() @IsString() @Length(1, 200) @NoInvisibleCharacters() fullName: string;
 
-  @ApiPropertyOptional({ example: '2008-03-05', description: 'YYYY-MM-DD; required in the youth contest' })
+  @ApiPropertyOptional({ type: String, format: 'date', nullable: true, example: '2008-03-05', description: 'YYYY-MM-DD; required in the youth contest' })
   @IsOptional()
   @IsString()
-  @Matches(ISO_DATE_SHAPE, { message: 'birthDate must be a date written YYYY-MM-DD' })
+  @IsCalendarDate()
   birthDate?: string | null;
 
-  @ApiPropertyOptional({ example: 'Lớp 8A', description: 'Class for pupils, job title for workers' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'Lớp 8A', description: 'Class for pupils, job title for workers' })
   @IsOptional()
   @CleanText()
   @IsString()
@@ -31,11 +30,11 @@ export class ContactDto {
   @ApiProperty({ example: 'Trần Văn Minh' }) @CleanText() @IsString() @Length(1, 200) @NoInvisibleCharacters() name: string;
   @ApiProperty({ example: 'gv.minh@thcs-kesach.edu.vn' }) @CleanEmail() @IsEmail() @MaxLength(200) email: string;
 
-  @ApiPropertyOptional({ example: '0299 3 861 234' })
+  @ApiPropertyOptional({ type: String, nullable: true, example: '0299 3 861 234' })
   @IsOptional()
   @CleanText()
   @IsString()
-  @Matches(PHONE_PATTERN, { message: 'phone must hold 6 to 20 digits, spaces, dots, dashes or brackets' })
+  @Matches(PHONE_PATTERN, { message: 'phone must hold 6 to 20 digits, spaces, dots, dashes or brackets', context: { code: 'NOT_A_PHONE' } })
   phone?: string | null;
 }
 
@@ -59,7 +58,7 @@ export class RegisterEntryDto {
 
   @ApiProperty({ type: ContactDto }) @IsObject() @ValidateNested() @Type(() => ContactDto) contact: ContactDto;
 
-  @ApiPropertyOptional({ example: 2016, description: 'Technical contest: the year the solution was created' })
+  @ApiPropertyOptional({ type: 'integer', nullable: true, example: 2016, description: 'Technical contest: the year the solution was created' })
   @IsOptional()
   @IsInt()
   @Min(1900)
@@ -82,7 +81,7 @@ export class EditEntryDto {
   @ApiPropertyOptional() @IsOptional() @CleanText() @IsString() @Length(1, 5000) @NoInvisibleCharacters() summary?: string;
   @ApiPropertyOptional() @IsOptional() @CleanText() @IsString() @Length(1, 50) @SafeCode() reference?: string;
   @ApiPropertyOptional({ type: ContactDto }) @IsOptional() @ValidateNested() @Type(() => ContactDto) contact?: ContactDto;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsInt() @Min(1900) @Max(2100) createdYear?: number | null;
+  @ApiPropertyOptional({ type: 'integer', nullable: true }) @IsOptional() @IsInt() @Min(1900) @Max(2100) createdYear?: number | null;
 
   @ApiPropertyOptional({ type: [AuthorDto], description: 'Replaces all authors' })
   @IsOptional()
@@ -99,8 +98,8 @@ export const ENTRY_STATUSES: EntryStatus[] = ['registered', 'withdrawn'];
 export class AuthorView {
   @ApiProperty() position: number;
   @ApiProperty() fullName: string;
-  @ApiProperty({ nullable: true, example: '2008-03-05' }) birthDate: string | null;
-  @ApiProperty({ nullable: true }) classOrJob: string | null;
+  @ApiProperty({ type: String, format: 'date', nullable: true, example: '2008-03-05' }) birthDate: string | null;
+  @ApiProperty({ type: String, nullable: true }) classOrJob: string | null;
 }
 
 export class UnitRefView {
@@ -124,7 +123,7 @@ export class StageRefView {
 export class ContactView {
   @ApiProperty() name: string;
   @ApiProperty() email: string;
-  @ApiProperty({ nullable: true }) phone: string | null;
+  @ApiProperty({ type: String, nullable: true }) phone: string | null;
 }
 
 export class DossierFileView {
@@ -145,7 +144,7 @@ export class EntryView {
   @ApiProperty() summary: string;
   @ApiProperty({ type: FieldRefView }) field: FieldRefView;
   @ApiProperty({ type: ContactView }) contact: ContactView;
-  @ApiProperty({ nullable: true }) createdYear: number | null;
+  @ApiProperty({ type: 'integer', nullable: true }) createdYear: number | null;
   @ApiProperty({ enum: ENTRY_STATUSES }) status: EntryStatus;
   @ApiProperty({ description: 'Send it back when editing' }) version: number;
   @ApiProperty({ type: [AuthorView] }) authors: AuthorView[];
@@ -167,4 +166,17 @@ export class EntrySummaryView {
   @ApiProperty({ type: [AuthorView] }) authors: AuthorView[];
   @ApiProperty({ type: StageRefView, nullable: true }) currentStage: StageRefView | null;
   @ApiProperty() createdAt: Date;
+}
+
+/** A page of the entry list: follow `nextCursor` for the next one. */
+export class EntryPage {
+  @ApiProperty({ type: [EntrySummaryView] }) items: EntrySummaryView[];
+  @ApiProperty() pageSize: number;
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as `cursor` for the next page; null on the last page' }) nextCursor: string | null;
+  @ApiProperty({
+    description:
+      'Entries the filter matches: exact when `totalExact`, otherwise at least this many (counting stops at 10,000). Counted once per filter for 30 s: an entry written through another API process may take that long to count',
+  })
+  total: number;
+  @ApiProperty() totalExact: boolean;
 }

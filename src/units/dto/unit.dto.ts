@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { PageDto, PageQuery } from '../../core/http/paging';
@@ -16,7 +16,7 @@ export class CreateLevelDto {
   @ApiProperty({ example: 'commune', pattern: '^[A-Za-z0-9_-]+$' })
   @IsString()
   @Length(1, 32)
-  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'code may hold only letters, digits, "_" and "-"' })
+  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'code may hold only letters, digits, "_" and "-"', context: { code: 'CODE_CHARACTERS' } })
   code: string;
 
   @ApiProperty({ example: 'Xã' }) @CleanText() @IsString() @Length(1, 100) @NoInvisibleCharacters() name: string;
@@ -51,9 +51,9 @@ export class UnitPage extends PageDto(UnitView) {}
 const QueryBoolean = () => Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value));
 
 export class UnitFilterQuery extends PageQuery {
-  @ApiPropertyOptional({ description: 'Level code', example: 'school' }) @IsOptional() @IsString() @MaxLength(32) @SafeCode() level?: string;
+  @ApiPropertyOptional({ description: 'Level code', example: 'school', maxLength: 32 }) @IsOptional() @IsString() @MaxLength(32) @SafeCode() level?: string;
 
-  @ApiPropertyOptional({ description: 'Part of the code or name; case and Vietnamese diacritics are ignored', example: 'ke sach' })
+  @ApiPropertyOptional({ description: 'Part of the code or name; case and Vietnamese diacritics are ignored', example: 'ke sach', maxLength: 100 })
   @IsOptional()
   @CleanText()
   @IsString()
@@ -62,6 +62,9 @@ export class UnitFilterQuery extends PageQuery {
 
   @ApiPropertyOptional({ default: false, description: 'Include retired units' }) @IsOptional() @QueryBoolean() @IsBoolean() includeRetired?: boolean;
 }
+
+/** The filter of a units export: every unit that passes it, no pages. */
+export class UnitExportQuery extends OmitType(UnitFilterQuery, ['page', 'pageSize'] as const) {}
 
 export class UnitListQuery extends UnitFilterQuery {
   @ApiPropertyOptional({ format: 'uuid', description: 'Only the units directly under this one' }) @IsOptional() @IsUUID() parentId?: string;
@@ -83,9 +86,17 @@ export class MoveUnitDto {
   @ApiProperty({ format: 'uuid', description: 'The new parent unit' }) @IsUUID() parentId: string;
 }
 
+export class ImportedUnitView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'ST-TT-01' }) code: string;
+  @ApiProperty({ enum: ['created', 'updated', 'unchanged'] }) outcome: 'created' | 'updated' | 'unchanged';
+}
+
 export class ImportResultView {
   @ApiProperty({ description: 'Units created' }) created: number;
   @ApiProperty({ description: 'Known units renamed or moved' }) updated: number;
   @ApiProperty({ description: 'Rows that matched the tree already' }) unchanged: number;
   @ApiProperty({ description: 'Rows in the file' }) total: number;
+  @ApiProperty({ type: [ImportedUnitView], description: "Every row's unit with its id (new ones included), in the order of the file, so a client needs no second listing" })
+  units: ImportedUnitView[];
 }

@@ -1,0 +1,181 @@
+import { NestFactory } from '@nestjs/core';
+import { mkdtempSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTransport } from 'nodemailer';
+import { SMTPServer } from 'smtp-server';
+import { DataSource } from 'typeorm';
+import { AppModule } from '../src/app.module';
+import { loadConfig } from '../src/core/config/config';
+import { freePort } from '../src/core/infrastructure/free-port';
+import { registrationMail } from '../src/core/outbox/mail-catalogue';
+import { OutboxService } from '../src/core/outbox/outbox.service';
+import { MailTemplates } from '../src/notifications/mail-templates';
+import { runMigrations } from '../src/core/database/migrate';
+import { resolveLocalRedis } from '../src/core/infrastructure/local-redis';
+import type { BenchModule } from './support/suite';
+import { median, ratio } from './support/stats';
+import { createBenchDatabase, dropBenchDatabase } from './support/bench-database';
+
+const MAILS = Number(process.env.BENCH_MAILS ?? 1000);
+const CONNECTIONS = 5;
+/** Measured runs after the warm-up (BENCH_MAIL_RUNS): a run is a few seconds, so a median of three costs little. */
+const RUNS = Number(process.env.BENCH_MAIL_RUNS ?? 3);
+
+export interface MailBench {
+  mails: number;
+  runs: number;
+  /** Mails per second of each run, outbox row written → accepted by the sink. */
+  outbox: number[];
+  /** Mails per second of each run, bare pooled nodemailer to the same sink. */
+  nodemailer: number[];
+}
+
+/** A local SMTP server that accepts everything and counts. */
+async function sink(): Promise<{ url: string; count(): number; reset(): void; stop(): Promise<void> }> {
+  let received = 0;
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, _session, callback) {
+      stream.on('end', () => {
+        received += 1;
+        callback();
+      });
+      stream.resume();
+    },
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  return { url: `smtp://127.0.0.1:${port}`, count: () => received, reset: () => (received = 0), stop: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+async function until(done: () => boolean, timeoutMs = 300_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error('The mail bench timed out');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+function batch(run: number) {
+  const school = { id: 'bench-school', name: 'Trường THCS Kế Sách' };
+  return registrationMail({
+    contestName: 'Cuộc thi Sáng tạo Thanh thiếu niên, Nhi đồng tỉnh Sóc Trăng',
+    edition: { number: 6, seasonLabel: '2017' },
+    entries: Array.from({ length: MAILS }, (_, i) => ({
+      id: `bench-${run}-${i}`,
+      title: `Máy tưới cây tự động số ${i}`,
+      reference: `KS-${i}`,
+      school: { ...school, id: `${school.id}-${i}` },
+      contactEmail: `truong${i}@example.vn`,
+    })),
+  });
+}
+
+/**
+ * Mail throughput from outbox to a local SMTP server through the real path (relay, BullMQ, delivery record,
+ * rendering, pooled transport) in worker processes' modules, next to bare pooled nodemailer sending the same rendered
+ * mail to the same server in the same run.
+ */
+export async function benchMail(databaseUrl: string, redisUrl: string, runs: number): Promise<MailBench> {
+  const smtp = await sink();
+  const source = new DataSource({ type: 'postgres', url: databaseUrl });
+  await source.initialize();
+  const result: MailBench = { mails: MAILS, runs, outbox: [], nodemailer: [] };
+  const sample = new MailTemplates().render('entries-registered', 'vi', batch(0)[0].payload.data);
+  try {
+    for (let run = 0; run <= runs; run++) {
+      await source.query('TRUNCATE outbox, mail_deliveries');
+      const config = loadConfig({
+        DATA_DIR: mkdtempSync(join(tmpdir(), 'contest-bench-mail-')),
+        JWT_SECRET: 'bench-secret-that-is-long-enough-for-hs256',
+        REDIS_PREFIX: `bench-mail-${Date.now()}-${run}`,
+        LOG_LEVEL: 'error',
+        MAIL_RATE_PER_SECOND: '10000',
+        MAIL_CONCURRENCY: String(CONNECTIONS),
+        SEED_DEMO: 'false',
+      });
+      const app = await NestFactory.createApplicationContext(AppModule.forRoot({ config, databaseUrl, redisUrl, smtpUrl: smtp.url }, { api: false, workers: true }), { logger: false });
+      await app.init();
+      smtp.reset();
+      const started = performance.now();
+      await source.transaction((manager) => new OutboxService().add(manager, batch(run)));
+      await until(() => smtp.count() >= MAILS);
+      const outboxRate = MAILS / ((performance.now() - started) / 1000);
+      await app.close();
+
+      const transport = createTransport({ url: smtp.url, pool: true, maxConnections: CONNECTIONS, logger: false });
+      smtp.reset();
+      const bareStarted = performance.now();
+      let next = 0;
+      // As many sends in flight as the worker runs jobs at once.
+      await Promise.all(
+        Array.from({ length: CONNECTIONS }, async () => {
+          while (next < MAILS) {
+            const i = next++;
+            await transport.sendMail({
+              from: config.mailFrom,
+              to: `truong${i}@example.vn`,
+              subject: sample.subject,
+              text: sample.text,
+              html: sample.html,
+              messageId: `<bench-${run}-${i}@contest.local>`,
+            });
+          }
+        }),
+      );
+      await until(() => smtp.count() >= MAILS);
+      const bareRate = MAILS / ((performance.now() - bareStarted) / 1000);
+      transport.close();
+      // Run 0 warms up (compilation, connections) and is not kept.
+      if (run > 0) {
+        result.outbox.push(Math.round(outboxRate));
+        result.nodemailer.push(Math.round(bareRate));
+      }
+    }
+  } finally {
+    await source.query('TRUNCATE outbox, mail_deliveries').catch(() => undefined);
+    await source.destroy();
+    await smtp.stop();
+  }
+  return result;
+}
+
+/** Mail throughput beside bare nodemailer (`--only=mail`), on a database of its own: a few seconds a run. */
+export const mailModule: BenchModule = {
+  name: 'mail',
+  async run({ root, adminUrl }) {
+    if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error(`BENCH_MAIL_RUNS must be a whole number of runs, 1 or more; got "${process.env.BENCH_MAIL_RUNS}"`);
+    const { name: database, url } = await createBenchDatabase(adminUrl, 'bench_mail');
+    // The Redis the app would use on its embedded defaults: BENCH_REDIS_URL, the one on 6379, or a redis-server started here.
+    const redis = process.env.BENCH_REDIS_URL ? { url: process.env.BENCH_REDIS_URL, stop: async () => {} } : await resolveLocalRedis(join(root, '.data', 'bench-redis'));
+    try {
+      await runMigrations(url);
+      const mail = await benchMail(url, redis.url, RUNS);
+      const outbox = median(mail.outbox);
+      const nodemailer = median(mail.nodemailer);
+      const ratioToBare = ratio(outbox, nodemailer);
+      const runs = mail.outbox.map((rate, i) => `${rate}/${mail.nodemailer[i]}`).join(', ');
+      return {
+        rows: [
+          {
+            figure: `mail, outbox → SMTP (${mail.mails} mails)`,
+            value: outbox,
+            unit: 'mails/s',
+            ceiling: nodemailer,
+            ceilingFigure: 'bare pooled nodemailer, same SMTP',
+            ratio: ratioToBare,
+            target: '≥ 0.8',
+          },
+        ],
+        details: mail,
+        text: `Mail, outbox → local SMTP beside bare pooled nodemailer (${mail.mails} mails, ${CONNECTIONS} connections), each run outbox/nodemailer mails/s: ${runs}; median ratio ${ratioToBare}, load average ${loadavg()[0].toFixed(2)}`,
+      };
+    } finally {
+      await redis.stop();
+      await dropBenchDatabase(adminUrl, database);
+    }
+  },
+};

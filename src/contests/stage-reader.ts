@@ -1,0 +1,105 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { UnitReader } from '../units/unit-reader';
+import type { EditionState } from './edition-lifecycle';
+import type { AdvancementRule, PrizeScheme } from './edition.types';
+
+/** A stage as results reads it: its rules, and the edition and contest it belongs to. */
+export interface StageView {
+  id: string;
+  editionId: string;
+  position: number;
+  name: string;
+  levelCode: string;
+  judged: boolean;
+  tieBreak: string[];
+  advancement: AdvancementRule | null;
+  prizeScheme: PrizeScheme | null;
+  editionNumber: number;
+  seasonLabel: string;
+  editionState: EditionState;
+  editionArchived: boolean;
+  contestName: string;
+}
+
+export interface EditionView {
+  id: string;
+  number: number;
+  seasonLabel: string;
+  contestName: string;
+  plannedEntries: number | null;
+  /** The path of the unit that runs the edition. */
+  unitPath: string;
+  /** Its stages in order. */
+  stages: Array<Pick<StageView, 'id' | 'position' | 'name' | 'levelCode' | 'prizeScheme'>>;
+}
+
+/** What entries refer to by id in an edition: its fields and its stages, in order. */
+export interface EditionCatalogue {
+  fields: Array<{ id: string; code: string; name: string }>;
+  stages: Array<{ id: string; name: string; position: number }>;
+}
+
+const STAGE_COLUMNS = `s.id, s.edition_id AS "editionId", s.position, s.name, s.level_code AS "levelCode", s.judged, s.tie_break AS "tieBreak", s.advancement,
+  s.prize_scheme AS "prizeScheme", ed.number AS "editionNumber", ed.season_label AS "seasonLabel", ed.state AS "editionState",
+  ed.archived_at IS NOT NULL AS "editionArchived", c.name AS "contestName"`;
+
+/**
+ * The read side of contests for other domains (results): stages and editions by id. Exported by ContestsModule;
+ * readers never write.
+ */
+@Injectable()
+export class StageReader {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly units: UnitReader,
+  ) {}
+
+  async stage(stageId: string, manager: EntityManager = this.db.manager): Promise<StageView | null> {
+    const rows = await manager.query(`SELECT ${STAGE_COLUMNS} FROM stages s JOIN editions ed ON ed.id = s.edition_id JOIN contests c ON c.id = ed.contest_id WHERE s.id = $1`, [stageId]);
+    return rows[0] ?? null;
+  }
+
+  /** The stage after `stage` in its edition, or null after the last. */
+  async nextStage(stage: Pick<StageView, 'editionId' | 'position'>, manager: EntityManager = this.db.manager): Promise<StageView | null> {
+    const rows = await manager.query(
+      `SELECT ${STAGE_COLUMNS} FROM stages s JOIN editions ed ON ed.id = s.edition_id JOIN contests c ON c.id = ed.contest_id WHERE s.edition_id = $1 AND s.position = $2`,
+      [stage.editionId, stage.position + 1],
+    );
+    return rows[0] ?? null;
+  }
+
+  async edition(editionId: string): Promise<EditionView | null> {
+    const rows = await this.db.query(
+      `SELECT ed.id, ed.number, ed.season_label AS "seasonLabel", c.name AS "contestName", ed.planned_entries AS "plannedEntries", ed.unit_id AS "unitId",
+              (SELECT json_agg(json_build_object('id', s.id, 'position', s.position, 'name', s.name, 'levelCode', s.level_code, 'prizeScheme', s.prize_scheme) ORDER BY s.position)
+                 FROM stages s WHERE s.edition_id = ed.id) AS stages
+         FROM editions ed JOIN contests c ON c.id = ed.contest_id WHERE ed.id = $1`,
+      [editionId],
+    );
+    if (!rows[0]) return null;
+    const { unitId, stages, ...edition } = rows[0];
+    const unit = await this.units.unit(unitId);
+    return { ...edition, unitPath: unit!.path, stages: stages ?? [] };
+  }
+
+  /** The fields and stages of each of these editions (those that exist), by edition id. */
+  async catalogues(editionIds: readonly string[], manager: EntityManager = this.db.manager): Promise<Map<string, EditionCatalogue>> {
+    if (editionIds.length === 0) return new Map();
+    const rows: Array<EditionCatalogue & { id: string }> = await manager.query(
+      `SELECT ed.id,
+              COALESCE((SELECT json_agg(json_build_object('id', f.id, 'code', f.code, 'name', f.name) ORDER BY f.position) FROM edition_fields f WHERE f.edition_id = ed.id), '[]') AS fields,
+              COALESCE((SELECT json_agg(json_build_object('id', s.id, 'name', s.name, 'position', s.position) ORDER BY s.position) FROM stages s WHERE s.edition_id = ed.id), '[]') AS stages
+         FROM editions ed WHERE ed.id = ANY ($1::uuid[])`,
+      [[...new Set(editionIds)]],
+    );
+    return new Map(rows.map(({ id, fields, stages }) => [id, { fields, stages }]));
+  }
+
+  /** The ids of the fields, in any edition, whose code is `code` whatever its case (codes are unique that way per edition). */
+  async fieldIdsWithCode(code: string, manager: EntityManager = this.db.manager): Promise<string[]> {
+    const rows: Array<{ id: string }> = await manager.query('SELECT id FROM edition_fields WHERE lower(code) = lower($1)', [code]);
+    return rows.map((r) => r.id);
+  }
+}

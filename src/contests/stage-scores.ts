@@ -1,0 +1,106 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import type { SqlPart } from '../core/database/sql-part';
+import { UnitReader } from '../units/unit-reader';
+import type { RejudgeMode, StageDefinition } from './edition.types';
+import type { EditionState } from './edition-lifecycle';
+
+/** What judging needs to know of a stage and its edition's rubric: the read side of contests for judging. */
+export interface JudgedStage extends Pick<StageDefinition, 'name' | 'levelCode' | 'judged' | 'judgesPerEntry' | 'aggregation' | 'discrepancySpread' | 'tieBreak'> {
+  id: string;
+  editionId: string;
+  editionState: EditionState;
+  editionArchived: boolean;
+  editionUnitPath: string;
+  scoresLocked: boolean;
+  blind: boolean;
+  normaliseBias: boolean;
+  rejudgeMode: RejudgeMode;
+  rubric: Array<{ code: string; name: string; maxPoints: number }>;
+  fields: Array<{ id: string; code: string; name: string }>;
+}
+
+/** The read (and the one write) contests offers judging, exported by ContestsModule: judging never queries contests' tables. */
+@Injectable()
+export class JudgedStages {
+  constructor(private readonly units: UnitReader) {}
+
+  /** The stage with its rules; the path of the unit running its edition comes from the units module, which owns it. */
+  async get(manager: EntityManager, stageId: string): Promise<JudgedStage | null> {
+    const stage = await judgedStage(manager, stageId);
+    if (!stage) return null;
+    const { editionUnitId, ...rest } = stage;
+    const unit = await this.units.unit(editionUnitId, manager);
+    return { ...rest, editionUnitPath: unit!.path };
+  }
+
+  /** The rubric the stage's sheets are scored on, alone: what a judge's every save checks. */
+  async rubric(manager: EntityManager, stageId: string): Promise<JudgedStage['rubric']> {
+    const rows: Array<{ code: string; name: string; max_points: string }> = await manager.query(
+      'SELECT c.code, c.name, c.max_points FROM stages s JOIN rubric_criteria c ON c.edition_id = s.edition_id WHERE s.id = $1 ORDER BY c.position',
+      [stageId],
+    );
+    return rows.map((r) => ({ code: r.code, name: r.name, maxPoints: Number(r.max_points) }));
+  }
+
+  /**
+   * One row whose `unchanged` says whether the stage's rubric still has these criteria codes and maxima, in this
+   * order: for a caller that checked points against a rubric it remembers, to write them in the same statement
+   * only while that rubric stands.
+   */
+  rubricUnchanged(stageId: string, rubric: Array<{ code: string; maxPoints: number }>): SqlPart {
+    return {
+      sql: `SELECT coalesce(array_agg(c.code ORDER BY c.position), '{}') = $2::text[] AND coalesce(array_agg(c.max_points ORDER BY c.position), '{}') = $3::numeric[] AS unchanged
+              FROM stages s JOIN rubric_criteria c ON c.edition_id = s.edition_id WHERE s.id = $1`,
+      params: [stageId, rubric.map((c) => c.code), rubric.map((c) => c.maxPoints)],
+    };
+  }
+
+  markScored(manager: EntityManager, stageId: string): Promise<void> {
+    return markStageScored(manager, stageId);
+  }
+}
+
+async function judgedStage(manager: EntityManager, stageId: string): Promise<(Omit<JudgedStage, 'editionUnitPath'> & { editionUnitId: string }) | null> {
+  const rows: Array<Record<string, any>> = await manager.query(
+    `SELECT s.id, s.edition_id, e.state, e.archived_at IS NOT NULL AS archived, e.unit_id, s.name, s.level_code, s.judged,
+            s.judges_per_entry, s.aggregation, s.discrepancy_spread, s.tie_break, s.scores_locked_at IS NOT NULL AS locked, s.blind, s.normalise_bias, s.rejudge_mode,
+            (SELECT coalesce(json_agg(json_build_object('code', c.code, 'name', c.name, 'maxPoints', c.max_points) ORDER BY c.position), '[]')
+               FROM rubric_criteria c WHERE c.edition_id = s.edition_id) AS rubric,
+            (SELECT coalesce(json_agg(json_build_object('id', f.id, 'code', f.code, 'name', f.name) ORDER BY f.position), '[]')
+               FROM edition_fields f WHERE f.edition_id = s.edition_id) AS fields
+       FROM stages s JOIN editions e ON e.id = s.edition_id
+      WHERE s.id = $1`,
+    [stageId],
+  );
+  const row = rows[0];
+  if (!row) return null;
+  return {
+    id: row.id,
+    editionId: row.edition_id,
+    editionState: row.state,
+    editionArchived: row.archived,
+    editionUnitId: row.unit_id,
+    name: row.name,
+    levelCode: row.level_code,
+    judged: row.judged,
+    judgesPerEntry: row.judges_per_entry,
+    aggregation: row.aggregation,
+    discrepancySpread: row.discrepancy_spread === null ? null : Number(row.discrepancy_spread),
+    tieBreak: row.tie_break,
+    scoresLocked: row.locked,
+    blind: row.blind,
+    normaliseBias: row.normalise_bias,
+    rejudgeMode: row.rejudge_mode,
+    rubric: row.rubric.map((c: { code: string; name: string; maxPoints: string | number }) => ({ ...c, maxPoints: Number(c.maxPoints) })),
+    fields: row.fields,
+  };
+}
+
+/**
+ * Marks the stage as scored (once): from then on the edition lifecycle refuses to change its rubric, judges
+ * per entry and aggregation. Judging calls this in the transaction that confirms the stage's first score.
+ */
+async function markStageScored(manager: EntityManager, stageId: string): Promise<void> {
+  await manager.query('UPDATE stages SET scores_locked_at = now() WHERE id = $1 AND scores_locked_at IS NULL', [stageId]);
+}

@@ -1,0 +1,40 @@
+/**
+ * One data-modifying statement, to be sent alone or as a CTE of a larger one. Its placeholders are numbered
+ * from $1 within the part; `shifted` renumbers them when parts share a statement.
+ */
+export interface SqlPart {
+  sql: string;
+  params: unknown[];
+}
+
+/** Every `$n` of `sql` moved up by `offset`; the parts hold no string literal with a `$`. */
+export function shifted(sql: string, offset: number): string {
+  return offset === 0 ? sql : sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
+}
+
+/**
+ * `WITH name AS (part), … final` as one statement and its parameters: several tables written in one round trip,
+ * and atomically without a transaction of its own.
+ */
+export function withParts(ctes: Array<[name: string, part: SqlPart]>, final: SqlPart): SqlPart {
+  const params: unknown[] = [];
+  const clauses = ctes.map(([name, part]) => {
+    const sql = `${name} AS (${shifted(part.sql, params.length)})`;
+    params.push(...part.params);
+    return sql;
+  });
+  const sql = `WITH ${clauses.join(',\n')}\n${shifted(final.sql, params.length)}`;
+  params.push(...final.params);
+  return { sql, params };
+}
+
+/** `SELECT (part) AS name, …`: several single-value reads, each of its own domain, in one round trip. */
+export function selectParts(parts: Array<[name: string, part: SqlPart]>): SqlPart {
+  const params: unknown[] = [];
+  const columns = parts.map(([name, part]) => {
+    const sql = `(${shifted(part.sql, params.length)}) AS "${name}"`;
+    params.push(...part.params);
+    return sql;
+  });
+  return { sql: `SELECT ${columns.join(', ')}`, params };
+}

@@ -1,0 +1,59 @@
+import { gracefulStop, stoppingLine } from './shutdown';
+
+describe('stopping on a signal', () => {
+  it('names what it stops', () => {
+    expect(stoppingLine('SIGINT', ['API', 'workers', 'embedded PostgreSQL', 'Redis'])).toBe('Stopping (SIGINT): API, workers, embedded PostgreSQL and Redis…');
+    expect(stoppingLine('SIGTERM', ['workers'])).toBe('Stopping (SIGTERM): workers…');
+  });
+
+  function harness(stops: Array<() => Promise<void>>) {
+    const lines: string[] = [];
+    const exits: number[] = [];
+    const order: string[] = [];
+    const handler = gracefulStop({
+      steps: stops.map((stop, i) => ({
+        name: `part ${i + 1}`,
+        stop: async () => {
+          order.push(`part ${i + 1}`);
+          await stop();
+        },
+      })),
+      log: (line) => lines.push(line),
+      exit: (code) => exits.push(code),
+      graceMs: 60_000,
+    });
+    return { handler, lines, exits, order };
+  }
+
+  it('stops every part in order, says so and exits 0', async () => {
+    const { handler, lines, exits, order } = harness([async () => {}, async () => {}]);
+    await handler('SIGINT');
+    expect(order).toEqual(['part 1', 'part 2']);
+    expect(lines).toEqual(['Stopping (SIGINT): part 1 and part 2…', 'Stopped.']);
+    expect(exits).toEqual([0]);
+  });
+
+  it('still stops the rest when one part fails, and exits 1 naming it', async () => {
+    const { handler, lines, exits, order } = harness([
+      async () => {
+        throw new Error('socket hung');
+      },
+      async () => {},
+    ]);
+    await handler('SIGTERM');
+    expect(order).toEqual(['part 1', 'part 2']);
+    expect(lines).toContain('Could not stop part 1 cleanly: socket hung');
+    expect(exits).toEqual([1]);
+  });
+
+  it('exits at once on a second Ctrl-C while stopping', async () => {
+    let release!: () => void;
+    const { handler, lines, exits } = harness([() => new Promise<void>((resolve) => (release = resolve))]);
+    const first = handler('SIGINT');
+    await handler('SIGINT');
+    expect(exits).toEqual([130]);
+    expect(lines[1]).toBe('SIGINT again: exiting without waiting');
+    release();
+    await first;
+  });
+});

@@ -1,0 +1,53 @@
+import { ListMemory } from './list-memory';
+
+describe('ListMemory', () => {
+  let clock = 0;
+  const totals = () => new ListMemory<number>(1000, 2, () => clock);
+  beforeEach(() => (clock = 0));
+
+  it('counts a list once while it is remembered, and again once it expires', async () => {
+    const cache = totals();
+    const count = jest.fn().mockResolvedValueOnce(5).mockResolvedValueOnce(6);
+    expect(await cache.get('a', count)).toBe(5);
+    clock = 999;
+    expect(await cache.get('a', count)).toBe(5);
+    clock = 1000;
+    expect(await cache.get('a', count)).toBe(6);
+    expect(count).toHaveBeenCalledTimes(2);
+  });
+
+  it('counts once for requests that ask at the same time', async () => {
+    const cache = totals();
+    const count = jest.fn().mockResolvedValue(3);
+    expect(await Promise.all([cache.get('a', count), cache.get('a', count)])).toEqual([3, 3]);
+    expect(count).toHaveBeenCalledTimes(1);
+  });
+
+  it('forgets everything when entries are written, and a failed count at once', async () => {
+    const cache = totals();
+    await cache.get('a', async () => 1);
+    cache.forget();
+    expect(await cache.get('a', async () => 2)).toBe(2);
+    await expect(cache.get('b', () => Promise.reject(new Error('timed out')))).rejects.toThrow('timed out');
+    expect(await cache.get('b', async () => 4)).toBe(4);
+  });
+
+  it('keeps at most its capacity, dropping the oldest', async () => {
+    const cache = totals();
+    await cache.get('a', async () => 1);
+    await cache.get('b', async () => 2);
+    await cache.get('c', async () => 3);
+    expect(await cache.get('b', async () => 20)).toBe(2);
+    expect(await cache.get('a', async () => 10)).toBe(10);
+  });
+
+  it('does not remember a read begun before entries were written', async () => {
+    const cache = totals();
+    let finish: (n: number) => void = () => undefined;
+    const before = cache.get('a', () => new Promise<number>((resolve) => (finish = resolve)));
+    cache.forget();
+    finish(1);
+    expect(await before).toBe(1);
+    expect(await cache.get('a', async () => 2)).toBe(2);
+  });
+});

@@ -1,0 +1,121 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+
+/** A registered entry at a stage, with what prize lists, advancement lines and mails show of it. */
+export interface StageEntry {
+  entryId: string;
+  fieldId: string;
+  fieldCode: string;
+  fieldName: string;
+  reference: string;
+  title: string;
+  authors: string;
+  schoolId: string;
+  schoolName: string;
+  districtName: string | null;
+  contactEmail: string;
+  unitPath: string;
+}
+
+/**
+ * The entries domain's side of the stages: which entries are at a stage, moving them to the next one, and the
+ * counts a season report quotes. Exported by EntriesModule for results, which never touches entries' tables.
+ */
+@Injectable()
+export class StageEntries {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** Registered entries of a stage at a unit, in entry id order. */
+  async at(stageId: string, unitId: string, manager: EntityManager = this.db.manager): Promise<StageEntry[]> {
+    return manager.query(
+      `SELECT e.id AS "entryId", e.field_id AS "fieldId", f.code AS "fieldCode", f.name AS "fieldName", e.reference, e.title,
+              COALESCE((SELECT string_agg(a.full_name, ', ' ORDER BY a.position) FROM entry_authors a WHERE a.entry_id = e.id), '') AS authors,
+              school.id AS "schoolId", school.name AS "schoolName", parent.name AS "districtName", e.contact_email AS "contactEmail", e.unit_path AS "unitPath"
+         FROM entry_stages es
+         JOIN entries e ON e.id = es.entry_id AND e.status = 'registered'
+         JOIN edition_fields f ON f.id = e.field_id
+         JOIN units school ON school.id = e.unit_id
+         LEFT JOIN units parent ON parent.id = school.parent_id
+        WHERE es.stage_id = $1 AND es.unit_id = $2
+        ORDER BY e.id`,
+      [stageId, unitId],
+    );
+  }
+
+  /** The field code of each of these entries, whatever their status. */
+  async fieldCodes(entryIds: readonly string[], manager: EntityManager = this.db.manager): Promise<Map<string, string>> {
+    if (entryIds.length === 0) return new Map();
+    const rows: Array<{ id: string; code: string }> = await manager.query('SELECT e.id, f.code FROM entries e JOIN edition_fields f ON f.id = e.field_id WHERE e.id = ANY($1)', [entryIds]);
+    return new Map(rows.map((r) => [r.id, r.code]));
+  }
+
+  /**
+   * Puts the entries in a stage at a unit; an entry already in that stage stays as it is (the unique (entry, stage)
+   * key), so a repeat or a concurrent move moves each entry once. Answers the entries this call moved.
+   */
+  async moveTo(manager: EntityManager, entryIds: readonly string[], stageId: string, unitId: string): Promise<string[]> {
+    if (entryIds.length === 0) return [];
+    const moved: Array<{ entry_id: string }> = await manager.query(
+      `INSERT INTO entry_stages (entry_id, stage_id, unit_id) SELECT id, $2, $3 FROM unnest($1::uuid[]) AS id ON CONFLICT (entry_id, stage_id) DO NOTHING RETURNING entry_id`,
+      [entryIds, stageId, unitId],
+    );
+    return moved.map((m) => m.entry_id);
+  }
+
+  /** Of these entries, those registered at or under `unitPath`. */
+  async within(entryIds: readonly string[], unitPath: string): Promise<Set<string>> {
+    if (entryIds.length === 0) return new Set();
+    const rows: Array<{ id: string }> = await this.db.query('SELECT id FROM entries WHERE id = ANY($1) AND unit_path LIKE $2', [entryIds, `${unitPath}%`]);
+    return new Set(rows.map((r) => r.id));
+  }
+
+  /** What a selection list shows of these entries. */
+  async describe(entryIds: readonly string[]): Promise<Map<string, { reference: string; title: string; fieldCode: string; fieldName: string }>> {
+    if (entryIds.length === 0) return new Map();
+    const rows: Array<{ id: string; reference: string; title: string; fieldCode: string; fieldName: string }> = await this.db.query(
+      `SELECT e.id, e.reference, e.title, f.code AS "fieldCode", f.name AS "fieldName" FROM entries e JOIN edition_fields f ON f.id = e.field_id WHERE e.id = ANY($1)`,
+      [entryIds],
+    );
+    return new Map(rows.map(({ id, ...rest }) => [id, rest]));
+  }
+
+  async unitPath(entryId: string): Promise<string | null> {
+    const rows = await this.db.query('SELECT unit_path FROM entries WHERE id = $1', [entryId]);
+    return rows[0]?.unit_path ?? null;
+  }
+
+  /** Each entry's school and contact address: who hears about it. */
+  async contacts(manager: EntityManager, entryIds: readonly string[]): Promise<Array<{ entryId: string; schoolId: string; schoolName: string; email: string }>> {
+    if (entryIds.length === 0) return [];
+    return manager.query(
+      `SELECT e.id AS "entryId", e.unit_id AS "schoolId", u.name AS "schoolName", e.contact_email AS email FROM entries e JOIN units u ON u.id = e.unit_id WHERE e.id = ANY($1) ORDER BY e.unit_id, e.id`,
+      [entryIds],
+    );
+  }
+
+  /** The stages an entry reached, where and when. */
+  async stagesOf(entryId: string): Promise<Array<{ stageId: string; unitId: string; enteredAt: Date }>> {
+    return this.db.query(`SELECT stage_id AS "stageId", unit_id AS "unitId", entered_at AS "enteredAt" FROM entry_stages WHERE entry_id = $1`, [entryId]);
+  }
+
+  /**
+   * A season report's entry figures for an edition under a unit path, by aggregation: units that registered,
+   * entries registered, and registered entries at each stage.
+   */
+  async seasonCounts(editionId: string, unitPath: string): Promise<{ units: number; registered: number; atStage: Map<string, number> }> {
+    const pattern = `${unitPath}%`;
+    const [[totals], stages] = await Promise.all([
+      this.db.query(`SELECT count(DISTINCT unit_id)::int AS units, count(*)::int AS registered FROM entries WHERE edition_id = $1 AND unit_path LIKE $2 AND status = 'registered'`, [
+        editionId,
+        pattern,
+      ]),
+      this.db.query(
+        `SELECT es.stage_id AS "stageId", count(*)::int AS entries FROM entry_stages es JOIN entries e ON e.id = es.entry_id
+          WHERE e.edition_id = $1 AND e.unit_path LIKE $2 AND e.status = 'registered' GROUP BY es.stage_id`,
+        [editionId, pattern],
+      ),
+    ]);
+    return { units: totals.units, registered: totals.registered, atStage: new Map(stages.map((s: { stageId: string; entries: number }) => [s.stageId, s.entries])) };
+  }
+}

@@ -1,0 +1,378 @@
+import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+import { AccountReader } from '../accounts/account-reader';
+import type { JudgedStage } from '../contests/stage-scores';
+import { SqlPart, withParts } from '../core/database/sql-part';
+import { EntryReader } from '../entries/entry-reader';
+import { UnitReader } from '../units/unit-reader';
+import type { CurrentPair, PanelEntry, PanelJudge, PinnedPair, RecordedConflict } from './assignment';
+import { Panel, ScoreSheet, SheetStatus } from './judging.entity';
+
+/** An entry of a panel as the organiser and the chair see it. */
+export interface PanelEntryRow extends PanelEntry {
+  fieldId: string;
+  /** The school or organisation that registered the entry. */
+  unitId: string;
+  title: string;
+  reference: string;
+  blindNumber: string;
+}
+
+export interface MemberRow {
+  userId: string;
+  email: string;
+  fullName: string;
+  role: 'judge' | 'chair';
+  affiliationUnitId: string | null;
+  affiliationPath: string | null;
+  fieldCodes: string[];
+  removed: boolean;
+}
+
+/** An entry as a judge sees it: `blind` leaves out whatever names its authors or where it comes from. */
+export interface JudgeEntryView {
+  entryId: string;
+  blindNumber: string;
+  title: string;
+  summary: string;
+  field: { code: string; name: string };
+  school: { code: string; name: string } | null;
+  authors: Array<{ fullName: string; classOrJob: string | null }> | null;
+  files: Array<{ id: string; name: string; mediaType: string; sizeBytes: number }>;
+}
+
+/** What the audit trail keeps of a sheet: these properties, from these columns. */
+const SNAPSHOT = [
+  ['status', 'status'],
+  ['points', 'points'],
+  ['total', 'total'],
+  ['comment', 'comment'],
+  ['version', 'version'],
+  ['active', 'active'],
+] as const satisfies ReadonlyArray<readonly [keyof ScoreSheet, string]>;
+
+/** A sheet as the audit trail keeps it. */
+export function sheetSnapshot(sheet: ScoreSheet) {
+  return Object.fromEntries(SNAPSHOT.map(([property]) => [property, sheet[property]]));
+}
+
+/** The same snapshot, computed in SQL from the score_sheets row `alias`. */
+function snapshotSql(alias: string): string {
+  return `jsonb_build_object(${SNAPSHOT.map(([property, column]) => `'${property}', ${alias}.${column}`).join(', ')})`;
+}
+
+/** A judge's draft points for their sheet of an entry, as checked against the panel's rules. */
+export interface DraftSave {
+  panelId: string;
+  entryId: string;
+  judgeId: string;
+  /** The sheet version the judge read. */
+  version: number;
+  /**
+   * False when the points broke the rubric: the statement then only says why else it would refuse, writes nothing,
+   * and is not sent the points (whatever they hold).
+   */
+  valid: boolean;
+  points: Record<string, number>;
+  /** Hundredths as text ("82.50"), null for no points. */
+  total: string | null;
+  /** Undefined keeps the sheet's comment. */
+  comment: string | null | undefined;
+}
+
+/** What the statement of a draft save found and did. */
+export interface DraftOutcome {
+  /** The judge sits on the panel and holds an active sheet of the entry. */
+  found: boolean;
+  sheetId: string | null;
+  state: Panel['state'] | null;
+  scoringOpensAt: Date | null;
+  scoringClosesAt: Date | null;
+  /** Open and inside the scoring window. */
+  open: boolean;
+  readVersion: number | null;
+  readStatus: SheetStatus | null;
+  rubricUnchanged: boolean;
+  written: Pick<ScoreSheet, 'id' | 'status' | 'points' | 'total' | 'comment' | 'version' | 'confirmedAt'> | null;
+}
+
+/** Every query of judging's own tables; entries, units, accounts and stages are read through their modules' readers. */
+@Injectable()
+export class JudgingRepository {
+  constructor(
+    private readonly entryReader: EntryReader,
+    private readonly unitReader: UnitReader,
+    private readonly accounts: AccountReader,
+  ) {}
+
+  /**
+   * The entries of a panel: in the panel's stage at the panel's unit, still registered, in one of its fields. The
+   * blind number is the entry's rank in an order no one can guess from the entries (md5 of panel and entry ids),
+   * the same for every judge of the panel.
+   */
+  async entries(manager: EntityManager, panel: Pick<Panel, 'id' | 'stageId' | 'unitId' | 'fieldIds'>, stage: Pick<JudgedStage, 'fields'>): Promise<PanelEntryRow[]> {
+    const rows = await this.entryReader.inStage(manager, panel.stageId, panel.unitId, panel.fieldIds);
+    const codes = new Map(stage.fields.map((f) => [f.id, f.code]));
+    const hashed = rows.map((r) => ({ id: r.id, hash: createHash('md5').update(`${panel.id}${r.id}`).digest('hex') })).sort((a, b) => (a.hash < b.hash ? -1 : 1));
+    const blind = new Map(hashed.map((h, i) => [h.id, `SBD-${String(i + 1).padStart(4, '0')}`]));
+    return rows.map((r) => ({ ...r, fieldCode: codes.get(r.fieldId) ?? '', blindNumber: blind.get(r.id)! }));
+  }
+
+  /** The panels of a stage at one unit. */
+  async panelsAt(manager: EntityManager, stageId: string, unitId: string): Promise<Panel[]> {
+    return manager.find(Panel, { where: { stageId, unitId }, order: { id: 'ASC' } });
+  }
+
+  async entry(manager: EntityManager, panel: Pick<Panel, 'id' | 'stageId' | 'unitId' | 'fieldIds'>, stage: Pick<JudgedStage, 'fields'>, entryId: string): Promise<PanelEntryRow | null> {
+    return (await this.entries(manager, panel, stage)).find((e) => e.id === entryId) ?? null;
+  }
+
+  async members(manager: EntityManager, panelId: string, withRemoved = false): Promise<MemberRow[]> {
+    const rows: Array<Record<string, any>> = await manager.query(
+      `SELECT user_id, role, affiliation_unit_id, field_codes, removed_at IS NOT NULL AS removed FROM panel_members
+        WHERE panel_id = $1 ${withRemoved ? '' : 'AND removed_at IS NULL'}`,
+      [panelId],
+    );
+    const people = await this.accounts.people(
+      manager,
+      rows.map((r) => r.user_id),
+    );
+    const paths = await this.unitReader.paths(
+      manager,
+      rows.filter((r) => r.affiliation_unit_id).map((r) => r.affiliation_unit_id),
+    );
+    const members: MemberRow[] = rows.map((r) => ({
+      userId: r.user_id,
+      email: people.get(r.user_id)!.email,
+      fullName: people.get(r.user_id)!.fullName,
+      role: r.role,
+      affiliationUnitId: r.affiliation_unit_id,
+      affiliationPath: r.affiliation_unit_id ? (paths.get(r.affiliation_unit_id) ?? null) : null,
+      fieldCodes: r.field_codes,
+      removed: r.removed,
+    }));
+    // The chair first, then judges by name, as organisers read a panel's list.
+    return members.sort((a, b) => (a.role === b.role ? a.fullName.localeCompare(b.fullName, 'vi') || (a.userId < b.userId ? -1 : 1) : a.role === 'chair' ? -1 : 1));
+  }
+
+  /** Judges as the assignment sees them: the removed ones count as gone. */
+  judges(members: MemberRow[]): PanelJudge[] {
+    return members.filter((m) => m.role === 'judge' && !m.removed).map((m) => ({ id: m.userId, affiliationPath: m.affiliationPath, fieldCodes: m.fieldCodes, active: true }));
+  }
+
+  async conflicts(manager: EntityManager, panelId: string): Promise<RecordedConflict[]> {
+    const rows: Array<{ judge_id: string; entry_id: string; kind: RecordedConflict['kind'] }> = await manager.query('SELECT judge_id, entry_id, kind FROM judging_conflicts WHERE panel_id = $1', [
+      panelId,
+    ]);
+    return rows.map((r) => ({ judgeId: r.judge_id, entryId: r.entry_id, kind: r.kind }));
+  }
+
+  /** What checking points needs of a panel, except the rubric (its stage's); null for no such panel. */
+  async scoringRules(manager: EntityManager, panelId: string): Promise<{ stageId: string; unitPath: string; scoreStep: number } | null> {
+    const [row]: Array<{ stage_id: string; unit_path: string; score_step: string }> = await manager.query('SELECT stage_id, unit_path, score_step FROM judging_panels WHERE id = $1', [panelId]);
+    return row ? { stageId: row.stage_id, unitPath: row.unit_path, scoreStep: Number(row.score_step) } : null;
+  }
+
+  async pins(manager: EntityManager, panelId: string): Promise<PinnedPair[]> {
+    const rows: Array<{ entry_id: string; judge_id: string }> = await manager.query('SELECT entry_id, judge_id FROM judging_pins WHERE panel_id = $1', [panelId]);
+    return rows.map((r) => ({ entryId: r.entry_id, judgeId: r.judge_id }));
+  }
+
+  /** The listed entries' pins become exactly `pins` (of those entries); other entries keep theirs. */
+  async replacePins(manager: EntityManager, panelId: string, entryIds: string[], pins: PinnedPair[]): Promise<void> {
+    await manager.query('DELETE FROM judging_pins WHERE panel_id = $1 AND entry_id = ANY($2)', [panelId, entryIds]);
+    if (pins.length === 0) return;
+    await manager.query(
+      `INSERT INTO judging_pins (panel_id, entry_id, judge_id) SELECT $1, p.entry_id, p.judge_id FROM unnest($2::uuid[], $3::uuid[]) AS p(entry_id, judge_id) ON CONFLICT DO NOTHING`,
+      [panelId, pins.map((p) => p.entryId), pins.map((p) => p.judgeId)],
+    );
+  }
+
+  /**
+   * A judge's draft save in ONE statement, without a transaction of its own: it share-locks the panel (closing waits
+   * for the save, the save for closing) if the judge sits on it, reads their active sheet of the entry, writes the
+   * points only if the panel is open and in its window, the sheet is at the version the judge read and not
+   * confirmed, the points are `valid` and the rubric they were checked against still stands (`rubricUnchanged`, one
+   * row with a boolean `unchanged`), and writes the audit row (`audit`, given the query of its entity, before and
+   * after) with it. The sheet's version is checked both as read and as updated, so a save that raced another is
+   * never written over it, and the before snapshot is the row the update replaced.
+   */
+  async saveDraft(manager: EntityManager, save: DraftSave, rubricUnchanged: SqlPart, audit: (rows: string) => SqlPart): Promise<DraftOutcome> {
+    const statement = withParts(
+      [
+        ['rubric_now', rubricUnchanged],
+        [
+          'panel',
+          {
+            sql: `SELECT p.id, p.state, p.scoring_opens_at, p.scoring_closes_at, p.state = 'open' AND now() BETWEEN p.scoring_opens_at AND p.scoring_closes_at AS open
+                    FROM judging_panels p
+                   WHERE p.id = $1 AND EXISTS (SELECT 1 FROM panel_members m WHERE m.panel_id = p.id AND m.user_id = $2 AND m.role = 'judge' AND m.removed_at IS NULL)
+                     FOR SHARE`,
+            params: [save.panelId, save.judgeId],
+          },
+        ],
+        [
+          'sheet',
+          {
+            sql: `SELECT s.id, s.version, s.status, ${snapshotSql('s')} AS snapshot
+                    FROM score_sheets s JOIN panel ON panel.id = s.panel_id
+                   WHERE s.entry_id = $1 AND s.judge_id = $2 AND s.active`,
+            params: [save.entryId, save.judgeId],
+          },
+        ],
+        [
+          'written',
+          {
+            sql: `UPDATE score_sheets s
+                     SET status = 'draft', points = $2::jsonb, total = $3::numeric, comment = CASE WHEN $4::boolean THEN s.comment ELSE $5::text END,
+                         version = s.version + 1, updated_at = now(), confirmed_at = NULL
+                    FROM sheet, panel
+                   WHERE s.id = sheet.id AND sheet.version = $1 AND s.version = $1 AND s.status <> 'confirmed' AND s.active
+                     AND panel.open AND $6::boolean AND (SELECT unchanged FROM rubric_now)
+                   RETURNING s.id, s.status, s.points, s.total, s.comment, s.version, s.confirmed_at, ${snapshotSql('s')} AS snapshot`,
+            params: [save.version, save.valid ? JSON.stringify(save.points) : '{}', save.total, save.comment === undefined, save.comment ?? null, save.valid],
+          },
+        ],
+        ['audited', audit('SELECT w.id::text AS entity_id, sheet.snapshot AS before, w.snapshot AS after FROM written w, sheet')],
+      ],
+      {
+        sql: `SELECT sheet.id AS sheet_id, panel.state, panel.scoring_opens_at, panel.scoring_closes_at, coalesce(panel.open, false) AS open,
+                     sheet.version AS read_version, sheet.status AS read_status, (SELECT unchanged FROM rubric_now) AS rubric_unchanged,
+                     w.id AS written_id, w.status, w.points, w.total, w.comment, w.version, w.confirmed_at
+                FROM (SELECT 1) AS one LEFT JOIN panel ON true LEFT JOIN sheet ON true LEFT JOIN written w ON true`,
+        params: [],
+      },
+    );
+    const [row]: Array<Record<string, any>> = await manager.query(statement.sql, statement.params);
+    return {
+      found: row.sheet_id !== null,
+      sheetId: row.sheet_id,
+      state: row.state,
+      scoringOpensAt: row.scoring_opens_at,
+      scoringClosesAt: row.scoring_closes_at,
+      open: row.open,
+      readVersion: row.read_version,
+      readStatus: row.read_status,
+      rubricUnchanged: row.rubric_unchanged,
+      written: row.written_id
+        ? {
+            id: row.written_id,
+            status: row.status,
+            points: row.points,
+            total: row.total === null ? null : Number(row.total),
+            comment: row.comment,
+            version: row.version,
+            confirmedAt: row.confirmed_at,
+          }
+        : null,
+    };
+  }
+
+  /** The sheet's version now, after a write that found it changed. */
+  async sheetVersion(manager: EntityManager, sheetId: string): Promise<number> {
+    const [row]: Array<{ version: number }> = await manager.query('SELECT version FROM score_sheets WHERE id = $1', [sheetId]);
+    return row.version;
+  }
+
+  async sheets(manager: EntityManager, panelId: string): Promise<ScoreSheet[]> {
+    return manager.find(ScoreSheet, { where: { panelId }, order: { entryId: 'ASC', judgeId: 'ASC' } });
+  }
+
+  /** Locks the entry's counting sheets in one order, so confirmations of one entry follow each other. */
+  async lockEntrySheets(manager: EntityManager, panelId: string, entryId: string): Promise<ScoreSheet[]> {
+    return manager
+      .createQueryBuilder(ScoreSheet, 's')
+      .where('s.panel_id = :panelId AND s.entry_id = :entryId AND s.active', { panelId, entryId })
+      .orderBy('s.id')
+      .setLock('pessimistic_write')
+      .getMany();
+  }
+
+  async openFlagEntries(manager: EntityManager, panelId: string): Promise<Set<string>> {
+    const rows: Array<{ entry_id: string }> = await manager.query(`SELECT entry_id FROM score_flags WHERE panel_id = $1 AND status = 'open'`, [panelId]);
+    return new Set(rows.map((r) => r.entry_id));
+  }
+
+  async flags(manager: EntityManager, panelId: string): Promise<Array<{ id: string; entryId: string; status: string; spread: number; settlement: string | null; note: string | null }>> {
+    const rows: Array<Record<string, any>> = await manager.query('SELECT id, entry_id, status, spread, settlement, note FROM score_flags WHERE panel_id = $1 ORDER BY raised_at, id', [panelId]);
+    return rows.map((r) => ({ id: r.id, entryId: r.entry_id, status: r.status, spread: Number(r.spread), settlement: r.settlement, note: r.note }));
+  }
+
+  /** The entry with its dossier, for a judge; `blind` drops authors, school and file names. */
+  async judgeEntryView(manager: EntityManager, blind: boolean, entry: PanelEntryRow, field: { code: string; name: string }): Promise<JudgeEntryView> {
+    const dossier = (await this.entryReader.dossier(manager, entry.id))!;
+    return {
+      entryId: entry.id,
+      blindNumber: entry.blindNumber,
+      title: entry.title,
+      summary: dossier.summary,
+      field,
+      school: blind ? null : dossier.school,
+      authors: blind ? null : dossier.authors,
+      files: dossier.files.map((file, i) => (blind ? { ...file, name: blindFileName(entry.blindNumber, i, file.name) } : file)),
+    };
+  }
+
+  /**
+   * Claims the open panels whose reminder is due at `now` and not yet sent for their current closing time, marking it
+   * sent; rows another transaction is claiming are skipped, so each panel is claimed once.
+   */
+  async claimDueReminders(manager: EntityManager, now: Date, limit: number): Promise<Array<{ id: string; name: string; scoringClosesAt: Date }>> {
+    const [rows]: [Array<{ id: string; name: string; scoring_closes_at: Date }>, number] = await manager.query(
+      `UPDATE judging_panels p SET reminded_for = p.scoring_closes_at
+        WHERE p.id IN (SELECT id FROM judging_panels
+                        WHERE state = 'open' AND reminded_for IS DISTINCT FROM scoring_closes_at
+                          AND scoring_closes_at > $1 AND scoring_opens_at <= $1 AND scoring_closes_at - make_interval(hours => reminder_lead_hours) <= $1
+                        ORDER BY scoring_closes_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+        RETURNING p.id, p.name, p.scoring_closes_at`,
+      [now, limit],
+    );
+    return rows.map((r) => ({ id: r.id, name: r.name, scoringClosesAt: r.scoring_closes_at }));
+  }
+
+  /** The panel's seated judges with sheets not confirmed yet: how many of their counting sheets are open, of how many. */
+  async unconfirmedByJudge(manager: EntityManager, panelId: string): Promise<Array<{ judgeId: string; unconfirmed: number; assigned: number }>> {
+    const rows: Array<{ judge_id: string; unconfirmed: number; assigned: number }> = await manager.query(
+      `SELECT s.judge_id, count(*) FILTER (WHERE s.status <> 'confirmed')::int AS unconfirmed, count(*)::int AS assigned
+         FROM score_sheets s JOIN panel_members m ON m.panel_id = s.panel_id AND m.user_id = s.judge_id AND m.role = 'judge' AND m.removed_at IS NULL
+        WHERE s.panel_id = $1 AND s.active
+        GROUP BY s.judge_id HAVING count(*) FILTER (WHERE s.status <> 'confirmed') > 0
+        ORDER BY s.judge_id`,
+      [panelId],
+    );
+    return rows.map((r) => ({ judgeId: r.judge_id, unconfirmed: r.unconfirmed, assigned: r.assigned }));
+  }
+
+  people(manager: EntityManager, userIds: string[]) {
+    return this.accounts.people(manager, userIds);
+  }
+
+  /** An active account holding some grant at or under `unitPath`: who an organiser may seat on a panel there. */
+  accountUnder(manager: EntityManager, userId: string, unitPath: string) {
+    return this.accounts.activeUnder(manager, userId, unitPath);
+  }
+
+  unit(manager: EntityManager, unitId: string) {
+    return this.unitReader.active(manager, unitId);
+  }
+
+  /** A file of an entry's dossier, opened for reading, with its place among the entry's files (for its blind name). */
+  async dossierFile(manager: EntityManager, entryId: string, fileId: string) {
+    const dossier = await this.entryReader.dossier(manager, entryId);
+    const index = dossier?.files.findIndex((f) => f.id === fileId) ?? -1;
+    if (index < 0) return null;
+    const content = await this.entryReader.dossierFile(manager, entryId, fileId);
+    return content && { ...content, index };
+  }
+}
+
+/** What a blind stage calls a dossier file: the entry's blind number and the file's place, with its extension. */
+export function blindFileName(blindNumber: string, index: number, name: string): string {
+  return `${blindNumber}-tep-${index + 1}${extension(name)}`;
+}
+
+function extension(name: string): string {
+  const dot = name.lastIndexOf('.');
+  return dot > 0 && name.length - dot <= 6 ? name.slice(dot).toLowerCase() : '';
+}

@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { JudgedStages } from '../contests/stage-scores';
+import { aggregateTotals, formatHundredths, normalisedTotals, toHundredths } from './aggregation';
+import { JudgingRepository } from './judging.repository';
+
+/** One entry's standing after judging, as results ranks it (fixed decimals as text, like every score here). */
+export interface JudgedEntryScore {
+  entryId: string;
+  fieldId: string;
+  unitId: string;
+  /** The stage's aggregate of confirmed totals; null until the entry's panel has closed. */
+  score: string | null;
+  /** Mean confirmed points of each tie-break criterion, in the stage's order. */
+  tieBreak: Array<string | null>;
+}
+
+/**
+ * What judging tells results: the scores of a stage at one unit, from the panels there. Only a closed panel's
+ * scores are final; entries of a panel still open come back without a score. Results reads this through its
+ * StageScoreReader seam and never reads judging's tables.
+ */
+@Injectable()
+export class JudgedStageScores {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly repo: JudgingRepository,
+    private readonly stages: JudgedStages,
+  ) {}
+
+  async scoresAt(stageId: string, unitId: string): Promise<JudgedEntryScore[]> {
+    const manager = this.db.manager;
+    const stage = await this.stages.get(manager, stageId);
+    if (!stage) return [];
+    const scores: JudgedEntryScore[] = [];
+    for (const panel of await this.repo.panelsAt(manager, stageId, unitId)) {
+      const sheets = (await this.repo.sheets(manager, panel.id)).filter((s) => s.active && s.status === 'confirmed');
+      const totals = new Map(sheets.map((s) => [s.id, toHundredths(s.total!)!]));
+      const counted = stage.normaliseBias ? normalisedTotals(sheets.map((s) => ({ id: s.id, judgeId: s.judgeId, total: totals.get(s.id)! }))) : totals;
+      // Sheets by entry, once per panel: a panel of thousands of entries is read in one pass, not one scan per entry.
+      const sheetsOf = new Map<string, typeof sheets>();
+      for (const sheet of sheets) {
+        const own = sheetsOf.get(sheet.entryId);
+        if (own) own.push(sheet);
+        else sheetsOf.set(sheet.entryId, [sheet]);
+      }
+      for (const entry of await this.repo.entries(manager, panel, stage)) {
+        const own = sheetsOf.get(entry.id) ?? [];
+        const aggregate =
+          panel.state === 'closed'
+            ? aggregateTotals(
+                own.map((s) => counted.get(s.id)!),
+                stage.aggregation,
+              )
+            : null;
+        scores.push({
+          entryId: entry.id,
+          fieldId: entry.fieldId,
+          unitId: entry.unitId,
+          score: aggregate === null ? null : formatHundredths(aggregate),
+          tieBreak: stage.tieBreak.map((code) => {
+            const points = own.map((s) => toHundredths(Number(s.points[code]))).filter((p): p is number => p !== null);
+            return points.length ? formatHundredths(Math.round(points.reduce((a, b) => a + b, 0) / points.length)) : null;
+          }),
+        });
+      }
+    }
+    return scores;
+  }
+}

@@ -1,0 +1,83 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+
+export interface UnitView {
+  id: string;
+  code: string;
+  name: string;
+  path: string;
+  levelCode: string;
+  parentId: string | null;
+}
+
+export type ActiveUnit = Pick<UnitView, 'id' | 'path' | 'levelCode'>;
+
+/** A unit and whether it is retired: grants held at a retired unit still show, but no longer act. */
+export interface UnitWithRetirement extends UnitView {
+  retired: boolean;
+}
+
+/** An active unit with what its level allows: where an account's role may be granted. */
+export interface UnitWithLevel extends UnitView {
+  level: { name: string; rank: number; isLeaf: boolean };
+}
+
+const COLUMNS = `id, code, name, path, level_code AS "levelCode", parent_id AS "parentId"`;
+
+/** The read side of the unit tree for the domains above it (judging, results), exported by UnitsModule: they never query `units`. */
+@Injectable()
+export class UnitReader {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async unit(unitId: string, manager: EntityManager = this.db.manager): Promise<UnitView | null> {
+    const rows = await manager.query(`SELECT ${COLUMNS} FROM units WHERE id = $1`, [unitId]);
+    return rows[0] ?? null;
+  }
+
+  /** The unit if it exists and is not retired. */
+  async active(manager: EntityManager, unitId: string): Promise<ActiveUnit | null> {
+    const rows: ActiveUnit[] = await manager.query(`SELECT id, path, level_code AS "levelCode" FROM units WHERE id = $1 AND retired_at IS NULL`, [unitId]);
+    return rows[0] ?? null;
+  }
+
+  /** The unit with its level, if it exists and is not retired. */
+  async activeWithLevel(manager: EntityManager, unitId: string): Promise<UnitWithLevel | null> {
+    const rows: UnitWithLevel[] = await manager.query(
+      `SELECT u.id, u.code, u.name, u.path, u.level_code AS "levelCode", u.parent_id AS "parentId",
+              json_build_object('name', l.name, 'rank', l.rank, 'isLeaf', l.is_leaf) AS level
+         FROM units u JOIN unit_levels l ON l.code = u.level_code
+        WHERE u.id = $1 AND u.retired_at IS NULL`,
+      [unitId],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** The unit at `levelCode` on `path` (the unit itself or an ancestor), nearest first. */
+  async ancestorAt(path: string, levelCode: string, manager: EntityManager = this.db.manager): Promise<UnitView | null> {
+    const rows = await manager.query(`SELECT ${COLUMNS} FROM units WHERE id = ANY (string_to_array(btrim($1, '/'), '/')::uuid[]) AND level_code = $2 ORDER BY depth DESC LIMIT 1`, [path, levelCode]);
+    return rows[0] ?? null;
+  }
+
+  /** These units by id (those that exist, retired ones too: they still say where someone came from). */
+  many(unitIds: readonly string[], manager: EntityManager = this.db.manager): Promise<Map<string, UnitView>> {
+    return this.byId<UnitView>(manager, unitIds, COLUMNS);
+  }
+
+  /** As `many`, saying which are retired. */
+  withRetirement(unitIds: readonly string[], manager: EntityManager = this.db.manager): Promise<Map<string, UnitWithRetirement>> {
+    return this.byId<UnitWithRetirement>(manager, unitIds, `${COLUMNS}, retired_at IS NOT NULL AS retired`);
+  }
+
+  /** Each unit's path, by id. */
+  async paths(manager: EntityManager, unitIds: string[]): Promise<Map<string, string>> {
+    const units = await this.many(unitIds, manager);
+    return new Map([...units].map(([id, unit]) => [id, unit.path]));
+  }
+
+  private async byId<T extends { id: string }>(manager: EntityManager, unitIds: readonly string[], columns: string): Promise<Map<string, T>> {
+    if (unitIds.length === 0) return new Map();
+    const rows: T[] = await manager.query(`SELECT ${columns} FROM units WHERE id = ANY ($1::uuid[])`, [[...new Set(unitIds)]]);
+    return new Map(rows.map((r) => [r.id, r]));
+  }
+}

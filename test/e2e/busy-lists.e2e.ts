@@ -1,0 +1,50 @@
+import { eventually } from '../support/eventually';
+import { TestApp, TestResponse } from '../support/test-app';
+
+const ORGANISER = 'province@test.vn';
+/** One list connection, a short wait for it and a short statement timeout, so that a list is busy at once. */
+const LISTS = { DATABASE_LIST_POOL_SIZE: '1', DATABASE_LIST_WAIT_MS: '200', DATABASE_LIST_STATEMENT_TIMEOUT_MS: '1500' };
+
+describe('A busy list does not take the rest of the API down (e2e, one list connection)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await TestApp.start({ env: LISTS, workers: false });
+  });
+  afterAll(() => t.stop());
+
+  function expectBusy(response: TestResponse): void {
+    expect(response.statusCode).toBe(503);
+    expect(response.headers['retry-after']).toBe('2');
+    expect(response.json()).toMatchObject({ code: 'SERVICE_UNAVAILABLE', reason: 'SERVER_BUSY', params: { retryAfterSeconds: 2 } });
+  }
+
+  it('answers 503 busy with Retry-After when the lists hold every connection or run too long, and keeps serving logins and the rest', async () => {
+    const organiser = t.as(ORGANISER);
+    await t.token(ORGANISER);
+    // A list stuck behind a lock holds the one list connection until its statement timeout cancels it.
+    const blocker = t.db.source.createQueryRunner();
+    await blocker.startTransaction();
+    try {
+      await blocker.query('LOCK TABLE entries IN ACCESS EXCLUSIVE MODE');
+      const stuck = organiser.get('/entries');
+      await eventually('the first list to wait on the lock', async () => {
+        const waiting: Array<{ n: number }> = await t.db.source.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%entries%'`,
+        );
+        return waiting[0].n > 0;
+      });
+
+      expectBusy(await organiser.get('/entries'));
+      const me = await organiser.get('/auth/me');
+      expect(me.statusCode).toBe(200);
+      expect((await organiser.get('/units')).statusCode).toBe(200);
+
+      expectBusy(await stuck);
+    } finally {
+      await blocker.rollbackTransaction();
+      await blocker.release();
+    }
+    expect((await organiser.get('/entries')).statusCode).toBe(200);
+  });
+});

@@ -1,0 +1,556 @@
+import { PASSWORD, smallWorld, technicalContest } from '../support/fixtures';
+import { readTable } from '../../src/core/spreadsheet';
+import { addEdition, registerEntries } from '../support/factories';
+import { TestApp } from '../support/test-app';
+
+/**
+ * A provincial technical contest judged by one panel (k = 3, mean, spread 20): the organiser forms and staffs it,
+ * assigns, judges score and confirm, the chair settles discrepancies and closes. Each test builds the panel it starts
+ * from (`scenario`) in an edition of its own, so it passes alone.
+ */
+const HOUR = 3600 * 1000;
+
+function judgedContest() {
+  const contest = technicalContest();
+  Object.assign(contest.editions[0].stages[0], { judgesPerEntry: 3, aggregation: 'mean', discrepancySpread: 20, blind: true });
+  return contest;
+}
+
+function world() {
+  const spec = smallWorld();
+  spec.contests.push({ ...judgedContest(), editions: [] });
+  const judge = (email: string, fullName: string, role: 'judge' | 'chair' = 'judge') => ({ email, fullName, password: PASSWORD, grants: [{ role, unit: 'ST' }] });
+  spec.users.push(
+    judge('gk1@test.vn', 'Giám khảo Một'),
+    judge('gk2@test.vn', 'Giám khảo Hai (Kế Sách)'),
+    judge('gk3@test.vn', 'Giám khảo Ba'),
+    judge('gk4@test.vn', 'Giám khảo Bốn'),
+    judge('gk5@test.vn', 'Giám khảo Năm'),
+    judge('chair@test.vn', 'Trưởng ban', 'chair'),
+    { email: 'nobody@test.vn', fullName: 'Không có quyền', password: PASSWORD, grants: [] },
+  );
+  return spec;
+}
+
+const FULL = (novelty: number, applicability: number, effect: number) => ({ novelty, applicability, effect });
+
+describe('judging panels (e2e)', () => {
+  let t: TestApp;
+  // The scenario the running test built: its edition, the stage judged, the panel and its three entries.
+  let editionId: string;
+  let stageId: string;
+  let panelId: string;
+  let entry: Record<'ks1' | 'ks2' | 'mt', string>;
+  let editions = 10;
+  const user = (email: string) => t.world.users.get(email)!.id;
+  const organiser = () => t.as('province@test.vn');
+  const panelUrl = () => `/panels/${panelId}`;
+  const sheetUrl = (entryId: string) => `${panelUrl()}/entries/${entryId}/sheet`;
+
+  async function seat(email: string, role: 'judge' | 'chair', affiliation: string | null) {
+    const response = await organiser().post(`${panelUrl()}/members`, { userId: user(email), role, affiliationUnitId: affiliation && t.unitId(affiliation), fieldCodes: ['CNTT'] });
+    expect(response.statusCode).toBe(201);
+  }
+
+  /** The entries a judge has, by entry id, with their sheet. */
+  async function assignedTo(email: string): Promise<Map<string, any>> {
+    const response = await t.as(email).get(`${panelUrl()}/entries`);
+    expect(response.statusCode).toBe(200);
+    return new Map(response.json().map((e: any) => [e.entryId, e]));
+  }
+
+  async function judgesOf(entryId: string): Promise<string[]> {
+    const out: string[] = [];
+    const members = (await organiser().get(panelUrl())).json().members.filter((m: any) => m.role === 'judge');
+    const emails = [...t.world.users.values()].filter((u) => members.some((m: any) => m.userId === u.id)).map((u) => u.email);
+    for (const email of emails.sort()) if ((await assignedTo(email)).has(entryId)) out.push(email);
+    return out;
+  }
+
+  async function score(email: string, entryId: string, points: Record<string, number>): Promise<number> {
+    const sheet = (await assignedTo(email)).get(entryId).sheet;
+    const saved = await t.as(email).put(sheetUrl(entryId), { version: sheet.version, points, comment: 'Giải pháp có tính ứng dụng.' });
+    expect(saved.statusCode).toBe(200);
+    const confirmed = await t.as(email).post(`${sheetUrl(entryId)}/confirm`, { version: saved.json().version });
+    expect(confirmed.statusCode).toBe(200);
+    return confirmed.json().version;
+  }
+
+  /** Audit rows of the panel and its sheets. */
+  const auditRows = (action: string) =>
+    t.db.source.query(
+      `SELECT entity_id, before, after FROM audit_log
+        WHERE action = $1 AND (entity_id = $2 OR entity_id IN (SELECT id::text FROM score_sheets WHERE panel_id = $2::uuid)) ORDER BY id`,
+      [action, panelId],
+    );
+  /** Mails about the panel. */
+  const panelMails = (kind: string) => t.db.source.query(`SELECT payload FROM outbox WHERE payload->>'kind' = $1 AND payload->'data'->>'panelId' = $2`, [kind, panelId]);
+
+  const panelBody = () => ({
+    unitId: t.unitId('ST'),
+    name: 'Hội đồng giám khảo lĩnh vực Công nghệ thông tin',
+    fieldCodes: ['CNTT'],
+    scoringOpensAt: new Date(Date.now() - HOUR).toISOString(),
+    scoringClosesAt: new Date(Date.now() + 240 * HOUR).toISOString(),
+  });
+
+  const STAFF = {
+    judges: [
+      ['gk1@test.vn', 'ST'],
+      ['gk2@test.vn', 'ST-KS'],
+      ['gk3@test.vn', null],
+      ['gk4@test.vn', null],
+    ] as Array<[string, string | null]>,
+    chair: true,
+  };
+
+  /**
+   * A fresh edition of the judged contest with three entries (two of a Kế Sách school, one of Ngã Năm) at the province
+   * round, then as far as asked: its panel, the judges and chair seated (gk2 affiliated with Kế Sách), the assignment.
+   */
+  async function scenario(
+    upTo: 'entries' | 'panel' | 'assigned',
+    seated: { judges: Array<[string, string | null]>; chair: boolean } = STAFF,
+    stageOptions: { normaliseBias?: boolean } = {},
+  ): Promise<void> {
+    editions += 1;
+    const contest = judgedContest();
+    Object.assign(contest.editions[0].stages[0], stageOptions);
+    const key = await addEdition(t.db.source, t.world, { ...contest.editions[0], number: editions }, contest.name);
+    ({ id: editionId } = t.world.editions.get(key)!.edition);
+    stageId = t.world.editions.get(key)!.stages[0].id;
+    const [ks1, ks2, mt] = await registerEntries(t.db.source, t.world, [
+      { edition: key, school: 'ST-KS-01', reference: `${editions}-KS-1`, field: 'CNTT', title: 'Phần mềm quản lý thư viện' },
+      { edition: key, school: 'ST-KS-01', reference: `${editions}-KS-2`, field: 'CNTT', title: 'Hệ thống tưới tiêu thông minh' },
+      { edition: key, school: 'ST-MT-01', reference: `${editions}-MT-1`, field: 'CNTT', title: 'Ứng dụng học tiếng Anh' },
+    ]);
+    entry = { ks1, ks2, mt };
+    if (upTo === 'entries') return;
+    const created = await organiser().post(`/stages/${stageId}/panels`, panelBody());
+    expect(created.statusCode).toBe(201);
+    panelId = created.json().id;
+    if (upTo === 'panel') return;
+    for (const [email, affiliation] of seated.judges) await seat(email, 'judge', affiliation);
+    if (seated.chair) await seat('chair@test.vn', 'chair', null);
+    expect((await organiser().post(`${panelUrl()}/assignment`)).statusCode).toBe(200);
+  }
+
+  /** The running scenario's edition as its organiser sends it back to change it. */
+  async function editionBody() {
+    const view = (await organiser().get(`/editions/${editionId}`)).json();
+    return {
+      version: view.version,
+      number: view.number,
+      seasonLabel: view.seasonLabel,
+      registrationOpensAt: view.registrationOpensAt,
+      registrationClosesAt: view.registrationClosesAt,
+      eligibility: view.eligibility,
+      maxAuthors: view.maxAuthors,
+      plannedEntries: view.plannedEntries,
+      fields: view.fields.map(({ code, name }: any) => ({ code, name })),
+      rubric: view.rubric.map(({ code, name, maxPoints }: any) => ({ code, name, maxPoints })),
+      stages: view.stages.map(({ id: _id, position: _p, ...stage }: any) => stage),
+    };
+  }
+
+  /** Every entry of the panel scored alike by each of its judges, so no flag is raised. */
+  async function scoreAll(): Promise<void> {
+    for (const entryId of Object.values(entry)) {
+      for (const email of await judgesOf(entryId)) {
+        if ((await assignedTo(email)).get(entryId).sheet.status !== 'confirmed') await score(email, entryId, FULL(21, 22, 23));
+      }
+    }
+  }
+
+  beforeAll(async () => {
+    t = await TestApp.start({ spec: world(), workers: false });
+  });
+
+  afterAll(() => t?.stop());
+
+  it('lets the province organiser form a blind panel of the province round, and no district organiser', async () => {
+    await scenario('entries');
+    const body = panelBody();
+    expect((await t.as('ks@test.vn').post(`/stages/${stageId}/panels`, body)).statusCode).toBe(404);
+    const wrongLevel = await organiser().post(`/stages/${stageId}/panels`, { ...body, unitId: t.unitId('ST-KS') });
+    expect(wrongLevel.statusCode).toBe(422);
+    expect(wrongLevel.json().details.problems[0].field).toBe('unitId');
+    const created = await organiser().post(`/stages/${stageId}/panels`, body);
+    expect(created.statusCode).toBe(201);
+    panelId = created.json().id;
+    expect(created.json()).toMatchObject({ fieldCodes: ['CNTT'], blind: true, judgesPerEntry: 3, state: 'open' });
+    // One panel per field of a stage at a unit.
+    expect((await organiser().post(`/stages/${stageId}/panels`, body)).statusCode).toBe(409);
+  });
+
+  it('seats judges and one chair from accounts under the province, each with an affiliation', async () => {
+    await scenario('panel');
+    await seat('gk1@test.vn', 'judge', 'ST');
+    await seat('gk2@test.vn', 'judge', 'ST-KS');
+    await seat('chair@test.vn', 'chair', null);
+    const noGrant = await organiser().post(`${panelUrl()}/members`, { userId: user('nobody@test.vn'), role: 'judge' });
+    expect(noGrant.statusCode).toBe(404);
+    expect(noGrant.json().details.problems[0].field).toBe('userId');
+    const secondChair = await organiser().post(`${panelUrl()}/members`, { userId: user('gk5@test.vn'), role: 'chair' });
+    expect(secondChair.statusCode).toBe(409);
+  });
+
+  it('refuses an infeasible assignment with 422 naming the entries and why, and writes nothing', async () => {
+    await scenario('panel');
+    await seat('gk1@test.vn', 'judge', 'ST');
+    await seat('gk2@test.vn', 'judge', 'ST-KS');
+    await seat('chair@test.vn', 'chair', null);
+    const refused = await organiser().post(`${panelUrl()}/assignment`);
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().message).toContain('3 are needed per entry');
+    const [{ n }] = await t.db.source.query('SELECT count(*)::int AS n FROM score_sheets WHERE panel_id = $1', [panelId]);
+    expect(n).toBe(0);
+  });
+
+  it('assigns every entry 3 judges, none affiliated with the entry’s district, and tells each judge', async () => {
+    await scenario('panel');
+    await seat('gk1@test.vn', 'judge', 'ST');
+    await seat('gk2@test.vn', 'judge', 'ST-KS');
+    await seat('chair@test.vn', 'chair', null);
+    await seat('gk3@test.vn', 'judge', null);
+    await seat('gk4@test.vn', 'judge', null);
+    const assigned = await organiser().post(`${panelUrl()}/assignment`);
+    expect(assigned.statusCode).toBe(200);
+    expect(assigned.json().added).toHaveLength(9);
+    for (const id of Object.values(entry)) expect(await judgesOf(id)).toHaveLength(3);
+    expect(await judgesOf(entry.ks1)).not.toContain('gk2@test.vn');
+    expect(await judgesOf(entry.ks2)).not.toContain('gk2@test.vn');
+    const mails = await panelMails('judge-assigned');
+    expect(mails.map((m: any) => m.payload.to).sort()).toEqual(['gk1@test.vn', 'gk2@test.vn', 'gk3@test.vn', 'gk4@test.vn']);
+    // Assigning again keeps every pair.
+    const again = await organiser().post(`${panelUrl()}/assignment`);
+    expect(again.json()).toMatchObject({ added: [], dropped: [] });
+  });
+
+  it('lets the organiser pin judges to entries: assignment keeps the pins, and a pin must be a panel judge without a conflict', async () => {
+    await scenario('panel');
+    for (const [email, affiliation] of STAFF.judges) await seat(email, 'judge', affiliation);
+    await seat('chair@test.vn', 'chair', null);
+    const pin = (as: ReturnType<typeof organiser>, pins: Array<{ entryId: string; judgeIds: string[] }>) => as.put(`${panelUrl()}/pins`, { entries: pins });
+    const refused = async (pins: Array<{ entryId: string; judgeIds: string[] }>, status: number, field: string) => {
+      const response = await pin(organiser(), pins);
+      expect(response.statusCode).toBe(status);
+      expect(response.json().details.problems.map((p: { field: string }) => p.field)).toContain(field);
+    };
+    // gk2 is affiliated with Kế Sách; gk5 is no judge of the panel; four pins exceed the 3 judges per entry.
+    await refused([{ entryId: entry.ks1, judgeIds: [user('gk2@test.vn')] }], 422, 'entries[0].judgeIds[0]');
+    await refused([{ entryId: entry.mt, judgeIds: [user('gk5@test.vn')] }], 404, 'entries[0].judgeIds[0]');
+    await refused([{ entryId: entry.mt, judgeIds: ['gk1', 'gk2', 'gk3', 'gk4'].map((g) => user(`${g}@test.vn`)) }], 422, 'entries[0].judgeIds');
+    await refused([{ entryId: t.world.users.get('gk1@test.vn')!.id, judgeIds: [] }], 404, 'entries[0].entryId');
+    await refused([{ entryId: entry.mt, judgeIds: ['not-a-uuid'] }], 400, 'entries[0].judgeIds');
+    expect((await pin(t.as('ks@test.vn'), [{ entryId: entry.mt, judgeIds: [] }])).statusCode).toBe(404);
+    const [{ n }] = await t.db.source.query('SELECT count(*)::int AS n FROM judging_pins WHERE panel_id = $1', [panelId]);
+    expect(n).toBe(0);
+
+    // Without pins Ngã Năm's entry would take gk2 (the judge the Kế Sách entries cannot have): pinned, it takes gk1, gk3 and gk4.
+    const pinned = await pin(organiser(), [{ entryId: entry.mt, judgeIds: [user('gk4@test.vn')] }]);
+    expect(pinned.statusCode).toBe(200);
+    expect(pinned.json()).toEqual({ pins: [{ entryId: entry.mt, judgeId: user('gk4@test.vn') }], assignment: null });
+    expect((await organiser().post(`${panelUrl()}/assignment`)).statusCode).toBe(200);
+    expect(await judgesOf(entry.mt)).toContain('gk4@test.vn');
+    // On an assigned panel a pin re-assigns at once, the unpinned judge giving way.
+    const repinned = await pin(organiser(), [{ entryId: entry.mt, judgeIds: ['gk1', 'gk3', 'gk4'].map((g) => user(`${g}@test.vn`)) }]);
+    expect(repinned.statusCode).toBe(200);
+    expect(await judgesOf(entry.mt)).toEqual(['gk1@test.vn', 'gk3@test.vn', 'gk4@test.vn']);
+    expect(repinned.json().assignment.dropped).toEqual([expect.objectContaining({ entryId: entry.mt, judgeId: user('gk2@test.vn'), reason: 'surplus' })]);
+    // An empty list unpins; the judges stay as assigned.
+    expect((await pin(organiser(), [{ entryId: entry.mt, judgeIds: [] }])).json().pins).toEqual([]);
+    expect(await judgesOf(entry.mt)).toEqual(['gk1@test.vn', 'gk3@test.vn', 'gk4@test.vn']);
+  });
+
+  it('shows a judge only their entries, blind, and nothing of other judges or entries (404)', async () => {
+    await scenario('assigned');
+    const mine = await assignedTo('gk1@test.vn');
+    expect(mine.size).toBeGreaterThan(0);
+    const [entryId] = [...mine.keys()];
+    const shown = await t.as('gk1@test.vn').get(`${panelUrl()}/entries/${entryId}`);
+    expect(shown.statusCode).toBe(200);
+    expect(shown.json()).toMatchObject({ blindNumber: expect.stringMatching(/^SBD-\d{4}$/), school: null, authors: null });
+    expect(shown.json().rubric.map((c: any) => c.code)).toEqual(['novelty', 'applicability', 'effect']);
+    expect((await t.as('gk2@test.vn').get(`${panelUrl()}/entries/${entry.ks1}`)).statusCode).toBe(404);
+    expect((await t.as('gk2@test.vn').put(sheetUrl(entry.ks1), { version: 1, points: { novelty: 10 } })).statusCode).toBe(404);
+    expect((await t.as('judge@test.vn').get(panelUrl())).statusCode).toBe(404);
+    expect((await t.as('judge@test.vn').get('/panels')).json().items).toEqual([]);
+    // Other tests' panels seat gk1 too: each is listed with the seat gk1 holds there, never as organiser.
+    const judgesPanels = (await t.as('gk1@test.vn').get('/panels')).json().items;
+    expect(judgesPanels).toContainEqual(expect.objectContaining({ id: panelId, role: 'judge', organiser: false }));
+    expect(judgesPanels.every((p: any) => p.role === 'judge' && p.organiser === false)).toBe(true);
+    const organisersPanels = (await organiser().get('/panels')).json().items;
+    expect(organisersPanels).toContainEqual(expect.objectContaining({ id: panelId, role: null, organiser: true }));
+    expect(organisersPanels.every((p: any) => p.role === null && p.organiser === true)).toBe(true);
+    expect((await t.as('judge@test.vn').get(`${panelUrl()}/entries`)).statusCode).toBe(404);
+    expect((await t.as('gk1@test.vn').get(`${panelUrl()}/scores`)).statusCode).toBe(404);
+    expect((await t.as('gk1@test.vn').get(`${panelUrl()}/progress`)).statusCode).toBe(404);
+    expect((await t.as('school1@test.vn').get(`${panelUrl()}/entries/${entry.ks1}`)).statusCode).toBe(404);
+  });
+
+  it('refuses bad scores, unknown criteria and stale versions with a clear 4xx and writes nothing', async () => {
+    await scenario('assigned');
+    const [entryId, { sheet }] = [...(await assignedTo('gk1@test.vn'))][0];
+    const put = (payload: unknown) => t.as('gk1@test.vn').put(sheetUrl(entryId), payload);
+    const outOfRange = await put({ version: sheet.version, points: { novelty: 31, applicability: 10.25 } });
+    expect(outOfRange.statusCode).toBe(400);
+    expect(
+      outOfRange
+        .json()
+        .details.problems.map((p: any) => p.field)
+        .sort(),
+    ).toEqual(['points.applicability', 'points.novelty']);
+    const unknown = await put({ version: sheet.version, points: { design: 5 } });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().details.problems[0].field).toBe('points.design');
+    const stale = await put({ version: sheet.version + 5, points: { novelty: 10 } });
+    expect(stale.statusCode).toBe(409);
+    const incomplete = await put({ version: sheet.version, points: { novelty: 10 } });
+    expect(incomplete.statusCode).toBe(200);
+    const notYet = await t.as('gk1@test.vn').post(`${sheetUrl(entryId)}/confirm`, { version: incomplete.json().version });
+    expect(notYet.statusCode).toBe(422);
+    expect(notYet.json().details.problems.map((p: any) => p.field)).toEqual(['points.applicability', 'points.effect']);
+    expect((await assignedTo('gk1@test.vn')).get(entryId).sheet).toMatchObject({ status: 'draft', points: { novelty: 10 } });
+    const [draft] = await auditRows('score.draft');
+    expect(draft.before).toMatchObject({ status: 'assigned', points: {} });
+    expect(draft.after).toMatchObject({ status: 'draft', points: { novelty: 10 } });
+  });
+
+  it('checks a draft against the rubric as it stands when the organiser changes it before any score is confirmed', async () => {
+    await scenario('assigned');
+    const [entryId, { sheet }] = [...(await assignedTo('gk1@test.vn'))][0];
+    const first = await t.as('gk1@test.vn').put(sheetUrl(entryId), { version: sheet.version, points: { effect: 20 } });
+    expect(first.statusCode).toBe(200);
+    // The effect criterion goes, a design criterion comes, and novelty is now out of 20.
+    const body = await editionBody();
+    body.rubric = [
+      { code: 'novelty', name: 'Tính mới, tính sáng tạo', maxPoints: 20 },
+      { code: 'applicability', name: 'Khả năng áp dụng', maxPoints: 40 },
+      { code: 'design', name: 'Thiết kế', maxPoints: 40 },
+    ];
+    expect((await organiser().put(`/editions/${editionId}`, body)).statusCode).toBe(200);
+    const stale = await t.as('gk1@test.vn').put(sheetUrl(entryId), { version: first.json().version, points: { effect: 20, novelty: 25 } });
+    expect(stale.statusCode).toBe(400);
+    expect(
+      stale
+        .json()
+        .details.problems.map((p: any) => p.field)
+        .sort(),
+    ).toEqual(['points.effect', 'points.novelty']);
+    expect((await assignedTo('gk1@test.vn')).get(entryId).sheet).toMatchObject({ version: first.json().version, points: { effect: 20 } });
+    const saved = await t.as('gk1@test.vn').put(sheetUrl(entryId), { version: first.json().version, points: { design: 30, novelty: 20 } });
+    expect(saved.statusCode).toBe(200);
+    expect(saved.json()).toMatchObject({ points: { design: 30, novelty: 20 }, total: '50.00' });
+  });
+
+  it('shows each judge’s raw and normalised totals where the stage normalises judge bias, and files both', async () => {
+    await scenario('assigned', STAFF, { normaliseBias: true });
+    // Each entry has its own level; gk2 is strict and gk3 lenient on every entry.
+    const level = { [entry.ks1]: 60, [entry.ks2]: 70, [entry.mt]: 80 };
+    const bias: Record<string, number> = { 'gk1@test.vn': 0, 'gk2@test.vn': -12, 'gk3@test.vn': 8, 'gk4@test.vn': -4 };
+    const half = (x: number) => Math.round(x * 2) / 2;
+    for (const entryId of Object.values(entry)) {
+      for (const email of await judgesOf(entryId)) {
+        const total = level[entryId] + bias[email];
+        await score(email, entryId, FULL(half(total * 0.3), half(total * 0.35), total - half(total * 0.3) - half(total * 0.35)));
+      }
+    }
+    const table = (await organiser().get(`${panelUrl()}/scores`)).json();
+    expect(table.normaliseBias).toBe(true);
+    const cents = (text: string) => Math.round(Number(text) * 100);
+    const mean = (values: number[]) => Math.floor((2 * values.reduce((a, b) => a + b, 0) + values.length) / (2 * values.length));
+    for (const row of table.entries) {
+      expect(row.judges.every((j: any) => j.total !== null && j.normalisedTotal !== null)).toBe(true);
+      expect(cents(row.score)).toBe(mean(row.judges.map((j: any) => cents(j.total))));
+      expect(cents(row.normalisedScore)).toBe(mean(row.judges.map((j: any) => cents(j.normalisedTotal))));
+    }
+    // Normalised, a strict judge and a lenient one count alike: every judge's totals average the panel's.
+    const sheets = table.entries.flatMap((row: any) => row.judges);
+    const panelMean = sheets.reduce((sum: number, j: any) => sum + Number(j.total), 0) / sheets.length;
+    for (const judgeId of new Set(sheets.map((j: any) => j.judgeId))) {
+      const own = sheets.filter((j: any) => j.judgeId === judgeId);
+      expect(Math.abs(own.reduce((sum: number, j: any) => sum + Number(j.normalisedTotal), 0) / own.length - panelMean)).toBeLessThan(0.02);
+    }
+    expect(table.entries.some((row: any) => row.normalisedScore !== row.score)).toBe(true);
+    const xlsx = await readTable((await organiser().get(`${panelUrl()}/scores.xlsx`)).rawPayload);
+    expect(xlsx.headers).toEqual(expect.arrayContaining(['điểm tổng hợp', 'điểm chuẩn hóa']));
+  });
+
+  it('lets a judge declare a conflict before confirming: the entry goes to another judge', async () => {
+    await scenario('assigned');
+    const judges = await judgesOf(entry.mt);
+    const leaving = judges[0];
+    const declared = await t.as(leaving).post(`${panelUrl()}/entries/${entry.mt}/conflict`, { note: 'Tôi là người hướng dẫn nhóm tác giả' });
+    expect(declared.statusCode).toBe(200);
+    expect(declared.json().reassigned).toBe(true);
+    const now = await judgesOf(entry.mt);
+    expect(now).toHaveLength(3);
+    expect(now).not.toContain(leaving);
+    expect((await t.as(leaving).get(`${panelUrl()}/entries/${entry.mt}`)).statusCode).toBe(404);
+  });
+
+  it('counts confirmed scores only, flags a spread over 20, and the chair has the outlier rescore', async () => {
+    await scenario('assigned');
+    const [a, b, c] = await judgesOf(entry.mt);
+    await score(a, entry.mt, FULL(25, 30, 30)); // 85
+    await score(b, entry.mt, FULL(24, 30, 29)); // 83
+    const scores = async () => (await t.as('chair@test.vn').get(`${panelUrl()}/scores`)).json().entries.find((e: any) => e.entryId === entry.mt);
+    expect((await scores()).score).toBe('84.00');
+    const last = (await assignedTo(c)).get(entry.mt).sheet;
+    const draft = await t.as(c).put(sheetUrl(entry.mt), { version: last.version, points: FULL(10, 20, 30) }); // 60
+    expect((await scores()).confirmed).toBe(2);
+    const confirmed = await t.as(c).post(`${sheetUrl(entry.mt)}/confirm`, { version: draft.json().version });
+    expect(confirmed.json().flagged).toBe(true);
+    expect(await scores()).toMatchObject({ confirmed: 3, score: '76.00', spread: '25.00', openFlag: true });
+
+    const rescore = await t.as('chair@test.vn').post(`${panelUrl()}/entries/${entry.mt}/flag/settle`, { action: 'rescore', judgeId: user(c), note: 'Đề nghị xem lại tiêu chí tính mới' });
+    expect(rescore.statusCode).toBe(200);
+    const [mail] = await panelMails('rescore-asked');
+    expect(mail.payload.to).toEqual(c);
+    expect((await assignedTo(c)).get(entry.mt).sheet.status).toBe('draft');
+    await score(c, entry.mt, FULL(22, 28, 29)); // 79
+    expect(await scores()).toMatchObject({ confirmed: 3, score: '82.33', openFlag: false });
+  });
+
+  it('lets only the chair reopen a confirmed sheet, with the reason audited', async () => {
+    await scenario('assigned');
+    const [a, b, c] = await judgesOf(entry.mt);
+    for (const email of [a, b, c]) await score(email, entry.mt, FULL(25, 30, 30));
+    expect((await t.as(a).put(sheetUrl(entry.mt), { version: (await assignedTo(a)).get(entry.mt).sheet.version, points: FULL(1, 1, 1) })).statusCode).toBe(422);
+    const reopenUrl = `${panelUrl()}/entries/${entry.mt}/sheets/${user(a)}/reopen`;
+    expect((await t.as(a).post(reopenUrl, { reason: 'Tự mở' })).statusCode).toBe(404);
+    expect((await organiser().post(reopenUrl, { reason: 'Ban tổ chức mở' })).statusCode).toBe(404);
+    const reopened = await t.as('chair@test.vn').post(reopenUrl, { reason: 'Giám khảo nhập nhầm tiêu chí 2' });
+    expect(reopened.statusCode).toBe(200);
+    const audits = await auditRows('score.reopen');
+    expect(audits.at(-1).after).toMatchObject({ status: 'draft', reason: 'Giám khảo nhập nhầm tiêu chí 2' });
+    expect(audits.at(-1).before).toMatchObject({ status: 'confirmed' });
+    await t.as(a).post(`${sheetUrl(entry.mt)}/confirm`, { version: reopened.json().version });
+  });
+
+  it('keeps concurrent confirmations consistent: both judges’ count, a double submit is one 200 and one 409', async () => {
+    await scenario('assigned');
+    const [a, b, c] = await judgesOf(entry.ks1);
+    const ready = async (email: string, points: Record<string, number>) => {
+      const sheet = (await assignedTo(email)).get(entry.ks1).sheet;
+      return (await t.as(email).put(sheetUrl(entry.ks1), { version: sheet.version, points })).json().version as number;
+    };
+    const va = await ready(a, FULL(20, 30, 30));
+    const vb = await ready(b, FULL(20, 25, 25));
+    const vc = await ready(c, FULL(5, 10, 10)); // 25 against 80 and 70: a flag, raised once
+    const results = await Promise.all([
+      t.as(a).post(`${sheetUrl(entry.ks1)}/confirm`, { version: va }),
+      t.as(a).post(`${sheetUrl(entry.ks1)}/confirm`, { version: va }),
+      t.as(b).post(`${sheetUrl(entry.ks1)}/confirm`, { version: vb }),
+      t.as(c).post(`${sheetUrl(entry.ks1)}/confirm`, { version: vc }),
+    ]);
+    const statuses = results.map((r) => r.statusCode);
+    expect(statuses.slice(0, 2).sort()).toEqual([200, 409]);
+    expect(statuses.slice(2)).toEqual([200, 200]);
+    const flags = await t.db.source.query('SELECT status FROM score_flags WHERE entry_id = $1', [entry.ks1]);
+    expect(flags).toEqual([{ status: 'open' }]);
+  });
+
+  it('lets the chair settle a flag by adding a judge, who is told and must score before the panel closes', async () => {
+    await scenario('assigned');
+    const [a, b, c] = await judgesOf(entry.ks1);
+    await score(a, entry.ks1, FULL(20, 30, 30)); // 80
+    await score(b, entry.ks1, FULL(20, 25, 25)); // 70
+    await score(c, entry.ks1, FULL(5, 10, 10)); // 25: a flag
+    await seat('gk5@test.vn', 'judge', null);
+    const settled = await t.as('chair@test.vn').post(`${panelUrl()}/entries/${entry.ks1}/flag/settle`, { action: 'add_judge', judgeId: user('gk5@test.vn'), note: 'Thêm một giám khảo' });
+    expect(settled.statusCode).toBe(200);
+    expect(await judgesOf(entry.ks1)).toContain('gk5@test.vn');
+    const mails = (await panelMails('judge-assigned')).filter((m: any) => m.payload.to === 'gk5@test.vn');
+    expect(mails).toHaveLength(1);
+    const progress = (await organiser().get(`${panelUrl()}/progress`)).json();
+    expect(progress.entries.find((e: any) => e.entryId === entry.ks1)).toMatchObject({ judges: 4, confirmed: 3, openFlag: false });
+    // Assigning again leaves the added judge alone.
+    expect((await organiser().post(`${panelUrl()}/assignment`)).json()).toMatchObject({ added: [], dropped: [] });
+  });
+
+  it('reassigns a judge’s entries when the organiser removes them, keeping their confirmed scores on record', async () => {
+    await scenario('assigned', { ...STAFF, judges: [...STAFF.judges, ['gk5@test.vn', null]] });
+    const leaving = (await judgesOf(entry.ks2))[0];
+    const confirmed = await score(leaving, entry.ks2, FULL(20, 20, 20));
+    expect(confirmed).toBeGreaterThan(0);
+    const removed = await organiser().delete(`${panelUrl()}/members/${user(leaving)}`);
+    expect(removed.statusCode).toBe(200);
+    const now = await judgesOf(entry.ks2);
+    expect(now).toHaveLength(3);
+    expect(now).not.toContain(leaving);
+    const kept = await t.db.source.query('SELECT status, active, total FROM score_sheets WHERE entry_id = $1 AND judge_id = $2', [entry.ks2, user(leaving)]);
+    expect(kept).toEqual([{ status: 'confirmed', active: false, total: '60.00' }]);
+  });
+
+  it('closes only when every entry has 3 confirmed scores and no open flag, then freezes scores', async () => {
+    await scenario('assigned');
+    // One entry fully scored, with a flag (80, 70 and 25); the others not yet.
+    const [x, y, z] = await judgesOf(entry.ks1);
+    await score(x, entry.ks1, FULL(20, 30, 30));
+    await score(y, entry.ks1, FULL(20, 25, 25));
+    await score(z, entry.ks1, FULL(5, 10, 10));
+    const early = await t.as('chair@test.vn').post(`${panelUrl()}/close`);
+    expect(early.statusCode).toBe(422);
+    expect(early.json().details.problems[0].field).toBe('entries');
+    const progress = (await organiser().get(`${panelUrl()}/progress`)).json();
+    expect(progress.entries.map((e: any) => e.judges)).toEqual([3, 3, 3]);
+    expect(progress.closable.map((p: any) => p.field).sort()).toEqual(['entries', 'flags']);
+
+    // The others are scored now; a flag that raises is accepted.
+    await scoreAll();
+    for (const open of (await organiser().get(`${panelUrl()}/progress`)).json().entries.filter((e: any) => e.openFlag)) {
+      expect((await t.as('chair@test.vn').post(`${panelUrl()}/entries/${open.entryId}/flag/settle`, { action: 'accepted', note: 'Chấp nhận' })).statusCode).toBe(200);
+    }
+    expect((await organiser().post(`${panelUrl()}/close`)).statusCode).toBe(404);
+    const closed = await t.as('chair@test.vn').post(`${panelUrl()}/close`);
+    expect(closed.statusCode).toBe(200);
+    expect(closed.json().state).toBe('closed');
+
+    const [a] = await judgesOf(entry.ks2);
+    const late = await t.as(a).put(sheetUrl(entry.ks2), { version: (await assignedTo(a)).get(entry.ks2).sheet.version, points: FULL(1, 1, 1) });
+    expect(late.statusCode).toBe(422);
+    const table = await t.as(a).get(`${panelUrl()}/scores`);
+    expect(table.statusCode).toBe(200);
+    expect(table.json().entries.every((e: any) => e.confirmed === 3 && e.score !== null)).toBe(true);
+
+    const xlsx = await organiser().get(`${panelUrl()}/scores.xlsx`);
+    expect(xlsx.statusCode).toBe(200);
+    const sheet = await readTable(xlsx.rawPayload);
+    expect(sheet.headers).toEqual(expect.arrayContaining(['số báo danh', 'điểm tổng hợp', 'cờ chênh lệch', expect.stringMatching(/^gk1 .* - tính mới, tính sáng tạo$/)]));
+    expect(sheet.rows).toHaveLength(3);
+    const mt = table.json().entries.find((e: any) => e.entryId === entry.mt);
+    expect(sheet.rows.find((r: any) => r.values['số báo danh'] === mt.blindNumber)?.values['điểm tổng hợp']).toBe(mt.score.replace(/0+$/, '').replace(/\.$/, ''));
+    // Results rank the closed panel's scores, read through the judging seam.
+    const preview = await organiser().get(`/stages/${stageId}/units/${t.unitId('ST')}/prize-list/preview`);
+    expect({ status: preview.statusCode, body: preview.statusCode === 200 ? 'ok' : preview.json() }).toEqual({ status: 200, body: 'ok' });
+    const judged = new Map(table.json().entries.map((e: any) => [e.entryId, Number(e.score)]));
+    const ranked = preview.json().entries.map((e: any) => [e.entryId, Number(e.score)]);
+    expect(new Map(ranked)).toEqual(judged);
+  });
+
+  it('refuses to change judges per entry of the stage once it has scores', async () => {
+    await scenario('assigned');
+    const [judge] = await judgesOf(entry.mt);
+    await score(judge, entry.mt, FULL(25, 30, 30));
+    const body = await editionBody();
+    body.stages[0].judgesPerEntry = 5;
+    const refused = await organiser().put(`/editions/${editionId}`, body);
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json().details.problems).toEqual([
+      { field: 'stages[0]', code: 'FROZEN_BY_SCORES', params: { level: 'province' }, reason: 'cannot change once the stage at level province has confirmed scores' },
+    ]);
+  });
+
+  it('lets the chair reopen the closed panel, with the reason audited', async () => {
+    await scenario('assigned');
+    await scoreAll();
+    expect((await t.as('chair@test.vn').post(`${panelUrl()}/close`)).statusCode).toBe(200);
+    const reopened = await t.as('chair@test.vn').post(`${panelUrl()}/reopen`, { reason: 'Khiếu nại về điểm bài SBD' });
+    expect(reopened.statusCode).toBe(200);
+    expect(reopened.json().state).toBe('open');
+    const [audit] = await auditRows('panel.reopen');
+    expect(audit.after).toEqual({ state: 'open', reason: 'Khiếu nại về điểm bài SBD' });
+  });
+});
