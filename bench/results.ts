@@ -160,7 +160,8 @@ export async function benchResults(adminUrl: string, runs: number): Promise<{ re
     };
     const repo = new ResultsRepository(source);
     const units = new UnitReader(source);
-    const readers = [new StageReader(source, units), units, new StageEntries(source)] as const;
+    const stageReader = new StageReader(source, units);
+    const readers = [stageReader, units, new StageEntries(source, stageReader, units)] as const;
     const prizeLists = new PrizeListsService(repo, new AuditService(source), new OutboxService(), reader, ...readers);
     const reports = new SeasonReportService(repo, ...readers);
 

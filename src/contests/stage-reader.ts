@@ -37,8 +37,11 @@ export interface EditionView {
 
 /** What entries refer to by id in an edition: its fields and its stages, in order. */
 export interface EditionCatalogue {
+  /** The edition's lifecycle state, and whether it was archived. */
+  state: string;
+  archived: boolean;
   fields: Array<{ id: string; code: string; name: string }>;
-  stages: Array<{ id: string; name: string; position: number }>;
+  stages: Array<{ id: string; name: string; position: number; levelCode: string }>;
 }
 
 const STAGE_COLUMNS = `s.id, s.edition_id AS "editionId", s.position, s.name, s.level_code AS "levelCode", s.judged, s.tie_break AS "tieBreak", s.advancement,
@@ -88,13 +91,13 @@ export class StageReader {
   async catalogues(editionIds: readonly string[], manager: EntityManager = this.db.manager): Promise<Map<string, EditionCatalogue>> {
     if (editionIds.length === 0) return new Map();
     const rows: Array<EditionCatalogue & { id: string }> = await manager.query(
-      `SELECT ed.id,
+      `SELECT ed.id, ed.state, ed.archived_at IS NOT NULL AS archived,
               COALESCE((SELECT json_agg(json_build_object('id', f.id, 'code', f.code, 'name', f.name) ORDER BY f.position) FROM edition_fields f WHERE f.edition_id = ed.id), '[]') AS fields,
-              COALESCE((SELECT json_agg(json_build_object('id', s.id, 'name', s.name, 'position', s.position) ORDER BY s.position) FROM stages s WHERE s.edition_id = ed.id), '[]') AS stages
+              COALESCE((SELECT json_agg(json_build_object('id', s.id, 'name', s.name, 'position', s.position, 'levelCode', s.level_code) ORDER BY s.position) FROM stages s WHERE s.edition_id = ed.id), '[]') AS stages
          FROM editions ed WHERE ed.id = ANY ($1::uuid[])`,
       [[...new Set(editionIds)]],
     );
-    return new Map(rows.map(({ id, fields, stages }) => [id, { fields, stages }]));
+    return new Map(rows.map(({ id, ...catalogue }) => [id, catalogue]));
   }
 
   /** The ids of the fields, in any edition, whose code is `code` whatever its case (codes are unique that way per edition). */

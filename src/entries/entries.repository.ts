@@ -80,6 +80,14 @@ export interface NewEntry {
 const LIST_TOTAL_CAP = 10_000;
 const TOTAL_TTL_MS = 30_000;
 
+/** Which unit runs a stage for an entry (`entry_stages`), and where the entry's school sits. */
+export interface StageRecord {
+  id: string;
+  stageId: string;
+  unitId: string;
+  unitPath: string;
+}
+
 /** The queries behind entry lists, exports and views; every one is bounded by an access condition on `e.unit_path`. */
 @Injectable()
 export class EntriesRepository {
@@ -253,14 +261,9 @@ export class EntriesRepository {
     return (updated.affected ?? 0) > 0;
   }
 
-  /** Entries under `path` in editions past registration that have not closed (stages in flight), counted per state. */
-  async inFlightUnder(manager: EntityManager, path: string): Promise<Array<{ state: string; entries: number }>> {
-    return manager.query(
-      `SELECT ed.state, count(*)::int AS entries FROM entries e JOIN editions ed ON ed.id = e.edition_id
-        WHERE e.unit_path LIKE $1 AND ed.state IN ('judging', 'results') AND ed.archived_at IS NULL
-        GROUP BY ed.state ORDER BY ed.state`,
-      [`${likeLiteral(path)}%`],
-    );
+  /** The entries under `path`, counted per edition. */
+  async countUnderByEdition(manager: EntityManager, path: string): Promise<Array<{ editionId: string; entries: number }>> {
+    return manager.query(`SELECT edition_id AS "editionId", count(*)::int AS entries FROM entries WHERE unit_path LIKE $1 GROUP BY edition_id`, [`${likeLiteral(path)}%`]);
   }
 
   /** Rewrites the path copies of the entries under a moved subtree. */
@@ -269,30 +272,25 @@ export class EntriesRepository {
     await manager.query(`UPDATE entries SET unit_path = $2 || substr(unit_path, $3) WHERE unit_path LIKE $1`, [`${likeLiteral(fromPath)}%`, toPath, fromPath.length + 1]);
   }
 
-  /**
-   * Points the first-stage records of the entries under `path`, in editions still in draft or registration, at the
-   * unit that now runs that stage for them (their ancestor at the stage's level). Returns how many entries have no
-   * such ancestor any more; nothing is changed for those.
-   */
-  async replaceFirstStageUnits(manager: EntityManager, path: string): Promise<number> {
-    this.forgetLists();
-    const placed: Array<{ unplaced: number }> = await manager.query(
-      `WITH placed AS (
-         SELECT es.id, es.unit_id AS current, (
-                  SELECT u.id FROM units u
-                   WHERE u.id = ANY (string_to_array(btrim(e.unit_path, '/'), '/')::uuid[]) AND u.level_code = s.level_code
-                   ORDER BY u.depth DESC LIMIT 1) AS runner
-           FROM entries e
-           JOIN editions ed ON ed.id = e.edition_id AND ed.state IN ('draft', 'registration')
-           JOIN entry_stages es ON es.entry_id = e.id
-           JOIN stages s ON s.id = es.stage_id
-          WHERE e.unit_path LIKE $1),
-       moved AS (
-         UPDATE entry_stages es SET unit_id = p.runner FROM placed p WHERE es.id = p.id AND p.runner IS NOT NULL AND p.runner <> p.current RETURNING es.id)
-       SELECT count(*) FILTER (WHERE runner IS NULL)::int AS unplaced FROM placed`,
-      [`${likeLiteral(path)}%`],
+  /** The stage records of the entries under `path` in these editions, with the path of each entry's school. */
+  async stageRecordsUnder(manager: EntityManager, path: string, editionIds: readonly string[]): Promise<StageRecord[]> {
+    if (editionIds.length === 0) return [];
+    return manager.query(
+      `SELECT es.id, es.stage_id AS "stageId", es.unit_id AS "unitId", e.unit_path AS "unitPath"
+         FROM entries e JOIN entry_stages es ON es.entry_id = e.id
+        WHERE e.unit_path LIKE $1 AND e.edition_id = ANY ($2::uuid[])`,
+      [`${likeLiteral(path)}%`, editionIds],
     );
-    return placed[0].unplaced;
+  }
+
+  /** Points these stage records at the units that now run their stages. */
+  async placeStageRecords(manager: EntityManager, placements: ReadonlyArray<{ id: string; unitId: string }>): Promise<void> {
+    if (placements.length === 0) return;
+    this.forgetLists();
+    await manager.query(`UPDATE entry_stages es SET unit_id = p.unit_id FROM unnest($1::uuid[], $2::uuid[]) AS p(id, unit_id) WHERE es.id = p.id`, [
+      placements.map((p) => p.id),
+      placements.map((p) => p.unitId),
+    ]);
   }
 
   /** The entry as its own tables hold it: its school, field and stages by id, for EntryNaming to name. */

@@ -19,7 +19,7 @@ export interface EntryNames {
 }
 
 /** The entry's current stage: the furthest one it has reached (stages are walked in order, one after another). */
-export function currentStage(reached: StoredEntryRow['stages'], catalogue: EditionCatalogue | undefined): EntryRow['stage'] {
+export function currentStage(reached: StoredEntryRow['stages'], catalogue: { stages: ReadonlyArray<{ id: string; name: string; position: number }> } | undefined): EntryRow['stage'] {
   let current: EntryRow['stage'] = null;
   for (const { id, unitId } of reached) {
     const stage = catalogue?.stages.find((s) => s.id === id);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../core/config/config';
+import { UnitReader } from '../units/unit-reader';
 
 /** A registered entry taking part in a stage at one unit. */
 export interface StageEntry {
@@ -38,7 +39,10 @@ export interface DossierFileContent {
  */
 @Injectable()
 export class EntryReader {
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly units: UnitReader,
+  ) {}
 
   /** The registered entries in `stageId` at `unitId` (through `entry_stages`) in one of `fieldIds`, by id. */
   async inStage(manager: EntityManager, stageId: string, unitId: string, fieldIds: string[]): Promise<StageEntry[]> {
@@ -54,14 +58,16 @@ export class EntryReader {
 
   async dossier(manager: EntityManager, entryId: string): Promise<EntryDossier | null> {
     const [row]: Array<Record<string, any>> = await manager.query(
-      `SELECT e.summary, u.code AS unit_code, u.name AS unit_name,
+      `SELECT e.summary, e.unit_id,
               (SELECT coalesce(json_agg(json_build_object('fullName', a.full_name, 'classOrJob', a.class_or_job) ORDER BY a.position), '[]') FROM entry_authors a WHERE a.entry_id = e.id) AS authors,
               (SELECT coalesce(json_agg(json_build_object('id', d.id, 'name', d.original_name, 'mediaType', d.media_type, 'sizeBytes', d.size_bytes) ORDER BY d.created_at, d.id), '[]') FROM dossier_files d WHERE d.entry_id = e.id) AS files
-         FROM entries e JOIN units u ON u.id = e.unit_id
+         FROM entries e
         WHERE e.id = $1`,
       [entryId],
     );
-    return row ? { summary: row.summary, school: { code: row.unit_code, name: row.unit_name }, authors: row.authors, files: row.files } : null;
+    if (!row) return null;
+    const school = await this.units.unit(row.unit_id, manager);
+    return { summary: row.summary, school: { code: school?.code ?? '', name: school?.name ?? '' }, authors: row.authors, files: row.files };
   }
 
   /** A file of the entry's dossier, opened for reading; null when the entry has no such file. */

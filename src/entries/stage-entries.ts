@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { StageReader } from '../contests/stage-reader';
+import { UnitReader } from '../units/unit-reader';
 
 /** A registered entry at a stage, with what prize lists, advancement lines and mails show of it. */
 export interface StageEntry {
@@ -18,36 +20,66 @@ export interface StageEntry {
   unitPath: string;
 }
 
+/** An entry's own columns, before its field and school are named through their domains' readers. */
+interface EntryFieldRow {
+  id: string;
+  editionId: string;
+  fieldId: string;
+}
+
 /**
  * The entries domain's side of the stages: which entries are at a stage, moving them to the next one, and the
  * counts a season report quotes. Exported by EntriesModule for results, which never touches entries' tables.
+ * Fields and schools are named through the contests' and the unit tree's readers.
  */
 @Injectable()
 export class StageEntries {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly stageReader: StageReader,
+    private readonly unitReader: UnitReader,
+  ) {}
 
   /** Registered entries of a stage at a unit, in entry id order. */
   async at(stageId: string, unitId: string, manager: EntityManager = this.db.manager): Promise<StageEntry[]> {
-    return manager.query(
-      `SELECT e.id AS "entryId", e.field_id AS "fieldId", f.code AS "fieldCode", f.name AS "fieldName", e.reference, e.title,
+    const rows: Array<EntryFieldRow & Omit<StageEntry, 'entryId' | 'fieldCode' | 'fieldName' | 'schoolName' | 'districtName'>> = await manager.query(
+      `SELECT e.id, e.edition_id AS "editionId", e.field_id AS "fieldId", e.reference, e.title,
               COALESCE((SELECT string_agg(a.full_name, ', ' ORDER BY a.position) FROM entry_authors a WHERE a.entry_id = e.id), '') AS authors,
-              school.id AS "schoolId", school.name AS "schoolName", parent.name AS "districtName", e.contact_email AS "contactEmail", e.unit_path AS "unitPath"
+              e.unit_id AS "schoolId", e.contact_email AS "contactEmail", e.unit_path AS "unitPath"
          FROM entry_stages es
          JOIN entries e ON e.id = es.entry_id AND e.status = 'registered'
-         JOIN edition_fields f ON f.id = e.field_id
-         JOIN units school ON school.id = e.unit_id
-         LEFT JOIN units parent ON parent.id = school.parent_id
         WHERE es.stage_id = $1 AND es.unit_id = $2
         ORDER BY e.id`,
       [stageId, unitId],
     );
+    // One after the other: inside a transaction the manager holds a single connection.
+    const fields = await this.fieldsOf(manager, rows);
+    const schools = await this.unitReader.many(
+      rows.map((r) => r.schoolId),
+      manager,
+    );
+    const parents = await this.unitReader.many(
+      [...schools.values()].flatMap((school) => (school.parentId ? [school.parentId] : [])),
+      manager,
+    );
+    return rows.map(({ id, editionId: _editionId, ...row }) => {
+      const school = schools.get(row.schoolId);
+      const field = fields.get(id);
+      return {
+        entryId: id,
+        ...row,
+        fieldCode: field?.code ?? '',
+        fieldName: field?.name ?? '',
+        schoolName: school?.name ?? '',
+        districtName: (school?.parentId && parents.get(school.parentId)?.name) || null,
+      };
+    });
   }
 
   /** The field code of each of these entries, whatever their status. */
   async fieldCodes(entryIds: readonly string[], manager: EntityManager = this.db.manager): Promise<Map<string, string>> {
-    if (entryIds.length === 0) return new Map();
-    const rows: Array<{ id: string; code: string }> = await manager.query('SELECT e.id, f.code FROM entries e JOIN edition_fields f ON f.id = e.field_id WHERE e.id = ANY($1)', [entryIds]);
-    return new Map(rows.map((r) => [r.id, r.code]));
+    const fields = await this.fieldsOf(manager, await this.fieldRows(manager, entryIds));
+    return new Map([...fields].map(([id, field]) => [id, field.code]));
   }
 
   /**
@@ -72,12 +104,9 @@ export class StageEntries {
 
   /** What a selection list shows of these entries. */
   async describe(entryIds: readonly string[]): Promise<Map<string, { reference: string; title: string; fieldCode: string; fieldName: string }>> {
-    if (entryIds.length === 0) return new Map();
-    const rows: Array<{ id: string; reference: string; title: string; fieldCode: string; fieldName: string }> = await this.db.query(
-      `SELECT e.id, e.reference, e.title, f.code AS "fieldCode", f.name AS "fieldName" FROM entries e JOIN edition_fields f ON f.id = e.field_id WHERE e.id = ANY($1)`,
-      [entryIds],
-    );
-    return new Map(rows.map(({ id, ...rest }) => [id, rest]));
+    const rows = await this.fieldRows<{ reference: string; title: string }>(this.db.manager, entryIds, ', e.reference, e.title');
+    const fields = await this.fieldsOf(this.db.manager, rows);
+    return new Map(rows.map(({ id, reference, title }) => [id, { reference, title, fieldCode: fields.get(id)?.code ?? '', fieldName: fields.get(id)?.name ?? '' }]));
   }
 
   async unitPath(entryId: string): Promise<string | null> {
@@ -88,10 +117,15 @@ export class StageEntries {
   /** Each entry's school and contact address: who hears about it. */
   async contacts(manager: EntityManager, entryIds: readonly string[]): Promise<Array<{ entryId: string; schoolId: string; schoolName: string; email: string }>> {
     if (entryIds.length === 0) return [];
-    return manager.query(
-      `SELECT e.id AS "entryId", e.unit_id AS "schoolId", u.name AS "schoolName", e.contact_email AS email FROM entries e JOIN units u ON u.id = e.unit_id WHERE e.id = ANY($1) ORDER BY e.unit_id, e.id`,
+    const rows: Array<{ entryId: string; schoolId: string; email: string }> = await manager.query(
+      `SELECT e.id AS "entryId", e.unit_id AS "schoolId", e.contact_email AS email FROM entries e WHERE e.id = ANY($1) ORDER BY e.unit_id, e.id`,
       [entryIds],
     );
+    const schools = await this.unitReader.many(
+      rows.map((r) => r.schoolId),
+      manager,
+    );
+    return rows.map((row) => ({ ...row, schoolName: schools.get(row.schoolId)?.name ?? '' }));
   }
 
   /** The stages an entry reached, where and when. */
@@ -117,5 +151,24 @@ export class StageEntries {
       ),
     ]);
     return { units: totals.units, registered: totals.registered, atStage: new Map(stages.map((s: { stageId: string; entries: number }) => [s.stageId, s.entries])) };
+  }
+
+  private async fieldRows<Extra extends object = object>(manager: EntityManager, entryIds: readonly string[], extraColumns = ''): Promise<Array<EntryFieldRow & Extra>> {
+    if (entryIds.length === 0) return [];
+    return manager.query(`SELECT e.id, e.edition_id AS "editionId", e.field_id AS "fieldId"${extraColumns} FROM entries e WHERE e.id = ANY($1)`, [entryIds]);
+  }
+
+  /** Each entry's field (code and name), from its edition's catalogue. */
+  private async fieldsOf(manager: EntityManager, rows: readonly EntryFieldRow[]): Promise<Map<string, { code: string; name: string }>> {
+    const catalogues = await this.stageReader.catalogues(
+      rows.map((r) => r.editionId),
+      manager,
+    );
+    const fields = new Map<string, { code: string; name: string }>();
+    for (const row of rows) {
+      const field = catalogues.get(row.editionId)?.fields.find((f) => f.id === row.fieldId);
+      if (field) fields.set(row.id, { code: field.code, name: field.name });
+    }
+    return fields;
   }
 }

@@ -59,6 +59,20 @@ export class UnitReader {
     return rows[0] ?? null;
   }
 
+  /**
+   * For each path, the id of the unit at `levelCode` on it (the unit itself or an ancestor, nearest first), or null
+   * when the path has none: which unit runs a stage of that level for a school.
+   */
+  async ancestorsAt(manager: EntityManager, paths: readonly string[], levelCode: string): Promise<Map<string, string | null>> {
+    if (paths.length === 0) return new Map();
+    const rows: Array<{ path: string; unitId: string | null }> = await manager.query(
+      `SELECT p.path, (SELECT u.id FROM units u WHERE u.id = ANY (string_to_array(btrim(p.path, '/'), '/')::uuid[]) AND u.level_code = $2 ORDER BY u.depth DESC LIMIT 1) AS "unitId"
+         FROM unnest($1::text[]) AS p(path)`,
+      [[...new Set(paths)], levelCode],
+    );
+    return new Map(rows.map((r) => [r.path, r.unitId]));
+  }
+
   /** These units by id (those that exist, retired ones too: they still say where someone came from). */
   many(unitIds: readonly string[], manager: EntityManager = this.db.manager): Promise<Map<string, UnitView>> {
     return this.byId<UnitView>(manager, unitIds, COLUMNS);

@@ -186,7 +186,7 @@ describe('entry registration on PostgreSQL (integration)', () => {
   it('removes the stored file when the dossier row cannot be written', async () => {
     const uploadDir = mkdtempSync(join(tmpdir(), 'dossiers-'));
     const config = loadConfig({ UPLOAD_DIR: uploadDir, JWT_SECRET: 'x'.repeat(32) });
-    const dossiers = new DossiersService(db.source, entries, new AuditService(db.source), config, new AccessService(db.source), new EntryReader(config));
+    const dossiers = new DossiersService(db.source, entries, new AuditService(db.source), config, new AccessService(db.source), new EntryReader(config, new UnitReader(db.source)));
     const entry = await entries.register(school1, edition(YOUTH_EDITION).edition.id, {
       title: 'Đèn học',
       fieldCode: 'HT',

@@ -40,7 +40,8 @@ describe('season report (integration)', () => {
     db = await createTestDatabase();
     world = await db.source.transaction((manager) => seedWorld(manager, socTrangWorld()));
     const units = new UnitReader(db.source);
-    service = new SeasonReportService(new ResultsRepository(db.source), new StageReader(db.source, units), units, new StageEntries(db.source));
+    const stageReader = new StageReader(db.source, units);
+    service = new SeasonReportService(new ResultsRepository(db.source), stageReader, units, new StageEntries(db.source, stageReader, units));
     const { edition, fields, stages } = world.editions.get(`${CONTEST}#6`)!;
     const [school, district, province, national] = stages.sort((a, b) => a.position - b.position);
     const schools = [...world.units.values()].filter((u) => u.levelCode === 'school');

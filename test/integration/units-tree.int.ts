@@ -7,6 +7,8 @@ import { UnitsRepository } from '../../src/units/units.repository';
 import { EntriesFollowUnitMoves } from '../../src/entries/entries-follow-unit-moves';
 import { EntriesRepository } from '../../src/entries/entries.repository';
 import { UnitMoves } from '../../src/units/unit-moves';
+import { UnitReader } from '../../src/units/unit-reader';
+import { StageReader } from '../../src/contests/stage-reader';
 import { UnitsService } from '../../src/units/units.service';
 import { YOUTH_STAGES } from '../../src/seed/demo-world';
 import { addEdition, registerEntries } from '../support/factories';
@@ -43,7 +45,8 @@ describe('unit tree on PostgreSQL (integration)', () => {
     db = await createTestDatabase();
     world = await db.source.transaction((manager) => seedWorld(manager, smallWorld()));
     const moves = new UnitMoves();
-    new EntriesFollowUnitMoves(moves, new EntriesRepository()).onModuleInit();
+    const unitReader = new UnitReader(db.source);
+    new EntriesFollowUnitMoves(moves, new EntriesRepository(), new StageReader(db.source, unitReader), unitReader).onModuleInit();
     units = new UnitsService(db.source, new UnitsRepository(db.source), new AuditService(db.source), new AccessService(db.source), moves, new ActorCache());
     const vn = world.units.get('VN')!;
     admin = new Actor(world.users.get('admin@test.vn')!.id, 'admin@test.vn', [{ role: 'admin', unitId: vn.id, unitPath: vn.path }]);
