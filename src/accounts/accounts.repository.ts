@@ -131,7 +131,6 @@ export class AccountsRepository {
     return [`(EXISTS (${grants}) AND NOT EXISTS (${grants} AND NOT ${inArea}))`, params];
   }
 
-  /** A page of the accounts `managed` keeps, by e-mail, with their count. */
   /** A page of the accounts `managed` keeps, by e-mail, those whose address contains `query.email` if it is given. */
   async managedPage(manager: EntityManager, managed: Condition, query: UserListQuery): Promise<[User[], number]> {
     const listed = manager

@@ -13,6 +13,9 @@ function refersTo<T>(target: () => ObjectType<T>, column: string, onDelete: 'RES
 }
 
 /** The prize list of one stage at one unit; it exists from its first publication on. */
+/** A published version is provisional during its objection window, then final. */
+export type PrizeListPhase = 'provisional' | 'final';
+
 @Entity('prize_lists')
 @Unique('prize_lists_stage_unit_key', ['stageId', 'unitId'])
 export class PrizeList {
@@ -37,7 +40,7 @@ export class PrizeListVersion {
   @refersTo(() => PrizeList, 'prize_list_id')
   prizeList?: PrizeList;
   @Column('int') version: number;
-  @Column('text') phase: 'provisional' | 'final';
+  @Column('text') phase: PrizeListPhase;
   /** Provisional versions: objections are heard until then. */
   @Column('timestamptz', { name: 'objection_ends_at', nullable: true }) objectionEndsAt: Date | null;
   /** Why a correction was published; null for the first version and a finalisation. */

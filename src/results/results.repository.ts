@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { UnitView } from '../units/unit-reader';
+import type { PrizeListPhase } from './results.entity';
 
 export type { StageView as StageRow } from '../contests/stage-reader';
 export type { UnitView as UnitRow } from '../units/unit-reader';
@@ -11,7 +12,7 @@ export interface VersionRow {
   id: string;
   prizeListId: string;
   version: number;
-  phase: 'provisional' | 'final';
+  phase: PrizeListPhase;
   objectionEndsAt: Date | null;
   reason: string | null;
   publishedAt: Date;
@@ -102,7 +103,7 @@ export class ResultsRepository {
 
   async insertVersion(
     manager: EntityManager,
-    version: { prizeListId: string; version: number; phase: 'provisional' | 'final'; objectionEndsAt: Date | null; reason: string | null; publishedBy: string; levels: unknown },
+    version: { prizeListId: string; version: number; phase: PrizeListPhase; objectionEndsAt: Date | null; reason: string | null; publishedBy: string; levels: unknown },
   ): Promise<VersionRow> {
     const rows = await manager.query(
       `INSERT INTO prize_list_versions (prize_list_id, version, phase, objection_ends_at, reason, published_by, levels) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING ${VERSION_COLUMNS}`,
@@ -253,7 +254,7 @@ export class ResultsRepository {
          ) item ON TRUE`,
       [entryId],
     ) as Promise<
-      Array<{ stageId: string; score: string | null; prizeCode: string | null; prizeName: string | null; prizeListVersion: number | null; prizeListPhase: string | null; advanced: boolean }>
+      Array<{ stageId: string; score: string | null; prizeCode: string | null; prizeName: string | null; prizeListVersion: number | null; prizeListPhase: PrizeListPhase | null; advanced: boolean }>
     >;
   }
 

@@ -5,6 +5,7 @@ import { ADVANCEMENT_REFS, PickAdvancementDto, ThresholdAdvancementDto, TopNAdva
 import type { AdvancementRule } from '../../contests/edition.types';
 import { CleanText, NoInvisibleCharacters } from '../../core/validation';
 import type { AdvancementOutcome } from '../advancement';
+import type { PrizeListPhase } from '../results.entity';
 
 /** Most entries a request may name: a national selection or a school's pick is far below. */
 export const MAX_PICKS = 5000;
@@ -156,12 +157,12 @@ export class PublicPrizeList {
   @ApiProperty({ type: 'object', properties: { id: { type: 'string', format: 'uuid' }, name: { type: 'string' } } }) stage: { id: string; name: string };
   @ApiProperty({ type: 'object', properties: { id: { type: 'string', format: 'uuid' }, name: { type: 'string' } } }) unit: { id: string; name: string };
   @ApiProperty() version: number;
-  @ApiProperty({ enum: ['provisional', 'final'] }) phase: 'provisional' | 'final';
+  @ApiProperty({ enum: ['provisional', 'final'] }) phase: PrizeListPhase;
   @ApiProperty({ nullable: true, type: Date }) objectionEndsAt: Date | null;
   @ApiProperty({ nullable: true, type: String }) reason: string | null;
   @ApiProperty() publishedAt: Date;
   @ApiProperty({ description: 'Every published version, oldest first; each stays readable with ?version=' })
-  versions: Array<{ version: number; phase: 'provisional' | 'final'; reason: string | null; publishedAt: Date }>;
+  versions: Array<{ version: number; phase: PrizeListPhase; reason: string | null; publishedAt: Date }>;
   @ApiProperty({ type: [PublishedEntryView], description: 'Awarded entries, by prize then rank' }) entries: PublishedEntryView[];
   @ApiProperty({ description: 'Prizes and money per level' }) totals: Array<{ prizeCode: string; prizeName: string; count: number; prizeMoney: number }>;
 }
@@ -250,7 +251,7 @@ export class StageReachedView {
   @ApiProperty({ type: String, nullable: true }) prizeCode: string | null;
   @ApiProperty({ type: String, nullable: true }) prizeName: string | null;
   @ApiProperty({ type: Number, nullable: true }) prizeListVersion: number | null;
-  @ApiProperty({ enum: ['provisional', 'final'], nullable: true }) prizeListPhase: string | null;
+  @ApiProperty({ enum: ['provisional', 'final'], nullable: true }) prizeListPhase: PrizeListPhase | null;
   @ApiProperty({ description: 'It went on to the next stage' }) advanced: boolean;
 }
 
