@@ -34,7 +34,7 @@ const common = {
 module.exports = {
   projects: [
     // Pure logic next to the code: no database, no Redis, so `jest --selectProjects unit` starts at once.
-    { ...common, displayName: 'unit', roots: ['<rootDir>/src', '<rootDir>/bench'], testMatch: ['**/*.spec.ts'] },
+    { ...common, displayName: 'unit', roots: ['<rootDir>/src', '<rootDir>/bench', '<rootDir>/scripts'], testMatch: ['**/*.spec.ts'] },
     // Real PostgreSQL (a database per file) and, end to end, the whole app with Redis and a mailbox.
     {
       ...common,

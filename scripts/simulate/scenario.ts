@@ -182,5 +182,19 @@ export function checkScenario(raw: unknown, where = 'scenario'): Scenario {
       fail(`play[${i}].select`, 'must give exactly one of entries, total or perUnit');
     }
   });
+  // The seed fixes a judge's generated total for an entry, not which judges get the entry: with more judges than
+  // each entry needs, the assignment chooses by the ids the database draws, so scores, ranks and prizes differ
+  // from run to run (a tie straddling a prize's quota comes and goes), and an expected prize cannot hold every time.
+  const expected = Math.max(0, ...Object.keys({ ...s.expect?.prizes, ...s.expect?.prizeList }).map(Number));
+  s.play.slice(0, expected).forEach((play, i) => {
+    const pool = play.panels && !Array.isArray(play.panels) ? play.panels.judges : undefined;
+    const perEntry = s.edition.stages[i].judgesPerEntry;
+    if (pool !== undefined && typeof perEntry === 'number' && pool > perEntry) {
+      fail(
+        `play[${i}].panels.judges`,
+        `(${pool}) exceeds the stage's ${perEntry} judges per entry: each entry's judges, so its scores and the prizes, would follow ids the database draws, and expect.prizes of stage ${expected} could not hold on every run (give ${perEntry} judges, or drop the prize expectations)`,
+      );
+    }
+  });
   return s;
 }

@@ -452,6 +452,40 @@ describe('judging panels (e2e)', () => {
     expect(flags).toEqual([{ status: 'open' }]);
   });
 
+  it('keeps every judge’s points when all judges save, save again and confirm every sheet at once, and ranks and awards by them', async () => {
+    await scenario('assigned');
+    const ids = [entry.ks1, entry.ks2, entry.mt];
+    const sheets = (await Promise.all(ids.map(async (entryId, e) => (await judgesOf(entryId)).map((email, j) => ({ entryId, email, points: FULL(18 + 5 * e, 25 + j, 25) }))))).flat();
+    // Points differ by entry and by judge (within the flag spread), so a lost, stale or crossed write shows.
+    const answers = await Promise.all(
+      sheets.map(async ({ entryId, email, points }) => {
+        const { version } = (await assignedTo(email)).get(entryId).sheet;
+        const draft = await t.as(email).put(sheetUrl(entryId), { version, points: FULL(1, 1, 1) });
+        const saved = await t.as(email).put(sheetUrl(entryId), { version: draft.json().version, points });
+        const confirmed = await t.as(email).post(`${sheetUrl(entryId)}/confirm`, { version: saved.json().version });
+        return [draft.statusCode, saved.statusCode, confirmed.statusCode];
+      }),
+    );
+    expect(answers).toEqual(sheets.map(() => [200, 200, 200]));
+    const emailOf = new Map([...t.world.users.values()].map((u) => [u.id, u.email]));
+    const stored: Array<{ entry_id: string; judge_id: string; status: string; points: Record<string, number> }> = await t.db.source.query(
+      'SELECT entry_id, judge_id, status, points FROM score_sheets WHERE panel_id = $1 AND active',
+      [panelId],
+    );
+    const key = (entryId: string, email: string) => `${entryId} ${email}`;
+    expect(new Map(stored.map((s) => [key(s.entry_id, emailOf.get(s.judge_id)!), { status: s.status, points: s.points }]))).toEqual(
+      new Map(sheets.map((s) => [key(s.entryId, s.email), { status: 'confirmed', points: s.points }])),
+    );
+    expect((await t.as('chair@test.vn').post(`${panelUrl()}/close`)).statusCode).toBe(200);
+    // Means of 69, 74 and 79 (each entry's judges give 25, 26 and 27 for applicability): two Third prizes and a Second.
+    const preview = await organiser().get(`/stages/${stageId}/units/${t.unitId('ST')}/prize-list/preview`);
+    expect(preview.json().entries.map((e: any) => [e.entryId, e.rank, Number(e.score), e.prizeCode])).toEqual([
+      [entry.mt, 1, 79, 'second'],
+      [entry.ks2, 2, 74, 'third'],
+      [entry.ks1, 3, 69, 'third'],
+    ]);
+  });
+
   it('lets the chair settle a flag by adding a judge, who is told and must score before the panel closes', async () => {
     await scenario('assigned');
     const [a, b, c] = await judgesOf(entry.ks1);
