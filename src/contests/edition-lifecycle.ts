@@ -96,6 +96,38 @@ export function editionChangeProblems(before: EditionDefinition, after: EditionD
   return dedupe(problems);
 }
 
+/**
+ * What of `definition` its state (and its scored levels) no longer lets change, found by asking
+ * `editionChangeProblems` about one small change at a time, so the answer cannot drift from what PUT refuses.
+ * Each value is named by its path (`rubric[0].maxPoints`, `stages[1].prizeScheme.levels[0].code`); a list whose
+ * rows can no longer be added or removed (nor so reordered) is named with `[]` (`rubric[]`). A null value stands for
+ * what could be set there (`stages[2].advancement`).
+ */
+export function frozenPaths(definition: EditionDefinition, state: EditionState, scoredLevels: ReadonlySet<string> = new Set()): string[] {
+  const frozen: string[] = [];
+  const refused = (after: EditionDefinition) => editionChangeProblems(definition, after, state, scoredLevels).length > 0;
+  const visit = (value: unknown, path: string, replace: (next: unknown) => EditionDefinition) => {
+    if (Array.isArray(value)) {
+      // Any row will do: the rules compare codes and contents, so an extra one is a change to the list.
+      if (refused(replace([...value, { code: '~' }])) || (value.length > 0 && refused(replace(value.slice(0, -1))))) frozen.push(`${path}[]`);
+      value.forEach((item, i) => visit(item, `${path}[${i}]`, (next) => replace(value.map((v, j) => (j === i ? next : v)))));
+    } else if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+      for (const [key, item] of Object.entries(value)) visit(item, path ? `${path}.${key}` : key, (next) => replace({ ...value, [key]: next }));
+    } else if (refused(replace(probe(value)))) frozen.push(path);
+  };
+  visit(definition, '', (next) => next as EditionDefinition);
+  return frozen;
+}
+
+/** A different value of the same kind. */
+function probe(value: unknown): unknown {
+  if (value instanceof Date) return new Date(value.getTime() + 60_000);
+  if (typeof value === 'number') return value + 1;
+  if (typeof value === 'boolean') return !value;
+  if (typeof value === 'string') return `${value}~`;
+  return 0;
+}
+
 function dedupe(problems: FieldProblem[]): FieldProblem[] {
   const seen = new Set<string>();
   return problems.filter((p) => !seen.has(p.field) && seen.add(p.field));
