@@ -375,6 +375,7 @@ describe('edition lifecycle (e2e)', () => {
       'archiveReason',
       'rubricTotal',
       'warnings',
+      'frozen',
       'updatedAt',
     ])
       delete template[key];
