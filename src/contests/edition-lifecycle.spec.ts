@@ -105,9 +105,32 @@ describe('frozenPaths', () => {
 
   it('from judging, freezes the rubric, fields, registration rules and how stages judge, but not names, money or quotas', () => {
     const paths = frozen('judging');
-    expect(paths).toEqual(expect.arrayContaining(['fields[]', 'fields[0].code', 'rubric[]', 'rubric[0].maxPoints', 'rubric[0].code', 'registrationOpensAt', 'eligibility.bornFrom', 'maxAuthors', 'stages[]', 'stages[1].judgesPerEntry', 'stages[1].levelCode']));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'fields[]',
+        'fields[0].code',
+        'rubric[]',
+        'rubric[0].maxPoints',
+        'rubric[0].code',
+        'registrationOpensAt',
+        'eligibility.bornFrom',
+        'maxAuthors',
+        'stages[]',
+        'stages[1].judgesPerEntry',
+        'stages[1].levelCode',
+      ]),
+    );
     expect(paths).not.toEqual(expect.arrayContaining(['rubric[0].name']));
-    for (const editable of ['rubric[0].name', 'fields[0].name', 'stages[1].name', 'stages[2].prizeScheme.levels[0].prizeMoney', 'stages[2].prizeScheme.levels[0].quota', 'stages[2].prizeScheme.levels[0].code', 'number', 'seasonLabel'])
+    for (const editable of [
+      'rubric[0].name',
+      'fields[0].name',
+      'stages[1].name',
+      'stages[2].prizeScheme.levels[0].prizeMoney',
+      'stages[2].prizeScheme.levels[0].quota',
+      'stages[2].prizeScheme.levels[0].code',
+      'number',
+      'seasonLabel',
+    ])
       expect(paths).not.toContain(editable);
   });
 

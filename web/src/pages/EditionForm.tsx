@@ -25,9 +25,7 @@ function Text({ b, path, label, hint, numeric }: { b: Binding; path: string; lab
   b.places.add(path);
   return (
     <Field label={label} name={path} refusal={b.refusal} hint={hint}>
-      {(props) => (
-        <input {...props} inputMode={numeric ? 'decimal' : undefined} value={String(getAt(b.draft, path) ?? '')} disabled={b.frozen(path)} onChange={(e) => b.set(path, e.target.value)} />
-      )}
+      {(props) => <input {...props} inputMode={numeric ? 'decimal' : undefined} value={String(getAt(b.draft, path) ?? '')} disabled={b.frozen(path)} onChange={(e) => b.set(path, e.target.value)} />}
     </Field>
   );
 }
@@ -55,7 +53,14 @@ function Check({ b, path, label, checked, onChange }: { b: Binding; path: string
   return (
     <div className={error ? 'field check invalid' : 'field check'}>
       <label>
-        <input type="checkbox" name={path} aria-invalid={!!error} checked={checked ?? getAt(b.draft, path) === true} disabled={b.frozen(path)} onChange={(e) => (onChange ?? ((on) => b.set(path, on)))(e.target.checked)} />{' '}
+        <input
+          type="checkbox"
+          name={path}
+          aria-invalid={!!error}
+          checked={checked ?? getAt(b.draft, path) === true}
+          disabled={b.frozen(path)}
+          onChange={(e) => (onChange ?? ((on) => b.set(path, on)))(e.target.checked)}
+        />{' '}
         {label}
       </label>
       {error && <small className="error">{error}</small>}
@@ -102,7 +107,17 @@ function Rows({ b, path, noun, blank, children }: { b: Binding; path: string; no
             <button type="button" className="secondary" disabled={locked || i === rows.length - 1} onClick={() => move(i, i + 1)} aria-label={L(`Đưa ${noun(i)} xuống`, `Move ${noun(i)} down`)}>
               ↓
             </button>
-            <button type="button" className="secondary" disabled={locked} onClick={() => b.set(path, rows.filter((__, j) => j !== i))}>
+            <button
+              type="button"
+              className="secondary"
+              disabled={locked}
+              onClick={() =>
+                b.set(
+                  path,
+                  rows.filter((__, j) => j !== i),
+                )
+              }
+            >
               {L(`Xóa ${noun(i)}`, `Remove ${noun(i)}`)}
             </button>
           </div>
@@ -136,7 +151,9 @@ const blankStage = (): Row => ({
 function Advancement({ b, at, L }: { b: Binding; at: string; L: L }) {
   const rule = getAt(b.draft, `${at}.advancement`) as Row | null;
   const kind = (rule?.kind as string | undefined) ?? '';
-  const param = { top_n: ['count', L('Số bài mỗi đơn vị', 'Entries per unit')], threshold: ['minScore', L('Điểm tối thiểu', 'Minimum score')], top_percent: ['percent', L('Phần trăm', 'Percent')] }[kind];
+  const param = { top_n: ['count', L('Số bài mỗi đơn vị', 'Entries per unit')], threshold: ['minScore', L('Điểm tối thiểu', 'Minimum score')], top_percent: ['percent', L('Phần trăm', 'Percent')] }[
+    kind
+  ];
   b.places.add(`${at}.advancement.kind`);
   return (
     <fieldset>
@@ -159,7 +176,9 @@ function Advancement({ b, at, L }: { b: Binding; at: string; L: L }) {
         )}
       </Field>
       {param && <Text b={b} path={`${at}.advancement.${param[0]}`} label={param[1]} numeric />}
-      {rule && <Text b={b} path={`${at}.advancement.perFieldCap`} label={L('Tối đa mỗi lĩnh vực mỗi đơn vị', 'At most per field and unit')} hint={L('Để trống: không giới hạn', 'Empty: no cap')} numeric />}
+      {rule && (
+        <Text b={b} path={`${at}.advancement.perFieldCap`} label={L('Tối đa mỗi lĩnh vực mỗi đơn vị', 'At most per field and unit')} hint={L('Để trống: không giới hạn', 'Empty: no cap')} numeric />
+      )}
     </fieldset>
   );
 }

@@ -11,7 +11,21 @@ export type Definition = components['schemas']['CreateEditionDto'];
  */
 export type Draft = Record<string, unknown>;
 
-const NUMERIC = new Set(['number', 'maxAuthors', 'plannedEntries', 'createdFromYear', 'maxPoints', 'judgesPerEntry', 'discrepancySpread', 'count', 'minScore', 'percent', 'perFieldCap', 'quota', 'prizeMoney']);
+const NUMERIC = new Set([
+  'number',
+  'maxAuthors',
+  'plannedEntries',
+  'createdFromYear',
+  'maxPoints',
+  'judgesPerEntry',
+  'discrepancySpread',
+  'count',
+  'minScore',
+  'percent',
+  'perFieldCap',
+  'quota',
+  'prizeMoney',
+]);
 const MOMENTS = new Set(['registrationOpensAt', 'registrationClosesAt']);
 const DAYS = new Set(['bornFrom', 'bornTo']);
 
