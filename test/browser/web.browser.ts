@@ -82,6 +82,20 @@ describe('the web front in a browser', () => {
     while ((inFlight > 0 || Date.now() - lastNetwork < 300) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50));
   }
 
+  /** A school's entry in a technical edition, by one author, sent through the API. */
+  function registerTechnical(editionId: string, entry: { title: string; fieldCode: string; summary: string; author: string }) {
+    const { title, fieldCode, summary, author } = entry;
+    return t.as('school1@test.vn').post(`/editions/${editionId}/entries`, {
+      unitId: t.unitId('ST-KS-01'),
+      title,
+      fieldCode,
+      summary,
+      createdYear: new Date().getUTCFullYear() - 1,
+      contact: { name: 'Nguyễn Văn An', email: 'an@test.vn' },
+      authors: [{ fullName: author }],
+    });
+  }
+
   /** Waits until the API's refusal has marked this input (aria-invalid), as the page shows it beside the field. */
   async function refused(input: Locator) {
     await input.and(page.locator('[aria-invalid="true"]')).waitFor();
@@ -111,15 +125,7 @@ describe('the web front in a browser', () => {
     const edition = t.world.editions.get(TECHNICAL_EDITION)!;
     stageId = edition.stages[0].id;
     for (const title of ['Phần mềm quản lý thư viện', 'Hệ thống tưới tiêu thông minh']) {
-      const response = await t.as('school1@test.vn').post(`/editions/${edition.edition.id}/entries`, {
-        unitId: t.unitId('ST-KS-01'),
-        title,
-        fieldCode: 'CNTT',
-        summary: 'Giải pháp ứng dụng công nghệ thông tin.',
-        createdYear: new Date().getUTCFullYear() - 1,
-        contact: { name: 'Nguyễn Văn An', email: 'an@test.vn' },
-        authors: [{ fullName: 'Nguyễn Văn An' }],
-      });
+      const response = await registerTechnical(edition.edition.id, { title, fieldCode: 'CNTT', summary: 'Giải pháp ứng dụng công nghệ thông tin.', author: 'Nguyễn Văn An' });
       technical.push(response.json().id);
     }
     const organiser = t.as('province@test.vn');
@@ -141,17 +147,7 @@ describe('the web front in a browser', () => {
     expect((await organiser.post(`/panels/${panelId}/assignment`)).statusCode).toBe(200);
 
     // A second panel, for mechanics: its one entry goes to the first and third judges; the second waits as a spare.
-    mechanicsEntryId = (
-      await t.as('school1@test.vn').post(`/editions/${edition.edition.id}/entries`, {
-        unitId: t.unitId('ST-KS-01'),
-        title: 'Máy bóc vỏ đậu phộng',
-        fieldCode: 'CK',
-        summary: 'Máy cơ khí nhỏ cho hộ gia đình.',
-        createdYear: new Date().getUTCFullYear() - 1,
-        contact: { name: 'Nguyễn Văn An', email: 'an@test.vn' },
-        authors: [{ fullName: 'Trần Văn Bình' }],
-      })
-    ).json().id;
+    mechanicsEntryId = (await registerTechnical(edition.edition.id, { title: 'Máy bóc vỏ đậu phộng', fieldCode: 'CK', summary: 'Máy cơ khí nhỏ cho hộ gia đình.', author: 'Trần Văn Bình' })).json().id;
     mechanicsPanelId = (
       await organiser.post(`/stages/${stageId}/panels`, {
         unitId: t.unitId('ST'),
@@ -640,7 +636,7 @@ describe('the web front in a browser', () => {
     await added.getByLabel('Điểm tối đa').fill('5');
     await page.getByRole('button', { name: 'Đưa tiêu chí 4 lên' }).click();
     const first = group('giải 1', group('vòng 1'));
-    await first.getByLabel('Chỉ tiêu').fill('2');
+    await first.getByLabel('Chỉ tiêu', { exact: true }).fill('2');
     await first.getByLabel('Tiền thưởng (đồng)').fill('12000000');
     await page.getByRole('button', { name: 'Lưu' }).click();
     await page.getByText('Đã lưu (phiên bản 2).').waitFor();
@@ -650,7 +646,7 @@ describe('the web front in a browser', () => {
     await expect(group('tiêu chí 1').getByLabel('Điểm tối đa').inputValue()).resolves.toBe('25');
     await expect(group('tiêu chí 3').getByLabel('Tên tiêu chí').inputValue()).resolves.toBe('Trình bày, thuyết minh');
     await expect(group('tiêu chí 4').getByLabel('Mã').inputValue()).resolves.toBe('effect');
-    await expect(group('giải 1', group('vòng 1')).getByLabel('Chỉ tiêu').inputValue()).resolves.toBe('2');
+    await expect(group('giải 1', group('vòng 1')).getByLabel('Chỉ tiêu', { exact: true }).inputValue()).resolves.toBe('2');
     await expect(group('giải 1', group('vòng 1')).getByLabel('Tiền thưởng (đồng)').inputValue()).resolves.toBe('12000000');
   });
 
@@ -658,7 +654,7 @@ describe('the web front in a browser', () => {
     const id = await technicalEdition(12);
     await editEdition(id);
     const stage = group('vòng 1');
-    const quota = group('giải 2', stage).getByLabel('Chỉ tiêu');
+    const quota = group('giải 2', stage).getByLabel('Chỉ tiêu', { exact: true });
     await quota.fill('-1');
     const tieBreak = stage.getByLabel('Tiêu chí phân định khi bằng điểm');
     await tieBreak.fill('novelty, beauty');
@@ -702,15 +698,7 @@ describe('the web front in a browser', () => {
     await shot('edition-locked');
 
     const open = await technicalEdition(15, 'registration');
-    const registered = await t.as('school1@test.vn').post(`/editions/${open}/entries`, {
-      unitId: t.unitId('ST-KS-01'),
-      title: 'Bộ đếm sản phẩm băng chuyền',
-      fieldCode: 'CK',
-      summary: 'Đếm sản phẩm bằng cảm biến quang.',
-      createdYear: new Date().getUTCFullYear() - 1,
-      contact: { name: 'Nguyễn Văn An', email: 'an@test.vn' },
-      authors: [{ fullName: 'Lê Văn Cường' }],
-    });
+    const registered = await registerTechnical(open, { title: 'Bộ đếm sản phẩm băng chuyền', fieldCode: 'CK', summary: 'Đếm sản phẩm bằng cảm biến quang.', author: 'Lê Văn Cường' });
     expect(registered.statusCode).toBe(201);
     await editEdition(open);
     await page.getByRole('button', { name: 'Xóa lĩnh vực 2' }).click();

@@ -17,6 +17,8 @@ interface Binding {
   set: (path: string, value: unknown) => void;
   refusal: Refusal | null;
   frozen: (path: string) => boolean;
+  /** Whether anything at or under `path` is kept: what replaces the whole part (turning prizes off) would change it. */
+  frozenWithin: (path: string) => boolean;
   /** Collects the paths the page shows, so a refusal can place each problem. */
   places: Set<string>;
 }
@@ -48,6 +50,8 @@ function Choice({ b, path, label, options }: { b: Binding; path: string; label: 
 }
 
 function Check({ b, path, label, checked, onChange }: { b: Binding; path: string; label: string; checked?: boolean; onChange?: (on: boolean) => void }) {
+  // A box that stands for a whole part (prizes on or off) is locked when anything in the part is.
+  const locked = onChange ? b.frozenWithin(path) : b.frozen(path);
   b.places.add(path);
   const error = b.refusal?.fields.get(path);
   return (
@@ -314,6 +318,7 @@ export function EditionForm({ editionId, contestId }: { editionId?: string; cont
     set: (path, value) => setDraft(setAt(draft, path, value)),
     refusal,
     frozen: (path) => !!base.archivedAt || isFrozen(frozen, path),
+    frozenWithin: (path) => !!base.archivedAt || isFrozen(frozen, path) || [...frozen].some((at) => at.startsWith(`${path}.`) || at.startsWith(`${path}[`)),
     places: new Set(),
   };
 
