@@ -14,7 +14,7 @@ import { ArchiveEditionDto, ChangeEditionStateDto, CreateEditionDto, EditionList
 
 /** What GET /editions/{id} shows beside the definition: PUT takes the view back as it is and ignores these. */
 const EDITION_VIEW_ONLY: ReadOnlyShape = {
-  top: ['id', 'contestId', 'contestName', 'kind', 'unitId', 'unitCode', 'unitName', 'openForRegistration', 'state', 'archivedAt', 'archiveReason', 'rubricTotal', 'warnings', 'updatedAt'],
+  top: ['id', 'contestId', 'contestName', 'kind', 'unitId', 'unitCode', 'unitName', 'openForRegistration', 'state', 'archivedAt', 'archiveReason', 'rubricTotal', 'warnings', 'frozen', 'updatedAt'],
   nested: { fields: ['id', 'position'], rubric: ['position'], stages: ['id', 'position'] },
 };
 

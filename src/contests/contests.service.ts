@@ -12,7 +12,7 @@ import { Unit, UnitLevel } from '../units/unit.entity';
 import { Contest, Edition, EditionField, Stage } from './contest.entity';
 import { ContestListQuery, ContestView, CreateContestDto } from './dto/contest.dto';
 import { ArchiveEditionDto, ChangeEditionStateDto, CreateEditionDto, EditionDefinitionDto, EditionListQuery, EditionSummaryView, EditionView, UpdateEditionDto } from './dto/edition.dto';
-import { editionChangeProblems, registrationOpen, transitionProblems } from './edition-lifecycle';
+import { editionChangeProblems, frozenPaths, registrationOpen, transitionProblems } from './edition-lifecycle';
 import { editionProblems, editionWarnings, rubricTotal } from './edition-rules';
 import { SqlPart } from '../core/database/sql-part';
 import { EditionRepository, FirstStage, LoadedEdition, RegistrationEditionRow } from './edition.repository';
@@ -124,13 +124,19 @@ function editionView(loaded: LoadedEdition): EditionView {
     stages: stages.map((s) => ({ id: s.id, position: s.position, ...stageDefinition(s), blind: s.blind, normaliseBias: s.normaliseBias, rejudgeMode: s.rejudgeMode })),
     archiveReason: edition.archiveReason,
     warnings: editionWarnings(storedDefinition(loaded)),
+    frozen: frozenPaths(storedDefinition(loaded), edition.state, scoredLevels(loaded)),
     updatedAt: edition.updatedAt,
   };
 }
 
+/** Levels of the stages whose scores are confirmed: what those scores mean cannot change, whatever the state. */
+function scoredLevels({ stages }: LoadedEdition): Set<string> {
+  return new Set(stages.filter((s) => s.scoresLockedAt !== null).map((s) => s.levelCode));
+}
+
 /** What the audit trail keeps of an edition: its stored definition, without display names or the clock. */
 function auditSnapshot(view: EditionView) {
-  const { contestName: _c, unitCode: _u, unitName: _n, openForRegistration: _o, rubricTotal: _t, warnings: _w, updatedAt: _at, ...snapshot } = view;
+  const { contestName: _c, unitCode: _u, unitName: _n, openForRegistration: _o, rubricTotal: _t, warnings: _w, frozen: _f, updatedAt: _at, ...snapshot } = view;
   return snapshot;
 }
 
@@ -292,8 +298,7 @@ export class ContestsService {
       const { edition } = before;
       await this.checkDefinition(manager, definition, edition.contest!.kind, edition.unit!);
       if (edition.archivedAt) throw new RuleViolationError('EDITION_ARCHIVED', {}, [problem('state', 'ARCHIVED', {})]);
-      const scoredLevels = new Set(before.stages.filter((s) => s.scoresLockedAt !== null).map((s) => s.levelCode));
-      const frozen = editionChangeProblems(storedDefinition(before), definition, edition.state, scoredLevels);
+      const frozen = editionChangeProblems(storedDefinition(before), definition, edition.state, scoredLevels(before));
       if (frozen.length) throw new RuleViolationError('EDITION_CHANGE_UNSAFE', { state: edition.state, fields: frozen.map((p) => p.field) }, frozen);
       let changed: number;
       try {

@@ -1,5 +1,5 @@
 import { socTrang2017 } from '../../test/support/fixtures';
-import { EDITION_STATES, editionChangeProblems, EditionState, resultsActionProblem, transitionProblems } from './edition-lifecycle';
+import { EDITION_STATES, editionChangeProblems, EditionState, frozenPaths, resultsActionProblem, transitionProblems } from './edition-lifecycle';
 import type { EditionDefinition } from './edition.types';
 
 const definition = socTrang2017;
@@ -92,5 +92,75 @@ describe('editionChangeProblems', () => {
       d.eligibility = { bornTo: '2014-07-31', bornFrom: '2001-07-31', kind: 'youth' } as never;
     });
     expect(editionChangeProblems(definition(), after, 'judging')).toEqual([]);
+  });
+});
+
+describe('frozenPaths', () => {
+  const frozen = (state: EditionState, scored: string[] = []) => frozenPaths(definition(), state, new Set(scored));
+
+  it('freezes nothing of a draft or a registration', () => {
+    expect(frozen('draft')).toEqual([]);
+    expect(frozen('registration')).toEqual([]);
+  });
+
+  it('from judging, freezes the rubric, fields, registration rules and how stages judge, but not names, money or quotas', () => {
+    const paths = frozen('judging');
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        'fields[]',
+        'fields[0].code',
+        'rubric[]',
+        'rubric[0].maxPoints',
+        'rubric[0].code',
+        'registrationOpensAt',
+        'eligibility.bornFrom',
+        'maxAuthors',
+        'stages[]',
+        'stages[1].judgesPerEntry',
+        'stages[1].levelCode',
+      ]),
+    );
+    expect(paths).not.toEqual(expect.arrayContaining(['rubric[0].name']));
+    for (const editable of [
+      'rubric[0].name',
+      'fields[0].name',
+      'stages[1].name',
+      'stages[2].prizeScheme.levels[0].prizeMoney',
+      'stages[2].prizeScheme.levels[0].quota',
+      'stages[2].prizeScheme.levels[0].code',
+      'number',
+      'seasonLabel',
+    ])
+      expect(paths).not.toContain(editable);
+  });
+
+  it('from results, freezes prize-level codes and tie-breaks too; a closed edition keeps all but names', () => {
+    const results = frozen('results');
+    expect(results).toEqual(expect.arrayContaining(['stages[2].prizeScheme.levels[]', 'stages[2].prizeScheme.levels[0].code', 'stages[1].tieBreak[]']));
+    expect(results).not.toContain('stages[2].prizeScheme.levels[0].prizeMoney');
+    const closed = frozen('closed');
+    expect(closed).toEqual(expect.arrayContaining(['number', 'plannedEntries', 'stages[2].prizeScheme.levels[0].prizeMoney', 'stages[1].advancement.kind']));
+    for (const editable of ['seasonLabel', 'stages[1].name', 'rubric[0].name', 'fields[0].name']) expect(closed).not.toContain(editable);
+  });
+
+  it("freezes a scored level's judging and the rubric before judging starts", () => {
+    const level = definition().stages[1].levelCode;
+    const paths = frozen('registration', [level]);
+    expect(paths).toEqual(expect.arrayContaining(['rubric[]', 'rubric[0].maxPoints', 'stages[1].judgesPerEntry']));
+    for (const editable of ['rubric[0].name', 'stages[2].judgesPerEntry', 'stages[1].discrepancySpread', 'fields[]']) expect(paths).not.toContain(editable);
+  });
+
+  it('names only what PUT refuses: changing any path it leaves out is accepted', () => {
+    for (const state of EDITION_STATES) {
+      const paths = new Set(frozen(state));
+      for (const path of ['seasonLabel', 'rubric[0].name', 'fields[0].name', 'stages[0].name']) {
+        expect(paths.has(path)).toBe(false);
+        const after = definition();
+        const [list, index, key] = /^(\w+)\[(\d+)\]\.(\w+)$/.exec(path)?.slice(1) ?? [];
+        if (list) (after as unknown as Record<string, Array<Record<string, string>>>)[list][Number(index)][key] += '~';
+        else after.seasonLabel += '~';
+        expect(editionChangeProblems(definition(), after, state)).toEqual([]);
+      }
+    }
   });
 });

@@ -31,6 +31,12 @@ export function transitionProblems(from: EditionState, to: EditionState, archive
   return [];
 }
 
+/** Whether the rubric's codes or maximum points differ. A part passed on unchanged (the same object) is not compared: `frozenPaths` asks many times. */
+function criteriaChanged(before: EditionDefinition, after: EditionDefinition): boolean {
+  const criteriaOf = (d: EditionDefinition) => d.rubric.map((c) => `${codeKey(c.code)}=${Math.round(c.maxPoints * 100)}`).join('|');
+  return before.rubric !== after.rubric && criteriaOf(before) !== criteriaOf(after);
+}
+
 function stageRules(stage: StageDefinition): string {
   return canonical([stage.levelCode, stage.judged, stage.judgesPerEntry, stage.aggregation]);
 }
@@ -45,7 +51,6 @@ export function editionChangeProblems(before: EditionDefinition, after: EditionD
   const problems: FieldProblem[] = [];
   const frozen = (field: string, since: EditionState) => problems.push(problem(field, 'FROZEN_SINCE', { since, state }));
   const scored = (field: string, level: string) => problems.push(problem(field, 'FROZEN_BY_SCORES', { level }));
-  const criteriaOf = (d: EditionDefinition) => d.rubric.map((c) => `${codeKey(c.code)}=${Math.round(c.maxPoints * 100)}`).join('|');
   for (const level of scoredLevels) {
     const i = before.stages.findIndex((s) => s.levelCode === level);
     if (i < 0) continue;
@@ -60,40 +65,72 @@ export function editionChangeProblems(before: EditionDefinition, after: EditionD
       !now.judged
     )
       scored(`stages[${after.stages.indexOf(now)}]`, level);
-    if (criteriaOf(before) !== criteriaOf(after)) scored('rubric', level);
+    if (criteriaChanged(before, after)) scored('rubric', level);
   }
   if (order(state) >= order('judging')) {
-    if (codes(before.fields) !== codes(after.fields)) frozen('fields', 'judging');
-    const criteria = (d: EditionDefinition) => d.rubric.map((c) => `${codeKey(c.code)}=${Math.round(c.maxPoints * 100)}`).join('|');
-    if (criteria(before) !== criteria(after)) frozen('rubric', 'judging');
-    if (before.stages.map(stageRules).join('|') !== after.stages.map(stageRules).join('|')) {
-      after.stages.forEach((stage, i) => {
-        if (!before.stages[i] || stageRules(before.stages[i]) !== stageRules(stage)) frozen(`stages[${i}]`, 'judging');
+    if (before.fields !== after.fields && codes(before.fields) !== codes(after.fields)) frozen('fields', 'judging');
+    if (criteriaChanged(before, after)) frozen('rubric', 'judging');
+    const rulesChanged = (i: number) => !before.stages[i] || (before.stages[i] !== after.stages[i] && stageRules(before.stages[i]) !== stageRules(after.stages[i]));
+    if (before.stages.length !== after.stages.length || after.stages.some((_, i) => rulesChanged(i))) {
+      after.stages.forEach((_, i) => {
+        if (rulesChanged(i)) frozen(`stages[${i}]`, 'judging');
       });
       if (after.stages.length < before.stages.length) frozen('stages', 'judging');
     }
     if (before.registrationOpensAt.getTime() !== after.registrationOpensAt.getTime()) frozen('registrationOpensAt', 'judging');
     if (before.registrationClosesAt.getTime() !== after.registrationClosesAt.getTime()) frozen('registrationClosesAt', 'judging');
-    if (canonical(before.eligibility) !== canonical(after.eligibility)) frozen('eligibility', 'judging');
+    if (before.eligibility !== after.eligibility && canonical(before.eligibility) !== canonical(after.eligibility)) frozen('eligibility', 'judging');
     if (before.maxAuthors !== after.maxAuthors) frozen('maxAuthors', 'judging');
   }
   if (order(state) >= order('results')) {
     after.stages.forEach((stage, i) => {
       const was = before.stages[i];
       if (!was || was.levelCode !== stage.levelCode) return;
-      if (canonical(was.tieBreak) !== canonical(stage.tieBreak)) frozen(`stages[${i}].tieBreak`, 'results');
-      if (codes(was.prizeScheme?.levels ?? []) !== codes(stage.prizeScheme?.levels ?? [])) frozen(`stages[${i}].prizeScheme.levels`, 'results');
+      if (was.tieBreak !== stage.tieBreak && canonical(was.tieBreak) !== canonical(stage.tieBreak)) frozen(`stages[${i}].tieBreak`, 'results');
+      if (was.prizeScheme !== stage.prizeScheme && codes(was.prizeScheme?.levels ?? []) !== codes(stage.prizeScheme?.levels ?? [])) frozen(`stages[${i}].prizeScheme.levels`, 'results');
     });
   }
   if (state === 'closed') {
     after.stages.forEach((stage, i) => {
       const was = before.stages[i];
-      if (was && canonical({ ...was, name: '' }) !== canonical({ ...stage, name: '' })) frozen(`stages[${i}]`, 'closed');
+      if (was && was !== stage && canonical({ ...was, name: '' }) !== canonical({ ...stage, name: '' })) frozen(`stages[${i}]`, 'closed');
     });
     if (before.number !== after.number) frozen('number', 'closed');
     if (before.plannedEntries !== after.plannedEntries) frozen('plannedEntries', 'closed');
   }
   return dedupe(problems);
+}
+
+/**
+ * What of `definition` its state (and its scored levels) no longer lets change, found by asking
+ * `editionChangeProblems` about one small change at a time, so the answer cannot drift from what PUT refuses.
+ * Each value is named by its path (`rubric[0].maxPoints`, `stages[1].prizeScheme.levels[0].code`); a list whose
+ * rows can no longer be added or removed (nor so reordered) is named with `[]` (`rubric[]`). A null value stands for
+ * what could be set there (`stages[2].advancement`).
+ */
+export function frozenPaths(definition: EditionDefinition, state: EditionState, scoredLevels: ReadonlySet<string> = new Set()): string[] {
+  const frozen: string[] = [];
+  const refused = (after: EditionDefinition) => editionChangeProblems(definition, after, state, scoredLevels).length > 0;
+  const visit = (value: unknown, path: string, replace: (next: unknown) => EditionDefinition) => {
+    if (Array.isArray(value)) {
+      // Any row will do: the rules compare codes and contents, so an extra one is a change to the list.
+      if (refused(replace([...value, { code: '~' }])) || (value.length > 0 && refused(replace(value.slice(0, -1))))) frozen.push(`${path}[]`);
+      value.forEach((item, i) => visit(item, `${path}[${i}]`, (next) => replace(value.map((v, j) => (j === i ? next : v)))));
+    } else if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
+      for (const [key, item] of Object.entries(value)) visit(item, path ? `${path}.${key}` : key, (next) => replace({ ...value, [key]: next }));
+    } else if (refused(replace(probe(value)))) frozen.push(path);
+  };
+  visit(definition, '', (next) => next as EditionDefinition);
+  return frozen;
+}
+
+/** A different value of the same kind. */
+function probe(value: unknown): unknown {
+  if (value instanceof Date) return new Date(value.getTime() + 60_000);
+  if (typeof value === 'number') return value + 1;
+  if (typeof value === 'boolean') return !value;
+  if (typeof value === 'string') return `${value}~`;
+  return 0;
 }
 
 function dedupe(problems: FieldProblem[]): FieldProblem[] {

@@ -82,6 +82,20 @@ describe('the web front in a browser', () => {
     while ((inFlight > 0 || Date.now() - lastNetwork < 300) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50));
   }
 
+  /** A school's entry in a technical edition, by one author, sent through the API. */
+  function registerTechnical(editionId: string, entry: { title: string; fieldCode: string; summary: string; author: string }) {
+    const { title, fieldCode, summary, author } = entry;
+    return t.as('school1@test.vn').post(`/editions/${editionId}/entries`, {
+      unitId: t.unitId('ST-KS-01'),
+      title,
+      fieldCode,
+      summary,
+      createdYear: new Date().getUTCFullYear() - 1,
+      contact: { name: 'Nguyễn Văn An', email: 'an@test.vn' },
+      authors: [{ fullName: author }],
+    });
+  }
+
   /** Waits until the API's refusal has marked this input (aria-invalid), as the page shows it beside the field. */
   async function refused(input: Locator) {
     await input.and(page.locator('[aria-invalid="true"]')).waitFor();
@@ -111,15 +125,7 @@ describe('the web front in a browser', () => {
     const edition = t.world.editions.get(TECHNICAL_EDITION)!;
     stageId = edition.stages[0].id;
     for (const title of ['Phần mềm quản lý thư viện', 'Hệ thống tưới tiêu thông minh']) {
-      const response = await t.as('school1@test.vn').post(`/editions/${edition.edition.id}/entries`, {
-        unitId: t.unitId('ST-KS-01'),
-        title,
-        fieldCode: 'CNTT',
-        summary: 'Giải pháp ứng dụng công nghệ thông tin.',
-        createdYear: new Date().getUTCFullYear() - 1,
-        contact: { name: 'Nguyễn Văn An', email: 'an@test.vn' },
-        authors: [{ fullName: 'Nguyễn Văn An' }],
-      });
+      const response = await registerTechnical(edition.edition.id, { title, fieldCode: 'CNTT', summary: 'Giải pháp ứng dụng công nghệ thông tin.', author: 'Nguyễn Văn An' });
       technical.push(response.json().id);
     }
     const organiser = t.as('province@test.vn');
@@ -141,17 +147,7 @@ describe('the web front in a browser', () => {
     expect((await organiser.post(`/panels/${panelId}/assignment`)).statusCode).toBe(200);
 
     // A second panel, for mechanics: its one entry goes to the first and third judges; the second waits as a spare.
-    mechanicsEntryId = (
-      await t.as('school1@test.vn').post(`/editions/${edition.edition.id}/entries`, {
-        unitId: t.unitId('ST-KS-01'),
-        title: 'Máy bóc vỏ đậu phộng',
-        fieldCode: 'CK',
-        summary: 'Máy cơ khí nhỏ cho hộ gia đình.',
-        createdYear: new Date().getUTCFullYear() - 1,
-        contact: { name: 'Nguyễn Văn An', email: 'an@test.vn' },
-        authors: [{ fullName: 'Trần Văn Bình' }],
-      })
-    ).json().id;
+    mechanicsEntryId = (await registerTechnical(edition.edition.id, { title: 'Máy bóc vỏ đậu phộng', fieldCode: 'CK', summary: 'Máy cơ khí nhỏ cho hộ gia đình.', author: 'Trần Văn Bình' })).json().id;
     mechanicsPanelId = (
       await organiser.post(`/stages/${stageId}/panels`, {
         unitId: t.unitId('ST'),
@@ -255,22 +251,34 @@ describe('the web front in a browser', () => {
     await dossier.getByRole('button', { name: 'Tải lên' }).click();
     await expect(dossier.getByRole('alert').textContent()).resolves.toContain('Nội dung tệp không thuộc các loại được nhận (PDF, JPEG, PNG, WebP)');
 
-    // A real drawing: the answer is held back until the page has shown the bar.
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    await page.route('**/dossier', async (route) => (await held, route.continue()));
+    // A real drawing, sent over a slow line (40 kB/s, Chromium's own throttling: holding the request back with a
+    // route would hold the upload too), so that the bar has time to move and be photographed; every value it shows
+    // is written down in the page as it changes.
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 40 * 1024 });
+    await page.evaluate(`{
+      const seen = (window.progressSeen = []);
+      new MutationObserver(() => {
+        const bar = document.querySelector('progress');
+        if (bar && bar.value !== seen[seen.length - 1]) seen.push(bar.value);
+      }).observe(document.body, { subtree: true, childList: true, attributes: true, characterData: true });
+    }`);
     const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(200_000, 7)]);
     await dossier.getByLabel('Đính kèm tệp').setInputFiles({ name: 'so-do-mach.png', mimeType: 'image/png', buffer: png });
     await dossier.getByRole('button', { name: 'Tải lên' }).click();
     await dossier.getByRole('progressbar', { name: 'Tiến độ tải lên' }).waitFor();
     await expect(dossier.getByRole('status').textContent()).resolves.toMatch(/^Đang tải lên: \d+%$/);
     await shot('dossier-upload');
-    release();
     await dossier.getByTestId('dossier').getByRole('button', { name: 'so-do-mach.png', exact: true }).waitFor();
     await expect(dossier.getByRole('alert').count()).resolves.toBe(0);
     await expect(dossier.getByRole('progressbar').count()).resolves.toBe(0);
     await expect(dossier.getByTestId('dossier').textContent()).resolves.toContain('196 KB');
-    await page.unroute('**/dossier');
+    const seen = (await page.evaluate('window.progressSeen')) as number[];
+    // It climbed: values between 0 and 100 on the way, never going back, ending at 100.
+    expect(seen.filter((value) => value > 0 && value < 100).length).toBeGreaterThanOrEqual(3);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    expect(seen[seen.length - 1]).toBe(100);
   });
 
   it('lets a school download the template, see the refused rows of its file one by one, then register from the fixed file', async () => {
@@ -579,6 +587,125 @@ describe('the web front in a browser', () => {
     await page.getByRole('button', { name: 'Tạo lần mới' }).click();
     await page.getByRole('heading', { name: 'Sửa: Cuộc thi Sáng tạo Thanh thiếu niên, Nhi đồng tỉnh Sóc Trăng — lần 7' }).waitFor();
     await expect(page.getByText('Giai đoạn: Bản nháp').count()).resolves.toBe(1);
+  });
+
+  /**
+   * A new edition of the technical contest, copied from the fixture's definition, moved on to `state`: each edition
+   * test edits one of its own (numbers from 11 on, never the fixture's), so it passes alone and leaves the others be.
+   */
+  async function technicalEdition(number: number, state: 'draft' | 'registration' | 'judging' = 'draft'): Promise<string> {
+    const organiser = t.as('province@test.vn');
+    const fixture = t.world.editions.get(TECHNICAL_EDITION)!.edition;
+    const view = (await organiser.get(`/editions/${fixture.id}`)).json();
+    const { registrationOpensAt, registrationClosesAt, eligibility, maxAuthors, plannedEntries } = view;
+    const created = await organiser.post(`/contests/${fixture.contestId}/editions`, {
+      number,
+      seasonLabel: `${2012 + number}`,
+      registrationOpensAt,
+      registrationClosesAt,
+      eligibility,
+      maxAuthors,
+      plannedEntries,
+      fields: view.fields.map(({ code, name }: { code: string; name: string }) => ({ code, name })),
+      rubric: view.rubric.map(({ code, name, maxPoints }: { code: string; name: string; maxPoints: number }) => ({ code, name, maxPoints })),
+      stages: view.stages.map(({ id: _id, position: _position, ...stage }: { id: string; position: number }) => stage),
+    });
+    expect(created.statusCode).toBe(201);
+    const id: string = created.json().id;
+    const steps = { draft: [], registration: ['registration'], judging: ['registration', 'judging'] }[state];
+    for (const next of steps) expect((await organiser.post(`/editions/${id}/state`, { state: next })).statusCode).toBe(200);
+    return id;
+  }
+
+  async function editEdition(id: string) {
+    await logIn('province@test.vn');
+    await page.goto(`${base}/to-chuc/cuoc-thi/${id}`);
+    await page.getByRole('heading', { name: /^Sửa: Hội thi Sáng tạo Kỹ thuật/ }).waitFor();
+  }
+
+  const group = (name: string, within: Page | Locator = page) => within.getByRole('group', { name, exact: true });
+
+  it('lets an organiser change a rubric criterion, add one, and change a prize quota, and shows them after a reload', async () => {
+    const id = await technicalEdition(11);
+    await editEdition(id);
+    await group('tiêu chí 1').getByLabel('Điểm tối đa').fill('25');
+    await page.getByRole('button', { name: 'Thêm tiêu chí' }).click();
+    const added = group('tiêu chí 4');
+    await added.getByLabel('Mã').fill('presentation');
+    await added.getByLabel('Tên tiêu chí').fill('Trình bày, thuyết minh');
+    await added.getByLabel('Điểm tối đa').fill('5');
+    await page.getByRole('button', { name: 'Đưa tiêu chí 4 lên' }).click();
+    const first = group('giải 1', group('vòng 1'));
+    await first.getByLabel('Chỉ tiêu', { exact: true }).fill('2');
+    await first.getByLabel('Tiền thưởng (đồng)').fill('12000000');
+    await page.getByRole('button', { name: 'Lưu' }).click();
+    await page.getByText('Đã lưu (phiên bản 2).').waitFor();
+    await shot('edition-rubric');
+
+    await page.reload();
+    await expect(group('tiêu chí 1').getByLabel('Điểm tối đa').inputValue()).resolves.toBe('25');
+    await expect(group('tiêu chí 3').getByLabel('Tên tiêu chí').inputValue()).resolves.toBe('Trình bày, thuyết minh');
+    await expect(group('tiêu chí 4').getByLabel('Mã').inputValue()).resolves.toBe('effect');
+    await expect(group('giải 1', group('vòng 1')).getByLabel('Chỉ tiêu', { exact: true }).inputValue()).resolves.toBe('2');
+    await expect(group('giải 1', group('vòng 1')).getByLabel('Tiền thưởng (đồng)').inputValue()).resolves.toBe('12000000');
+  });
+
+  it('shows each refusal beside the input it names, down to a prize level of a stage and a tie-break', async () => {
+    const id = await technicalEdition(12);
+    await editEdition(id);
+    const stage = group('vòng 1');
+    const quota = group('giải 2', stage).getByLabel('Chỉ tiêu', { exact: true });
+    await quota.fill('-1');
+    const tieBreak = stage.getByLabel('Tiêu chí phân định khi bằng điểm');
+    await tieBreak.fill('novelty, beauty');
+    await page.getByRole('button', { name: 'Lưu' }).click();
+    await refused(quota);
+    // `stages[0].tieBreak[1]` has no input of its own: it is shown under the tie-break list.
+    await refused(tieBreak);
+    await expect(page.locator('[aria-invalid="true"]').count()).resolves.toBe(2);
+    const described = await quota.getAttribute('aria-describedby');
+    await expect(page.locator(`[id="${described!.split(' ').pop()}"]`).textContent()).resolves.toMatch(/.+/);
+    // Nothing was written: the page still offers version 1.
+    expect((await t.as('province@test.vn').get(`/editions/${id}`)).json().version).toBe(1);
+  });
+
+  it('tells the organiser when someone else saved the edition first, and reloads the newer one on request', async () => {
+    const id = await technicalEdition(13);
+    await editEdition(id);
+    const organiser = t.as('province@test.vn');
+    const view = (await organiser.get(`/editions/${id}`)).json();
+    expect((await organiser.put(`/editions/${id}`, { ...view, seasonLabel: 'Sửa ở máy khác' })).statusCode).toBe(200);
+
+    await page.getByLabel('Mùa thi').fill('2025-2026');
+    await page.getByRole('button', { name: 'Lưu' }).click();
+    await expect(page.getByRole('alert').textContent()).resolves.toContain('đã được người khác sửa (nay là phiên bản 2)');
+    await page.getByRole('button', { name: 'Tải lại bản mới nhất (bỏ thay đổi của bạn)' }).click();
+    await page.waitForFunction(`document.querySelector('input[name="seasonLabel"]')?.value === 'Sửa ở máy khác'`);
+    await expect(page.getByRole('alert').count()).resolves.toBe(0);
+    await page.getByLabel('Mùa thi').fill('2025-2026');
+    await page.getByRole('button', { name: 'Lưu' }).click();
+    await page.getByText('Đã lưu (phiên bản 3).').waitFor();
+  });
+
+  it('locks what the edition’s state keeps, and shows the API’s refusal to remove a field that entries use', async () => {
+    const judging = await technicalEdition(14, 'judging');
+    await editEdition(judging);
+    await expect(group('tiêu chí 1').getByLabel('Điểm tối đa').isDisabled()).resolves.toBe(true);
+    await expect(group('tiêu chí 1').getByLabel('Tên tiêu chí').isDisabled()).resolves.toBe(false);
+    await expect(page.getByRole('button', { name: 'Thêm tiêu chí' }).isDisabled()).resolves.toBe(true);
+    await expect(group('vòng 1').getByLabel('Số giám khảo mỗi bài').isDisabled()).resolves.toBe(true);
+    await expect(group('giải 1', group('vòng 1')).getByLabel('Tiền thưởng (đồng)').isDisabled()).resolves.toBe(false);
+    await shot('edition-locked');
+
+    const open = await technicalEdition(15, 'registration');
+    const registered = await registerTechnical(open, { title: 'Bộ đếm sản phẩm băng chuyền', fieldCode: 'CK', summary: 'Đếm sản phẩm bằng cảm biến quang.', author: 'Lê Văn Cường' });
+    expect(registered.statusCode).toBe(201);
+    await editEdition(open);
+    await page.getByRole('button', { name: 'Xóa lĩnh vực 2' }).click();
+    await page.getByRole('button', { name: 'Lưu' }).click();
+    const reason = page.locator('[data-field="fields"]');
+    await expect(reason.textContent()).resolves.toContain('CK');
+    await expect(page.getByRole('alert').first().textContent()).resolves.toContain('Đã có bài dự thi dùng phần mà thay đổi này định xóa');
   });
 
   it('lists 4,000 entries for the organiser, a page at a time, and says how long the first render took', async () => {

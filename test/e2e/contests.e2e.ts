@@ -375,6 +375,7 @@ describe('edition lifecycle (e2e)', () => {
       'archiveReason',
       'rubricTotal',
       'warnings',
+      'frozen',
       'updatedAt',
     ])
       delete template[key];
@@ -413,6 +414,9 @@ describe('edition lifecycle (e2e)', () => {
 
     const judging = await moveTo(edition.id, 'judging');
     expect(judging.json().state).toBe('judging');
+    // The view says what it now keeps, as the refusals below name it, so the web form can lock those inputs.
+    expect(judging.json().frozen).toEqual(expect.arrayContaining(['rubric[]', 'rubric[0].maxPoints', 'stages[1].judgesPerEntry']));
+    expect(judging.json().frozen).not.toContain('stages[2].prizeScheme.levels[1].prizeMoney');
     expect((await t.as('school1@test.vn').post(entriesUrl, entry)).json().message).toMatch(/registration is over/);
     const rubricChange = await put(edition.id, (b) => (b.rubric[0].maxPoints = 25));
     expect(rubricChange.statusCode).toBe(422);

@@ -402,5 +402,12 @@ export class EditionView extends EditionSummaryView {
       'each names its field, with a catalogue code and parameters to translate by, and its reason in the language Accept-Language prefers',
   })
   warnings: FieldProblem[];
+  @ApiProperty({
+    type: [String],
+    example: ['rubric[]', 'rubric[0].maxPoints', 'stages[1].judgesPerEntry'],
+    description:
+      'What the edition’s state (and confirmed scores) no longer lets PUT change, each named as a problem would name it; `rubric[]` means rows can no longer be added or removed. Empty for a draft',
+  })
+  frozen: string[];
   @ApiProperty() updatedAt: Date;
 }

@@ -1265,6 +1265,15 @@ export interface components {
       contestName: string;
       eligibility: components["schemas"]["YouthEligibilityDto"] | components["schemas"]["TechnicalEligibilityDto"];
       fields: components["schemas"]["FieldView"][];
+      /**
+       * @description What the edition’s state (and confirmed scores) no longer lets PUT change, each named as a problem would name it; `rubric[]` means rows can no longer be added or removed. Empty for a draft
+       * @example [
+       *   "rubric[]",
+       *   "rubric[0].maxPoints",
+       *   "stages[1].judgesPerEntry"
+       * ]
+       */
+      frozen: string[];
       /** Format: uuid */
       id: string;
       /** @enum {string} */

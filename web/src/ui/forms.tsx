@@ -12,15 +12,20 @@ export interface Refusal {
   rows: FieldProblem[];
 }
 
-/** `shownFields` says which fields the page shows; the other problems are listed under the message. */
-export function refusalOf(error: unknown, shownFields: (field: string) => boolean = () => false): Refusal {
+/**
+ * `shownFields` says which fields the page shows (or the name of the place that shows a field's problems); the
+ * other problems are listed under the message.
+ */
+export function refusalOf(error: unknown, shownFields: (field: string) => boolean | string = () => false): Refusal {
   if (!(error instanceof ApiError)) return { message: error instanceof Error ? error.message : String(error), fields: new Map(), others: [], rows: [] };
   const fields = new Map<string, string>();
   const others: string[] = [];
   const rows = error.problems.filter((p) => p.row).sort((a, b) => a.row! - b.row!);
   for (const problem of error.problems) {
     if (problem.row) continue;
-    if (shownFields(problem.field)) fields.set(problem.field, fields.has(problem.field) ? `${fields.get(problem.field)}; ${problem.reason}` : problem.reason);
+    const shown = shownFields(problem.field);
+    const place = shown === true ? problem.field : shown;
+    if (place) fields.set(place, fields.has(place) ? `${fields.get(place)}; ${problem.reason}` : problem.reason);
     else others.push(`${problem.field}: ${problem.reason}`);
   }
   return { message: error.body.message, fields, others, rows };
