@@ -12,14 +12,17 @@ import type { Grant, Role } from '../auth/actor';
  * - `alongPath`:  objects owned at the grant's unit or any unit above it (a school sees its district's and
  *                 province's contests);
  * - `self`:       the caller's own account; any signed-in user holds it, even one without grants;
- * - `assigned`:   objects the caller is assigned to (a judge's entries, a panel's). Judging fills it in;
- *                 until then it reaches nothing, so judges and chairs reach the entry routes and see none;
- * - `published`:  objects made public (result lists). Results fill it in; until then it reaches nothing.
+ * - `assigned`:   objects the caller is assigned to: a seat on a panel, an entry through an active score
+ *                 sheet. Only judging's tables can answer it, so judging/judging-access.ts does; a unit path
+ *                 alone never reaches such an object (here it matches nothing).
  *
- * To add a kind (judging's `assigned` is the first): give it to the roles that hold it in POLICY, then say
- * what it reaches where objects are matched, in `kindCondition` (SQL, for lists and lookups) and in
- * `kindReaches` (a unit path in memory). A kind that needs more than a unit path (a panel membership)
- * reads the columns it needs from `AccessTarget`, which the repository fills in for its table.
+ * Published prize lists need no access at all: their routes are public (results.controller.ts) and show only
+ * what was published.
+ *
+ * To add a kind: give it to the roles that hold it in POLICY, then say what it reaches where objects are matched,
+ * in `kindCondition` (SQL, for lists and lookups) and in `kindReaches` (a unit path in memory). A kind that needs
+ * more than a unit path reads the columns it needs from `AccessTarget`, which the repository fills in for its
+ * table, or is answered by the domain whose tables hold it, as `assigned` is.
  */
 export enum Permission {
   AccountSelf = 'account.self',
@@ -59,7 +62,7 @@ export enum Permission {
   ScoreWrite = 'score.write',
 }
 
-export const ACCESS_KINDS = ['everywhere', 'subtree', 'ownUnit', 'alongPath', 'self', 'assigned', 'published'] as const;
+export const ACCESS_KINDS = ['everywhere', 'subtree', 'ownUnit', 'alongPath', 'self', 'assigned'] as const;
 export type AccessKind = (typeof ACCESS_KINDS)[number];
 
 /** Who holds a permission: by role (through a grant at a unit), and for `self`, any signed-in user. */
@@ -153,10 +156,9 @@ export function kindReaches(reach: Reach, objectPath: string): boolean {
       return objectPath === reach.unitPath;
     case 'alongPath':
       return reach.unitPath.startsWith(objectPath);
-    // Not tied to a unit: `self` is about the caller's account, the other two are not wired yet.
+    // Not tied to a unit: `self` is about the caller's account, `assigned` is judging's to answer.
     case 'self':
     case 'assigned':
-    case 'published':
       return false;
   }
 }
@@ -194,7 +196,6 @@ export function kindCondition(reach: Reach, target: AccessTarget, name: string):
     }
     case 'self':
     case 'assigned':
-    case 'published':
       return ['FALSE', {}];
   }
 }
@@ -227,7 +228,6 @@ const KIND_NAMES: Record<AccessKind, string> = {
   alongPath: 'của đơn vị mình hoặc cấp trên',
   self: 'về chính tài khoản mình',
   assigned: 'được phân công (khi có phân công chấm)',
-  published: 'đã công bố',
 };
 
 /** Who may call a route needing `permission`, in Vietnamese, for the OpenAPI document: "Ai được gọi: …". */
