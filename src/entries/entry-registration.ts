@@ -118,7 +118,8 @@ export async function writeRegistrations(
     const alongside = [ports.audit.insertion(actor, audit(chunk), everyEntryNew)];
     const events = chunks.length === 1 ? mails(chunk) : [];
     if (events.length) alongside.push(ports.outbox.insertion(events, everyEntryNew));
-    const inChunk = await ports.entries.insertMany(manager, chunk.map(entryOf), alongside);
+    // A form's single entry (the busiest write of a season) is a prepared statement: its text is the same every time.
+    const inChunk = await ports.entries.insertMany(manager, chunk.map(entryOf), alongside, registrations.length === 1);
     for (const [id, createdAt] of inChunk) written.set(id, createdAt);
     if (inChunk.size === chunk.length) {
       mailed = events.length > 0;
