@@ -12,6 +12,7 @@ import { OutboxJobId1796006300000 } from './1796006300000-OutboxJobId';
 import { JudgingRounds1796006400000 } from './1796006400000-JudgingRounds';
 import { JudgingPins1796006700000 } from './1796006700000-JudgingPins';
 import { OutboxNotify1796006900000 } from './1796006900000-OutboxNotify';
+import { OutboxWakeAfterCommit1796007000000 } from './1796007000000-OutboxWakeAfterCommit';
 
 /** Every migration, in order. Append new ones; never edit one that has shipped. */
 export const MIGRATIONS: Function[] = [
@@ -29,4 +30,5 @@ export const MIGRATIONS: Function[] = [
   JudgingRounds1796006400000,
   JudgingPins1796006700000,
   OutboxNotify1796006900000,
+  OutboxWakeAfterCommit1796007000000,
 ];

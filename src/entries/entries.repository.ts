@@ -3,6 +3,7 @@ import { EntityManager, SelectQueryBuilder } from 'typeorm';
 import { Edition } from '../contests/contest.entity';
 import type { AccessObject } from '../core/access/access.service';
 import type { Condition } from '../core/access/policy';
+import { preparedQuery } from '../core/database/prepared-query';
 import { SqlPart, withParts } from '../core/database/sql-part';
 import { likeLiteral, searchKey } from '../core/text';
 import { AuthorView, DossierFileView, EntryView } from './dto/entry.dto';
@@ -106,9 +107,10 @@ export class EntriesRepository {
    * the row count, far from PostgreSQL's 65,535, and is atomic even outside a transaction. An entry whose
    * (edition, school, reference) is already taken is left out with its authors and stage; the conditions of the
    * `alongside` parts may read WRITTEN_ENTRIES (`id`) to know what was written. Returns the entries written, with
-   * the time they were created.
+   * the time they were created. `prepared` (for a single entry, whose statement text is one of a few) runs it as a
+   * prepared statement, planned once per connection.
    */
-  async insertMany(manager: EntityManager, entries: NewEntry[], alongside: SqlPart[] = []): Promise<Map<string, Date>> {
+  async insertMany(manager: EntityManager, entries: NewEntry[], alongside: SqlPart[] = [], prepared = false): Promise<Map<string, Date>> {
     if (entries.length === 0) return new Map();
     this.forgetLists();
     const authors = entries.flatMap((e) => e.draft.authors.map((author, i) => ({ entryId: e.id, position: i + 1, author })));
@@ -169,7 +171,7 @@ export class EntriesRepository {
       ],
       { sql: `SELECT id, created_at AS "createdAt" FROM ${WRITTEN_ENTRIES}`, params: [] },
     );
-    const written: Array<{ id: string; createdAt: Date }> = await manager.query(statement.sql, statement.params);
+    const written: Array<{ id: string; createdAt: Date }> = prepared ? await preparedQuery(manager, statement.sql, statement.params) : await manager.query(statement.sql, statement.params);
     return new Map(written.map((row) => [row.id, row.createdAt]));
   }
 

@@ -20,6 +20,7 @@ import { UnitReader } from '../units/unit-reader';
 import { UnitsService } from '../units/units.service';
 import type { RegisteringUnit } from '../units/units.repository';
 import { selectParts } from '../core/database/sql-part';
+import { preparedQuery } from '../core/database/prepared-query';
 import { EditEntryDto, EntryPage, EntrySummaryView, EntryView, RegisterEntryDto } from './dto/entry.dto';
 import { EntryFilterQuery, EntryListQuery } from './dto/entry-query.dto';
 import { EntriesRepository, ListFilter, ScopedEntry } from './entries.repository';
@@ -110,7 +111,7 @@ export class EntriesService {
       ['school', this.units.registeringUnitPart(actor, this.schoolIdOf(actor, dto.unitId))],
       ['edition', this.contests.editionForRegistrationPart(actor, editionId)],
     ]);
-    const [row]: Array<{ school: RegisteringUnit | null; edition: Parameters<ContestsService['editionForRegistrationOf']>[0] }> = await this.db.query(read.sql, read.params);
+    const [row]: Array<{ school: RegisteringUnit | null; edition: Parameters<ContestsService['editionForRegistrationOf']>[0] }> = await preparedQuery(this.db.manager, read.sql, read.params);
     const school = row.school;
     if (!school) throw new NotFoundError('Unit');
     if (school.retiredAt) throw new RuleViolationError('UNIT_RETIRED_CANNOT_REGISTER', { name: school.name }, [problem('unitId', 'RETIRED_UNIT', {})]);

@@ -118,10 +118,13 @@ export async function writeRegistrations(
     const alongside = [ports.audit.insertion(actor, audit(chunk), everyEntryNew)];
     const events = chunks.length === 1 ? mails(chunk) : [];
     if (events.length) alongside.push(ports.outbox.insertion(events, everyEntryNew));
-    const inChunk = await ports.entries.insertMany(manager, chunk.map(entryOf), alongside);
+    // A form's single entry (the busiest write of a season) is a prepared statement: its text is the same every time.
+    const inChunk = await ports.entries.insertMany(manager, chunk.map(entryOf), alongside, registrations.length === 1);
     for (const [id, createdAt] of inChunk) written.set(id, createdAt);
-    if (inChunk.size === chunk.length) mailed = events.length > 0;
-    else if (inChunk.size > 0) await ports.audit.record(manager, actor, audit(chunk.filter((r) => inChunk.has(r.id))));
+    if (inChunk.size === chunk.length) {
+      mailed = events.length > 0;
+      if (mailed) ports.outbox.written(manager);
+    } else if (inChunk.size > 0) await ports.audit.record(manager, actor, audit(chunk.filter((r) => inChunk.has(r.id))));
   }
   // A file's mail is grouped over all its entries, whatever statement wrote them.
   if (!mailed) await ports.outbox.add(manager, mails(registrations.filter((r) => written.has(r.id))));

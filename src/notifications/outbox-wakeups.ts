@@ -1,11 +1,9 @@
 import { Client } from 'pg';
-
-/** The channel the outbox's trigger notifies once per writing statement (migration OutboxNotify). */
-export const OUTBOX_CHANNEL = 'outbox_pending';
+import { OUTBOX_CHANNEL } from '../core/outbox/outbox-wake';
 
 /**
- * Listens on a connection of its own for the NOTIFY a transaction that wrote outbox rows sends as it commits, so
- * the relay takes up new mail at once instead of at its next poll. The poll stays: while this connection is down
+ * Listens on a connection of its own for the NOTIFY sent once a transaction that wrote outbox rows has committed
+ * (src/core/outbox/outbox-wake.ts), so the relay takes up new mail at once instead of at its next poll. The poll stays: while this connection is down
  * (it is opened again by the next `listen()`), mail waits at most one poll interval, as before.
  */
 export class OutboxWakeups {

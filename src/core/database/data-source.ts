@@ -2,6 +2,7 @@ import { Client, ClientConfig } from 'pg';
 import { DataSourceOptions } from 'typeorm';
 import type { DependencyTimeouts } from '../config/config';
 import { IdempotencyCommitMark } from '../idempotency/idempotency-scope';
+import { OutboxCommitWake } from '../outbox/outbox-wake';
 
 /** pg's client-side timeout error, raised when the server sent nothing back in `query_timeout`. */
 export const QUERY_READ_TIMEOUT = 'Query read timeout';
@@ -45,7 +46,7 @@ export function dataSourceOptions(
     url,
     entities,
     migrations,
-    subscribers: [IdempotencyCommitMark],
+    subscribers: [IdempotencyCommitMark, OutboxCommitWake],
     migrationsRun: false,
     synchronize: false,
     uuidExtension: 'pgcrypto',

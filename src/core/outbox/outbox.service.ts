@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { SqlPart } from '../database/sql-part';
+import { outboxWritten } from './outbox-wake';
 
 export interface OutboxEvent {
   /** Names the event once and for all (e.g. `entries-registered:<entry id>`): the same key is never sent twice. */
@@ -10,7 +11,7 @@ export interface OutboxEvent {
   payload: object;
 }
 
-/** Records notifications in the caller's transaction; the notifications relay delivers them after commit. */
+/** Records notifications in the caller's transaction; the notifications relay, woken after the commit, delivers them. */
 @Injectable()
 export class OutboxService {
   async add(manager: EntityManager, events: OutboxEvent | OutboxEvent[]): Promise<void> {
@@ -18,6 +19,12 @@ export class OutboxService {
     if (list.length === 0) return;
     const { sql, params } = this.insertion(list);
     await manager.query(sql, params);
+    this.written(manager);
+  }
+
+  /** To call once an `insertion` part was written through `manager`: the relay is woken after the commit. */
+  written(manager: EntityManager): void {
+    outboxWritten(manager);
   }
 
   /** The INSERT of `add`, for a caller that writes its change and its mail in one statement; written only `when`. */

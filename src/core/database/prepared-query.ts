@@ -1,0 +1,35 @@
+import { createHash } from 'node:crypto';
+import type { Pool, PoolClient } from 'pg';
+import { EntityManager, QueryFailedError } from 'typeorm';
+
+/** Statement names by text; the texts given are a handful per route, this only bounds a mistake. */
+const NAMES_KEPT = 500;
+const names = new Map<string, string>();
+
+function statementName(sql: string): string {
+  let name = names.get(sql);
+  if (!name) {
+    if (names.size >= NAMES_KEPT) names.clear();
+    name = `p_${createHash('sha1').update(sql).digest('hex').slice(0, 24)}`;
+    names.set(sql, name);
+  }
+  return name;
+}
+
+/**
+ * Runs `sql` as a named prepared statement on the connection serving `manager` (its transaction's, or any pooled
+ * one): PostgreSQL parses and plans it once per connection instead of on every call, and the text is not sent
+ * again. For the hot statements of a route only (a registration's read and write), whose text is one of a few
+ * whatever the request: a text that varies with the data (a batch's row count written into it) would leave one
+ * prepared statement per variant on every connection. Errors come as TypeORM's, as from `manager.query`.
+ */
+export async function preparedQuery<T>(manager: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
+  const query = { name: statementName(sql), text: sql, values: params };
+  try {
+    const runner = manager.queryRunner;
+    const client: Pool | PoolClient = runner ? ((await runner.connect()) as PoolClient) : (manager.connection.driver as unknown as { master: Pool }).master;
+    return (await client.query(query)).rows as T[];
+  } catch (error) {
+    throw new QueryFailedError(sql, params, error as Error);
+  }
+}
