@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { AccountReader } from '../accounts/account-reader';
 import type { JudgedStage } from '../contests/stage-scores';
+import { queryPrepared } from '../core/database/prepared-statement';
 import { SqlPart, withParts } from '../core/database/sql-part';
 import { EntryReader } from '../entries/entry-reader';
 import { UnitReader } from '../units/unit-reader';
@@ -196,7 +197,8 @@ export class JudgingRepository {
    * confirmed, the points are `valid` and the rubric they were checked against still stands (`rubricUnchanged`, one
    * row with a boolean `unchanged`), and writes the audit row (`audit`, given the query of its entity, before and
    * after) with it. The sheet's version is checked both as read and as updated, so a save that raced another is
-   * never written over it, and the before snapshot is the row the update replaced.
+   * never written over it, and the before snapshot is the row the update replaced. Its text never varies (only its
+   * parameters), so it is prepared: the hot path of scoring is not parsed and planned again on every save.
    */
   async saveDraft(manager: EntityManager, save: DraftSave, rubricUnchanged: SqlPart, audit: (rows: string) => SqlPart): Promise<DraftOutcome> {
     const statement = withParts(
@@ -244,7 +246,7 @@ export class JudgingRepository {
         params: [],
       },
     );
-    const [row]: Array<Record<string, any>> = await manager.query(statement.sql, statement.params);
+    const [row] = await queryPrepared<Record<string, any>>(manager, 'judging_save_draft', statement);
     return {
       found: row.sheet_id !== null,
       sheetId: row.sheet_id,

@@ -62,13 +62,23 @@ function flatten(errors: ClassValidationError[], prefix = ''): FieldProblem[] {
   });
 }
 
-/** The properties a DTO class declares (with any validation decorator, its parents' included). */
+const declaredByClass = new WeakMap<Function, Set<string>>();
+
+/**
+ * The properties a DTO class declares (with any validation decorator, its parents' included), looked up once per
+ * class: decorators only run when a class is defined, and the look-up walks every metadata of the app.
+ */
 function declaredProperties(metatype: Function): Set<string> {
-  return new Set(
-    getMetadataStorage()
-      .getTargetValidationMetadatas(metatype, '', true, false)
-      .map((m) => m.propertyName),
-  );
+  let declared = declaredByClass.get(metatype);
+  if (!declared) {
+    declared = new Set(
+      getMetadataStorage()
+        .getTargetValidationMetadatas(metatype, '', true, false)
+        .map((m) => m.propertyName),
+    );
+    declaredByClass.set(metatype, declared);
+  }
+  return declared;
 }
 
 /**
