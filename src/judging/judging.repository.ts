@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { AccountReader } from '../accounts/account-reader';
 import type { JudgedStage } from '../contests/stage-scores';
-import { queryPrepared } from '../core/database/prepared-statement';
+import { preparedQuery } from '../core/database/prepared-query';
 import { SqlPart, withParts } from '../core/database/sql-part';
 import { EntryReader } from '../entries/entry-reader';
 import { UnitReader } from '../units/unit-reader';
@@ -246,7 +246,7 @@ export class JudgingRepository {
         params: [],
       },
     );
-    const [row] = await queryPrepared<Record<string, any>>(manager, 'judging_save_draft', statement);
+    const [row] = await preparedQuery<Record<string, any>>(manager, statement.sql, statement.params);
     return {
       found: row.sheet_id !== null,
       sheetId: row.sheet_id,

@@ -19,7 +19,9 @@ function statementName(sql: string): string {
 /**
  * Runs `sql` as a named prepared statement on the connection serving `manager` (its transaction's, or any pooled
  * one): PostgreSQL parses and plans it once per connection instead of on every call, and the text is not sent
- * again. For the hot statements of a route only (a registration's read and write), whose text is one of a few
+ * again: for a statement of several CTEs that is most of its cost (a judge's draft save: about 1.8 ms of server CPU
+ * sent as text, 0.8 ms prepared). For the hot statements of a route only (a registration's read and write, a draft
+ * save), whose text is one of a few
  * whatever the request: a text that varies with the data (a batch's row count written into it) would leave one
  * prepared statement per variant on every connection. Errors come as TypeORM's, as from `manager.query`.
  */
