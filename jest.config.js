@@ -41,6 +41,8 @@ module.exports = {
       displayName: 'integration',
       roots: ['<rootDir>/test'],
       testMatch: ['**/*.int.ts', '**/*.e2e.ts'],
+      // Passwords hashed at the cheapest argon2 cost: see quick-argon2.js.
+      moduleNameMapper: { '^@node-rs/argon2$': '<rootDir>/test/support/quick-argon2.js' },
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },
