@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { runMigrations } from '../../src/core/database/migrate';
@@ -50,6 +50,7 @@ export default async function globalSetup(): Promise<void> {
   process.env.CONTEST_TEST_RUN = runId;
   (globalThis as Record<string, unknown>).__stopTestServices = async () => {
     await dropRunDatabases(adminUrl!, runId);
+    rmSync(TEST_ENV_FILE(runId), { force: true });
     await redis.stop();
     await stopDatabase?.();
   };
