@@ -62,12 +62,19 @@ export class StageEntries {
       [...schools.values()].flatMap((school) => (school.parentId ? [school.parentId] : [])),
       manager,
     );
-    return rows.map(({ id, editionId: _editionId, ...row }) => {
+    // One literal per row, no rest or spread: a stage of thousands is read on every prize list preview (bench/results.ts).
+    return rows.map((row) => {
       const school = schools.get(row.schoolId);
-      const field = fields.get(id);
+      const field = fields.get(row.id);
       return {
-        entryId: id,
-        ...row,
+        entryId: row.id,
+        fieldId: row.fieldId,
+        reference: row.reference,
+        title: row.title,
+        authors: row.authors,
+        schoolId: row.schoolId,
+        contactEmail: row.contactEmail,
+        unitPath: row.unitPath,
         fieldCode: field?.code ?? '',
         fieldName: field?.name ?? '',
         schoolName: school?.name ?? '',
@@ -164,10 +171,13 @@ export class StageEntries {
       rows.map((r) => r.editionId),
       manager,
     );
+    // Each edition's fields indexed once, each field's one object shared by its entries: no scan or copy per entry.
+    const byEdition = new Map<string, Map<string, { code: string; name: string }>>();
+    for (const [editionId, catalogue] of catalogues) byEdition.set(editionId, new Map(catalogue.fields.map((f) => [f.id, { code: f.code, name: f.name }])));
     const fields = new Map<string, { code: string; name: string }>();
     for (const row of rows) {
-      const field = catalogues.get(row.editionId)?.fields.find((f) => f.id === row.fieldId);
-      if (field) fields.set(row.id, { code: field.code, name: field.name });
+      const field = byEdition.get(row.editionId)?.get(row.fieldId);
+      if (field) fields.set(row.id, field);
     }
     return fields;
   }

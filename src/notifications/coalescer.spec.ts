@@ -33,6 +33,33 @@ describe('Coalescer', () => {
     }
   });
 
+  it('with a gathering pause, items handed in during a write wait out the pause from their own arrival, then go in one write', async () => {
+    jest.useFakeTimers();
+    try {
+      const writes: number[][] = [];
+      let release!: () => void;
+      const coalescer = new Coalescer<number>(async (items) => {
+        writes.push(items);
+        if (writes.length === 1) await new Promise<void>((resolve) => (release = resolve));
+      }, 5);
+      const first = coalescer.add(1);
+      await jest.advanceTimersByTimeAsync(5);
+      expect(writes).toEqual([[1]]);
+      const during = [coalescer.add(2), coalescer.add(3)];
+      await jest.advanceTimersByTimeAsync(1);
+      release();
+      await jest.advanceTimersByTimeAsync(3);
+      const late = coalescer.add(4);
+      expect(writes).toEqual([[1]]);
+      await jest.advanceTimersByTimeAsync(1);
+      await Promise.all([first, ...during]);
+      expect(writes).toEqual([[1], [2, 3, 4]]);
+      await late;
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('fails every caller of a failed write, and only those', async () => {
     let calls = 0;
     const coalescer = new Coalescer<string>(async () => {

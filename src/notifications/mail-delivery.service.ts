@@ -18,8 +18,9 @@ export type DeliveryOutcome = 'sent' | 'already-delivered' | 'missing' | 'failed
 
 const MAX_ERROR_LENGTH = 2000;
 /**
- * How long the first mail accepted after a quiet spell waits for others to be recorded sent with it: at full speed
- * a handful share each statement instead of one each, and the window of a duplicate after a crash grows by as much.
+ * How long a mail accepted by the server waits for others to be recorded sent with it (longer only while the
+ * statement before is still running): at full speed each statement carries the mails of 5 ms instead of the one or
+ * two a round trip brings, and the window of a duplicate after a crash grows by as much.
  */
 const SENT_RECORD_GATHER_MS = 5;
 
