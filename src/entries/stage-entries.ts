@@ -52,16 +52,21 @@ export class StageEntries {
         ORDER BY e.id`,
       [stageId, unitId],
     );
-    // One after the other: inside a transaction the manager holds a single connection.
-    const fields = await this.fieldsOf(manager, rows);
-    const schools = await this.unitReader.many(
-      rows.map((r) => r.schoolId),
-      manager,
-    );
-    const parents = await this.unitReader.many(
-      [...schools.values()].flatMap((school) => (school.parentId ? [school.parentId] : [])),
-      manager,
-    );
+    const schoolsAndParents = async () => {
+      const schools = await this.unitReader.many(
+        rows.map((r) => r.schoolId),
+        manager,
+      );
+      const parents = await this.unitReader.many(
+        [...schools.values()].flatMap((school) => (school.parentId ? [school.parentId] : [])),
+        manager,
+      );
+      return { schools, parents };
+    };
+    // Side by side on the pool; one after the other inside a transaction, whose manager holds a single connection.
+    const [fields, { schools, parents }] = manager.queryRunner
+      ? [await this.fieldsOf(manager, rows), await schoolsAndParents()]
+      : await Promise.all([this.fieldsOf(manager, rows), schoolsAndParents()]);
     // One literal per row, no rest or spread: a stage of thousands is read on every prize list preview (bench/results.ts).
     return rows.map((row) => {
       const school = schools.get(row.schoolId);
