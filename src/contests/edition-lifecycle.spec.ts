@@ -150,6 +150,24 @@ describe('frozenPaths', () => {
     for (const editable of ['rubric[0].name', 'stages[2].judgesPerEntry', 'stages[1].discrepancySpread', 'fields[]']) expect(paths).not.toContain(editable);
   });
 
+  it('keeps a stage whose level has confirmed scores from being removed, while the other stages may go', () => {
+    const paths = frozen('registration', ['district']);
+    expect(paths).toContain('stages[1]:remove');
+    for (const removable of ['stages[]', 'stages[0]:remove', 'stages[2]:remove']) expect(paths).not.toContain(removable);
+    const without = (i: number) => changed((d) => d.stages.splice(i, 1));
+    expect(editionChangeProblems(definition(), without(1), 'registration', new Set(['district'])).map((p) => p.field)).toEqual(['stages']);
+    expect(editionChangeProblems(definition(), without(0), 'registration', new Set(['district']))).toEqual([]);
+  });
+
+  it('from results, keeps a stage without prizes from starting to award them', () => {
+    const level = { code: 'nhat', name: 'Giải Nhất', quotaKind: 'count' as const, quota: 1, minScore: 80, scope: 'stage' as const, prizeMoney: 0 };
+    const withPrizes = changed((d) => (d.stages[1].prizeScheme = { levels: [level], tiePolicy: 'all_get_level', passUnusedQuotaDown: false }));
+    expect(editionChangeProblems(definition(), withPrizes, 'results').map((p) => p.field)).toEqual(['stages[1].prizeScheme.levels']);
+    expect(frozen('results')).toEqual(expect.arrayContaining(['stages[0].prizeScheme', 'stages[1].prizeScheme']));
+    expect(editionChangeProblems(definition(), withPrizes, 'judging')).toEqual([]);
+    expect(frozen('judging')).not.toContain('stages[1].prizeScheme');
+  });
+
   it('names only what PUT refuses: changing any path it leaves out is accepted', () => {
     for (const state of EDITION_STATES) {
       const paths = new Set(frozen(state));

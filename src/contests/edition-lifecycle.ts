@@ -105,8 +105,9 @@ export function editionChangeProblems(before: EditionDefinition, after: EditionD
  * What of `definition` its state (and its scored levels) no longer lets change, found by asking
  * `editionChangeProblems` about one small change at a time, so the answer cannot drift from what PUT refuses.
  * Each value is named by its path (`rubric[0].maxPoints`, `stages[1].prizeScheme.levels[0].code`); a list whose
- * rows can no longer be added or removed (nor so reordered) is named with `[]` (`rubric[]`). A null value stands for
- * what could be set there (`stages[2].advancement`).
+ * rows can no longer be added or removed (nor so reordered) is named with `[]` (`rubric[]`); where the list still
+ * takes changes but one row may not go (a stage whose level has confirmed scores), that row is named with `:remove`
+ * (`stages[1]:remove`). A null value stands for what could be set there (`stages[2].advancement`, `stages[2].prizeScheme`).
  */
 export function frozenPaths(definition: EditionDefinition, state: EditionState, scoredLevels: ReadonlySet<string> = new Set()): string[] {
   const frozen: string[] = [];
@@ -114,18 +115,32 @@ export function frozenPaths(definition: EditionDefinition, state: EditionState, 
   const visit = (value: unknown, path: string, replace: (next: unknown) => EditionDefinition) => {
     if (Array.isArray(value)) {
       // Any row will do: the rules compare codes and contents, so an extra one is a change to the list.
-      if (refused(replace([...value, { code: '~' }])) || (value.length > 0 && refused(replace(value.slice(0, -1))))) frozen.push(`${path}[]`);
-      value.forEach((item, i) => visit(item, `${path}[${i}]`, (next) => replace(value.map((v, j) => (j === i ? next : v)))));
+      const listFrozen = refused(replace([...value, { code: '~' }])) || (value.length > 0 && refused(replace(value.slice(0, -1))));
+      if (listFrozen) frozen.push(`${path}[]`);
+      value.forEach((item, i) => {
+        if (!listFrozen && refused(replace(value.filter((_, j) => j !== i)))) frozen.push(`${path}[${i}]:remove`);
+        visit(item, `${path}[${i}]`, (next) => replace(value.map((v, j) => (j === i ? next : v))));
+      });
     } else if (value !== null && typeof value === 'object' && !(value instanceof Date)) {
       for (const [key, item] of Object.entries(value)) visit(item, path ? `${path}.${key}` : key, (next) => replace({ ...value, [key]: next }));
-    } else if (refused(replace(probe(value)))) frozen.push(path);
+    } else if (refused(replace(probe(value, path)))) frozen.push(path);
   };
   visit(definition, '', (next) => next as EditionDefinition);
   return frozen;
 }
 
-/** A different value of the same kind. */
-function probe(value: unknown): unknown {
+/**
+ * What a part left empty could be set to, by its key: the rules compare what is set (prize-level codes), so a bare
+ * value in its place would pass where setting the part is refused.
+ */
+const SETTABLE: Record<string, unknown> = {
+  prizeScheme: { levels: [{ code: '~' }], tiePolicy: 'all_get_level', passUnusedQuotaDown: false },
+  advancement: { kind: 'pick' },
+};
+
+/** A different value of the same kind; for an empty part, one set. */
+function probe(value: unknown, path: string): unknown {
+  if (value === null || value === undefined) return SETTABLE[/(\w+)$/.exec(path)?.[1] ?? ''] ?? 0;
   if (value instanceof Date) return new Date(value.getTime() + 60_000);
   if (typeof value === 'number') return value + 1;
   if (typeof value === 'boolean') return !value;

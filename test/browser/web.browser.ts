@@ -593,7 +593,7 @@ describe('the web front in a browser', () => {
    * A new edition of the technical contest, copied from the fixture's definition, moved on to `state`: each edition
    * test edits one of its own (numbers from 11 on, never the fixture's), so it passes alone and leaves the others be.
    */
-  async function technicalEdition(number: number, state: 'draft' | 'registration' | 'judging' = 'draft'): Promise<string> {
+  async function technicalEdition(number: number, state: 'draft' | 'registration' | 'judging' | 'results' = 'draft'): Promise<string> {
     const organiser = t.as('province@test.vn');
     const fixture = t.world.editions.get(TECHNICAL_EDITION)!.edition;
     const view = (await organiser.get(`/editions/${fixture.id}`)).json();
@@ -612,7 +612,7 @@ describe('the web front in a browser', () => {
     });
     expect(created.statusCode).toBe(201);
     const id: string = created.json().id;
-    const steps = { draft: [], registration: ['registration'], judging: ['registration', 'judging'] }[state];
+    const steps = { draft: [], registration: ['registration'], judging: ['registration', 'judging'], results: ['registration', 'judging', 'results'] }[state];
     for (const next of steps) expect((await organiser.post(`/editions/${id}/state`, { state: next })).statusCode).toBe(200);
     return id;
   }
@@ -638,6 +638,10 @@ describe('the web front in a browser', () => {
     const first = group('giải 1', group('vòng 1'));
     await first.getByLabel('Chỉ tiêu', { exact: true }).fill('2');
     await first.getByLabel('Tiền thưởng (đồng)').fill('12000000');
+    // The stage's level is one of the API's unit levels, by their Vietnamese names.
+    const level = group('vòng 2').getByLabel('Cấp đơn vị', { exact: true });
+    await expect(level.locator('option').allTextContents()).resolves.toEqual(['Toàn quốc', 'Tỉnh', 'Huyện', 'Trường']);
+    await expect(level.inputValue()).resolves.toBe('nation');
     await page.getByRole('button', { name: 'Lưu' }).click();
     await page.getByText('Đã lưu (phiên bản 2).').waitFor();
     await shot('edition-rubric');
@@ -679,6 +683,7 @@ describe('the web front in a browser', () => {
     await page.getByLabel('Mùa thi').fill('2025-2026');
     await page.getByRole('button', { name: 'Lưu' }).click();
     await expect(page.getByRole('alert').textContent()).resolves.toContain('đã được người khác sửa (nay là phiên bản 2)');
+    await expect(page.getByRole('alert').locator('li').count()).resolves.toBe(0);
     await page.getByRole('button', { name: 'Tải lại bản mới nhất (bỏ thay đổi của bạn)' }).click();
     await page.waitForFunction(`document.querySelector('input[name="seasonLabel"]')?.value === 'Sửa ở máy khác'`);
     await expect(page.getByRole('alert').count()).resolves.toBe(0);
@@ -695,7 +700,14 @@ describe('the web front in a browser', () => {
     await expect(page.getByRole('button', { name: 'Thêm tiêu chí' }).isDisabled()).resolves.toBe(true);
     await expect(group('vòng 1').getByLabel('Số giám khảo mỗi bài').isDisabled()).resolves.toBe(true);
     await expect(group('giải 1', group('vòng 1')).getByLabel('Tiền thưởng (đồng)').isDisabled()).resolves.toBe(false);
+    await expect(group('vòng 1').getByLabel('Cấp đơn vị', { exact: true }).isDisabled()).resolves.toBe(true);
+    await expect(group('vòng 2').getByLabel('Vòng này xét giải').isDisabled()).resolves.toBe(false);
     await shot('edition-locked');
+
+    // Once results are out, a stage that awarded nothing cannot start to.
+    await editEdition(await technicalEdition(16, 'results'));
+    await expect(group('vòng 2').getByLabel('Vòng này xét giải').isDisabled()).resolves.toBe(true);
+    await expect(group('vòng 1').getByLabel('Vòng này xét giải').isDisabled()).resolves.toBe(true);
 
     const open = await technicalEdition(15, 'registration');
     const registered = await registerTechnical(open, { title: 'Bộ đếm sản phẩm băng chuyền', fieldCode: 'CK', summary: 'Đếm sản phẩm bằng cảm biến quang.', author: 'Lê Văn Cường' });

@@ -406,7 +406,7 @@ export class EditionView extends EditionSummaryView {
     type: [String],
     example: ['rubric[]', 'rubric[0].maxPoints', 'stages[1].judgesPerEntry'],
     description:
-      'What the edition’s state (and confirmed scores) no longer lets PUT change, each named as a problem would name it; `rubric[]` means rows can no longer be added or removed. Empty for a draft',
+      'What the edition’s state (and confirmed scores) no longer lets PUT change, each named as a problem would name it; `rubric[]` means rows can no longer be added or removed, `stages[1]:remove` that this one row may not be removed (its level has confirmed scores), and a part that is empty (`stages[0].prizeScheme`) that it may not be set. Empty for a draft',
   })
   frozen: string[];
   @ApiProperty() updatedAt: Date;

@@ -1266,7 +1266,7 @@ export interface components {
       eligibility: components["schemas"]["YouthEligibilityDto"] | components["schemas"]["TechnicalEligibilityDto"];
       fields: components["schemas"]["FieldView"][];
       /**
-       * @description What the edition’s state (and confirmed scores) no longer lets PUT change, each named as a problem would name it; `rubric[]` means rows can no longer be added or removed. Empty for a draft
+       * @description What the edition’s state (and confirmed scores) no longer lets PUT change, each named as a problem would name it; `rubric[]` means rows can no longer be added or removed, `stages[1]:remove` that this one row may not be removed (its level has confirmed scores), and a part that is empty (`stages[0].prizeScheme`) that it may not be set. Empty for a draft
        * @example [
        *   "rubric[]",
        *   "rubric[0].maxPoints",

@@ -21,6 +21,8 @@ interface Binding {
   frozenWithin: (path: string) => boolean;
   /** Collects the paths the page shows, so a refusal can place each problem. */
   places: Set<string>;
+  /** The unit levels a stage may run at, as the API names them (code, name). */
+  levels: Array<[string, string]>;
 }
 
 function Text({ b, path, label, hint, numeric }: { b: Binding; path: string; label: string; hint?: string; numeric?: boolean }) {
@@ -62,7 +64,7 @@ function Check({ b, path, label, checked, onChange }: { b: Binding; path: string
           name={path}
           aria-invalid={!!error}
           checked={checked ?? getAt(b.draft, path) === true}
-          disabled={b.frozen(path)}
+          disabled={locked}
           onChange={(e) => (onChange ?? ((on) => b.set(path, on)))(e.target.checked)}
         />{' '}
         {label}
@@ -85,7 +87,8 @@ function PartProblem({ b, path }: { b: Binding; path: string }) {
 
 /**
  * An ordered list of rows (fields, criteria, stages, prize levels): each row in its own group with move up, move
- * down and remove, and a button to add one. Rows are locked while the state keeps the list (`path[]` frozen).
+ * down and remove, and a button to add one. Rows are locked while the state keeps the list (`path[]` frozen); one
+row cannot be removed while the API names it so (`stages[1]:remove`: its level has confirmed scores).
  */
 function Rows({ b, path, noun, blank, children }: { b: Binding; path: string; noun: (i: number) => string; blank: () => Row; children: (at: string, i: number) => ReactNode }) {
   const L = useL();
@@ -114,7 +117,7 @@ function Rows({ b, path, noun, blank, children }: { b: Binding; path: string; no
             <button
               type="button"
               className="secondary"
-              disabled={locked}
+              disabled={locked || b.frozen(`${path}[${i}]:remove`)}
               onClick={() =>
                 b.set(
                   path,
@@ -246,11 +249,18 @@ function Prizes({ b, at, L }: { b: Binding; at: string; L: L }) {
   );
 }
 
+/** The API's unit levels, and the stage's own code first if the list lacks it (a new stage's empty one, or a level since renamed), so the select never changes it unasked. */
+function levelOptions(b: Binding, at: string, L: L): Array<[string, string]> {
+  const current = String(getAt(b.draft, `${at}.levelCode`) ?? '');
+  if (b.levels.some(([code]) => code === current)) return b.levels;
+  return [[current, current ? L(`${current} (không có trong danh sách cấp)`, `${current} (not a listed level)`) : L('— Chọn cấp —', '— Choose a level —')], ...b.levels];
+}
+
 function Stage({ b, at, L }: { b: Binding; at: string; L: L }) {
   return (
     <>
       <Text b={b} path={`${at}.name`} label={L('Tên vòng', 'Name')} />
-      <Text b={b} path={`${at}.levelCode`} label={L('Cấp đơn vị (mã)', 'Unit level (code)')} hint="school, district, province, nation" />
+      <Choice b={b} path={`${at}.levelCode`} label={L('Cấp đơn vị', 'Unit level')} options={levelOptions(b, at, L)} />
       <Check b={b} path={`${at}.judged`} label={L('Có chấm điểm', 'Judged')} />
       <Text b={b} path={`${at}.judgesPerEntry`} label={L('Số giám khảo mỗi bài', 'Judges per entry')} numeric />
       <Choice
@@ -293,6 +303,7 @@ export function EditionForm({ editionId, contestId }: { editionId?: string; cont
   const [refusal, setRefusal] = useState<Refusal | null>(null);
   const [stale, setStale] = useState(false);
   const [saved, setSaved] = useState<Edition | null>(null);
+  const [levels, setLevels] = useState<Array<[string, string]>>([]);
 
   async function load() {
     let id = editionId;
@@ -310,6 +321,12 @@ export function EditionForm({ editionId, contestId }: { editionId?: string; cont
     load().catch((error) => setRefusal(refusalOf(error)));
   }, [editionId, contestId]);
 
+  useEffect(() => {
+    api('get', '/unit-levels', {})
+      .then((list) => setLevels(list.map((level) => [level.code, level.name])))
+      .catch((error) => setRefusal(refusalOf(error)));
+  }, []);
+
   if (!base || !draft) return <main>{refusal ? <ErrorBanner refusal={refusal} /> : <Loading />}</main>;
   // A new edition starts as a draft: nothing of it is frozen. An archived one takes no change at all.
   const frozen = new Set(editionId ? base.frozen : []);
@@ -320,6 +337,7 @@ export function EditionForm({ editionId, contestId }: { editionId?: string; cont
     frozen: (path) => !!base.archivedAt || isFrozen(frozen, path),
     frozenWithin: (path) => !!base.archivedAt || isFrozen(frozen, path) || [...frozen].some((at) => at.startsWith(`${path}.`) || at.startsWith(`${path}[`)),
     places: new Set(),
+    levels,
   };
 
   async function submit(event: FormEvent) {
@@ -337,8 +355,10 @@ export function EditionForm({ editionId, contestId }: { editionId?: string; cont
       setDraft(draftOf(edition));
       setSaved(edition);
     } catch (error) {
-      setStale(error instanceof ApiError && error.body.code === 'STALE_VERSION');
-      setRefusal(refusalOf(error, (field) => placeOf(b.places, field)));
+      const stale = error instanceof ApiError && error.body.code === 'STALE_VERSION';
+      setStale(stale);
+      // A stale save is about the whole edition, not the `version` it names: the message and the reload say it all.
+      setRefusal(stale ? { ...refusalOf(error), others: [] } : refusalOf(error, (field) => placeOf(b.places, field)));
     }
   }
 
