@@ -19,7 +19,7 @@ import { EntryDraft } from './entry-draft';
 import { windowProblem } from '../contests/edition-lifecycle';
 import { writeRegistrations } from './entry-registration';
 import { EntriesRepository } from './entries.repository';
-import { changedColumns, EXAMPLE_REFERENCE, importColumns, ImportRow, readEntryRows, UNIT_CODE } from './entry-rows';
+import { changedColumns, EntryRowsResult, EXAMPLE_REFERENCE, importColumns, ImportRow, readEntryRows, UNIT_CODE } from './entry-rows';
 
 /** The edition columns an import needs, with its unit's path, its contest's name and its fields. */
 type ImportEdition = Pick<Edition, 'id' | 'number' | 'seasonLabel' | 'registrationOpensAt' | 'registrationClosesAt' | 'state' | 'archivedAt' | 'eligibility' | 'maxAuthors'> & {
@@ -96,13 +96,10 @@ export class BulkImportService {
       const closed = windowProblem(edition, new Date());
       if (closed) throw new RuleViolationError(closed.code, closed.params as never, [problemOf('editionId', closed)]);
     }
-    const table = await readTable(upload.content);
-    if (table.rows.length === 0) throw new ValidationError('INVALID_REQUEST', { fields: ['file'] }, [problem('file', 'FILE_NO_ROWS', {})]);
     const ownSchool = this.ownSchoolGrant(actor);
-    const rules = { eligibility: edition.eligibility, maxAuthors: edition.maxAuthors, fieldCodes: new Set(edition.fields.keys()) };
-    const read = readEntryRows(table, rules, { schoolCodeRequired: ownSchool === null });
+    const { read, rowCount } = await readImportRows(upload, edition, ownSchool === null);
     if (read.rows.length === 0) {
-      refuseIfProblems(read.malformed, [], table.rows.length);
+      refuseIfProblems(read.malformed, [], rowCount);
       throw new ValidationError('ONLY_EXAMPLE_ROW', { reference: EXAMPLE_REFERENCE }, [problem('reference', 'EXAMPLE_ROW_MARK', { reference: EXAMPLE_REFERENCE }, read.examples[0])]);
     }
     const { placed, problems: schoolProblems } = await this.placeRows(actor, edition, read.rows, ownSchool);
@@ -113,14 +110,14 @@ export class BulkImportService {
       // only once it has its turn: the loser of a race is judged against the winner's rows, like a later upload.
       await this.lockSchools(manager, edition.id, placed);
       const { toCreate, skipped, conflicts } = againstRegistered(placed, await this.registeredEntries(manager, edition, placed));
-      refuseIfProblems(read.malformed, [...read.ineligible, ...schoolProblems, ...conflicts], table.rows.length);
+      refuseIfProblems(read.malformed, [...read.ineligible, ...schoolProblems, ...conflicts], rowCount);
       const created = await this.insertEntries(manager, actor, edition, toCreate, sha256, mode);
       const late = toCreate.filter((row) => !created.has(row));
       if (late.length > 0) {
         // A single registration (which does not take the lock) took some of these references since our check:
         // the same content counts as skipped, other content refuses the whole file.
         const recheck = againstRegistered(late, await this.registeredEntries(manager, edition, late));
-        refuseIfProblems([], recheck.conflicts, table.rows.length);
+        refuseIfProblems([], recheck.conflicts, rowCount);
         for (const [row, id] of recheck.skipped) skipped.set(row, id);
       }
       const schools = new Set(placed.map((r) => r.school.path));
@@ -255,6 +252,17 @@ export class BulkImportService {
     });
     return new Map(registrations.filter((r) => written.has(r.id)).map((r) => [r.row, r.id]));
   }
+}
+
+/**
+ * The file's rows as checked drafts. The raw table (every cell of every row, keyed by header) is left here for the
+ * garbage collector: the write that follows holds only the drafts, not the file's text twice over.
+ */
+async function readImportRows(upload: Upload, edition: ImportEdition, schoolCodeRequired: boolean): Promise<{ read: EntryRowsResult; rowCount: number }> {
+  const table = await readTable(upload.content);
+  if (table.rows.length === 0) throw new ValidationError('INVALID_REQUEST', { fields: ['file'] }, [problem('file', 'FILE_NO_ROWS', {})]);
+  const rules = { eligibility: edition.eligibility, maxAuthors: edition.maxAuthors, fieldCodes: new Set(edition.fields.keys()) };
+  return { read: readEntryRows(table, rules, { schoolCodeRequired }), rowCount: table.rows.length };
 }
 
 /** Splits rows into new ones, re-uploads of registered entries (skipped) and changed rows under a registered reference (refused). */
