@@ -49,6 +49,15 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({ databaseUrl: 'postgres://u:p@db:5432/contest', redisUrl: 'redis://cache:6379', smtpUrl: 'smtp://mail:1025', jwtSecret: 'x'.repeat(40), seedDemo: false });
   });
 
+  it('keeps the Redis keys of each checkout apart on the embedded database, and uses REDIS_PREFIX or `contest` otherwise', () => {
+    const [one, other] = [dataDir(), dataDir()];
+    expect(loadConfig({ DATA_DIR: one }).redisPrefix).toBe(loadConfig({ DATA_DIR: one }).redisPrefix);
+    expect(loadConfig({ DATA_DIR: one }).redisPrefix).toMatch(/^contest-[0-9a-f]{8}$/);
+    expect(loadConfig({ DATA_DIR: one }).redisPrefix).not.toBe(loadConfig({ DATA_DIR: other }).redisPrefix);
+    expect(loadConfig({ DATA_DIR: one, DATABASE_URL: 'postgres://db/contest', JWT_SECRET: 'x'.repeat(40) }).redisPrefix).toBe('contest');
+    expect(loadConfig({ DATA_DIR: one, REDIS_PREFIX: 'tinh-st' }).redisPrefix).toBe('tinh-st');
+  });
+
   it('allows cross-origin calls only from the origins listed, each a bare origin', () => {
     expect(loadConfig({ DATA_DIR: dataDir() }).corsOrigins).toEqual([]);
     expect(loadConfig({ DATA_DIR: dataDir(), CORS_ORIGINS: 'https://contest.example.vn, http://localhost:5173' }).corsOrigins).toEqual(['https://contest.example.vn', 'http://localhost:5173']);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 import { secretFileSync } from '../infrastructure/private-files';
@@ -186,7 +187,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     loginAccountLimit: int(env, 'LOGIN_ACCOUNT_LIMIT', 20, 1, 10000, problems),
     // Bounded so that a stranger can lock an account out for at most an hour at a time.
     loginAccountWindowSeconds: int(env, 'LOGIN_ACCOUNT_WINDOW_SECONDS', 900, 1, 3600, problems),
-    redisPrefix: env.REDIS_PREFIX || 'contest',
+    redisPrefix: redisPrefix(env, dataDir),
     timeouts: {
       databaseStatementMs: statementMs,
       databaseConnectMs: int(env, 'DATABASE_CONNECT_TIMEOUT_MS', 5_000, 100, 60_000, problems),
@@ -215,3 +216,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');
+
+/**
+ * `REDIS_PREFIX`, else `contest` for a deployment with its own database; on the embedded database, one prefix per data
+ * directory, so two checkouts on one machine that share its Redis never take each other's queue jobs.
+ */
+function redisPrefix(env: Env, dataDir: string): string {
+  if (env.REDIS_PREFIX) return env.REDIS_PREFIX;
+  if (env.DATABASE_URL) return 'contest';
+  return `contest-${createHash('sha256').update(dataDir).digest('hex').slice(0, 8)}`;
+}
