@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { UnitView } from '../units/unit-reader';
 import type { PrizeListPhase } from './results.entity';
+import type { PrizeAggregate } from './season-report';
 
 export type { StageView as StageRow } from '../contests/stage-reader';
 export type { UnitView as UnitRow } from '../units/unit-reader';
@@ -44,16 +45,6 @@ export interface NewItem extends Omit<ItemRow, 'position'> {
 const ITEM_COLUMNS = `entry_id AS "entryId", position, rank, trim_scale(score)::text AS score, prize_code AS "prizeCode", prize_name AS "prizeName", prize_money::float8 AS "prizeMoney",
   field_code AS "fieldCode", field_name AS "fieldName", reference, title, authors, school_name AS "schoolName", district_name AS "districtName", reason`;
 const VERSION_COLUMNS = `id, prize_list_id AS "prizeListId", version, phase, objection_ends_at AS "objectionEndsAt", reason, published_at AS "publishedAt", levels`;
-
-export interface PrizeAggregateRow {
-  stageId: string;
-  prizeCode: string;
-  prizeName: string;
-  fieldCode: string;
-  fieldName: string;
-  count: number;
-  prizeMoney: number;
-}
 
 /** Every query of the results domain, over its own tables only: entries, units and stages come through their readers. */
 @Injectable()
@@ -264,7 +255,7 @@ export class ResultsRepository {
    * Prizes on the latest published version of every list of these stages run at or under `unitPath`, by stage,
    * level and field; and, of lists run above it, the awarded entries (a few), for the caller to keep those under it.
    */
-  async reportPrizes(stageIds: readonly string[], unitPath: string): Promise<{ under: PrizeAggregateRow[]; above: Array<PrizeAggregateRow & { entryId: string }> }> {
+  async reportPrizes(stageIds: readonly string[], unitPath: string): Promise<{ under: PrizeAggregate[]; above: Array<PrizeAggregate & { entryId: string }> }> {
     const latest = `SELECT pl.stage_id, pl.unit_path, i.entry_id, i.prize_code, i.prize_name, i.field_code, i.field_name, i.prize_money
          FROM prize_lists pl
          JOIN LATERAL (SELECT v.id FROM prize_list_versions v WHERE v.prize_list_id = pl.id ORDER BY v.version DESC LIMIT 1) v ON TRUE
