@@ -98,6 +98,13 @@ export interface DraftOutcome {
   written: Pick<ScoreSheet, 'id' | 'status' | 'points' | 'total' | 'comment' | 'version' | 'confirmedAt'> | null;
 }
 
+/** A judge's sheet of an entry in a round, to be written. */
+export interface SheetPair {
+  entryId: string;
+  judgeId: string;
+  round: number;
+}
+
 /** Every query of judging's own tables; entries, units, accounts and stages are read through their modules' readers. */
 @Injectable()
 export class JudgingRepository {
@@ -269,6 +276,116 @@ export class JudgingRepository {
           }
         : null,
     };
+  }
+
+  /** Waits for, then holds until commit, the lock under which panels of one stage and unit are formed. */
+  async lockPanelForming(manager: EntityManager, stageId: string, unitId: string): Promise<void> {
+    await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`panel:${stageId}:${unitId}`]);
+  }
+
+  /** The names of the stage's panels at the unit that already score one of `fieldIds`. */
+  async panelsTakingFields(manager: EntityManager, stageId: string, unitId: string, fieldIds: string[]): Promise<string[]> {
+    const rows: Array<{ name: string }> = await manager.query('SELECT name FROM judging_panels WHERE stage_id = $1 AND unit_id = $2 AND field_ids && $3::uuid[]', [stageId, unitId, fieldIds]);
+    return rows.map((r) => r.name);
+  }
+
+  /** Records (or rewrites the kind and note of) a conflict an organiser names between a judge and an entry. */
+  async recordConflict(manager: EntityManager, panelId: string, judgeId: string, entryId: string, kind: RecordedConflict['kind'], note: string | null): Promise<void> {
+    await manager.query(
+      `INSERT INTO judging_conflicts (panel_id, judge_id, entry_id, kind, note) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (panel_id, judge_id, entry_id) DO UPDATE SET kind = EXCLUDED.kind, note = EXCLUDED.note`,
+      [panelId, judgeId, entryId, kind, note],
+    );
+  }
+
+  /** Records a conflict the judge declares with an entry, over any conflict recorded of the pair before. */
+  async declareConflict(manager: EntityManager, panelId: string, judgeId: string, entryId: string, note: string): Promise<void> {
+    await manager.query(
+      `INSERT INTO judging_conflicts (panel_id, judge_id, entry_id, kind, note) VALUES ($1, $2, $3, 'declared', $4)
+         ON CONFLICT (panel_id, judge_id, entry_id) DO UPDATE SET kind = 'declared', note = EXCLUDED.note`,
+      [panelId, judgeId, entryId, note],
+    );
+  }
+
+  /** Takes the sheets out of counting, bumping their versions. */
+  async deactivateSheets(manager: EntityManager, sheetIds: string[]): Promise<void> {
+    await manager.query('UPDATE score_sheets SET active = false, version = version + 1, updated_at = now() WHERE id = ANY($1)', [sheetIds]);
+  }
+
+  /** Takes the listed entries' counting sheets of the panel out of counting, bumping their versions. */
+  async deactivateEntrySheets(manager: EntityManager, panelId: string, entryIds: string[]): Promise<void> {
+    await manager.query('UPDATE score_sheets SET active = false, version = version + 1, updated_at = now() WHERE panel_id = $1 AND entry_id = ANY($2::uuid[]) AND active', [panelId, entryIds]);
+  }
+
+  /** Gives each pair a counting sheet in its round, bringing back (version bumped) a sheet the pair held before. */
+  async assignSheets(manager: EntityManager, panelId: string, pairs: ReadonlyArray<SheetPair>): Promise<void> {
+    await manager.query(
+      `INSERT INTO score_sheets (panel_id, entry_id, judge_id, round)
+         SELECT $1, a.entry_id, a.judge_id, a.round FROM unnest($2::uuid[], $3::uuid[], $4::int[]) AS a(entry_id, judge_id, round)
+         ON CONFLICT (panel_id, entry_id, judge_id) DO UPDATE SET active = true, version = score_sheets.version + 1, updated_at = now()`,
+      [panelId, pairs.map((a) => a.entryId), pairs.map((a) => a.judgeId), pairs.map((a) => a.round)],
+    );
+  }
+
+  /** Gives each pair a new sheet in its round; a pair that held a sheet before fails the statement. */
+  async insertSheets(manager: EntityManager, panelId: string, pairs: ReadonlyArray<SheetPair>): Promise<void> {
+    await manager.query(
+      `INSERT INTO score_sheets (panel_id, entry_id, judge_id, round)
+         SELECT $1, a.entry_id, a.judge_id, a.round FROM unnest($2::uuid[], $3::uuid[], $4::int[]) AS a(entry_id, judge_id, round)`,
+      [panelId, pairs.map((p) => p.entryId), pairs.map((p) => p.judgeId), pairs.map((p) => p.round)],
+    );
+  }
+
+  /** Gives one judge a counting sheet of an entry in `round`, bringing back (version bumped) one they held before. */
+  async assignSheet(manager: EntityManager, panelId: string, entryId: string, judgeId: string, round: number): Promise<void> {
+    await manager.query(
+      `INSERT INTO score_sheets (panel_id, entry_id, judge_id, round) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (panel_id, entry_id, judge_id) DO UPDATE SET active = true, version = score_sheets.version + 1, updated_at = now()`,
+      [panelId, entryId, judgeId, round],
+    );
+  }
+
+  /**
+   * Writes a sheet's status, points, total (hundredths as text) and comment if it is still at `version`, stamping
+   * its confirmation when confirmed; null when the sheet had moved on.
+   */
+  async writeSheet(
+    manager: EntityManager,
+    sheetId: string,
+    version: number,
+    change: { status: SheetStatus; points: Record<string, number>; total: string | null; comment: string | null },
+  ): Promise<{ version: number; confirmedAt: Date | null } | null> {
+    // An UPDATE answers [rows, count] through TypeORM.
+    const [rows]: [Array<{ version: number; confirmed_at: Date | null }>, number] = await manager.query(
+      `UPDATE score_sheets SET status = $3, points = $4::jsonb, total = $5::numeric, comment = $6, version = version + 1, updated_at = now(),
+              confirmed_at = CASE WHEN $3 = 'confirmed' THEN now() ELSE NULL END
+        WHERE id = $1 AND version = $2 RETURNING version, confirmed_at`,
+      [sheetId, version, change.status, JSON.stringify(change.points), change.total, change.comment],
+    );
+    return rows.length ? { version: rows[0].version, confirmedAt: rows[0].confirmed_at } : null;
+  }
+
+  /** Raises a flag on the entry's scores with their spread (hundredths as text); false when one is open already. */
+  async raiseFlag(manager: EntityManager, panelId: string, entryId: string, spread: string): Promise<boolean> {
+    const raised: Array<{ id: string }> = await manager.query(
+      `INSERT INTO score_flags (panel_id, entry_id, spread) VALUES ($1, $2, $3) ON CONFLICT (panel_id, entry_id) WHERE status = 'open' DO NOTHING RETURNING id`,
+      [panelId, entryId, spread],
+    );
+    return raised.length > 0;
+  }
+
+  /** The entry's open flag, locked until commit; null when none is open. */
+  async lockOpenFlag(manager: EntityManager, panelId: string, entryId: string): Promise<{ id: string; spread: string } | null> {
+    const [flag]: Array<{ id: string; spread: string }> = await manager.query(`SELECT id, spread FROM score_flags WHERE panel_id = $1 AND entry_id = $2 AND status = 'open' FOR UPDATE`, [
+      panelId,
+      entryId,
+    ]);
+    return flag ?? null;
+  }
+
+  /** Marks the flag settled by `settledBy`, now, with the chair's action and note. */
+  async settleFlag(manager: EntityManager, flagId: string, settlement: string, note: string, settledBy: string): Promise<void> {
+    await manager.query(`UPDATE score_flags SET status = 'settled', settlement = $2, note = $3, settled_by = $4, settled_at = now() WHERE id = $1`, [flagId, settlement, note, settledBy]);
   }
 
   /** The sheet's version now, after a write that found it changed. */

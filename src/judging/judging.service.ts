@@ -78,9 +78,9 @@ export class JudgingService {
       if (new Date(dto.scoringClosesAt) <= new Date(dto.scoringOpensAt)) problems.push(problem('scoringClosesAt', 'AFTER_SCORING_OPENS', {}));
       if (problems.length) throw new RuleViolationError('PANEL_CANNOT_FORM', {}, problems);
       // Panels of one stage and unit are formed one at a time, so two cannot both take a field.
-      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`panel:${stageId}:${unit.id}`]);
-      const taken: Array<{ name: string }> = await manager.query('SELECT name FROM judging_panels WHERE stage_id = $1 AND unit_id = $2 AND field_ids && $3::uuid[]', [stageId, unit.id, fieldIds]);
-      if (taken.length) throw new ConflictError('FIELD_HAS_PANEL', { panel: taken[0].name }, { problems: [problem('fieldCodes', 'SCORED_BY_PANEL', { panel: taken[0].name })] });
+      await this.repo.lockPanelForming(manager, stageId, unit.id);
+      const taken = await this.repo.panelsTakingFields(manager, stageId, unit.id, fieldIds as string[]);
+      if (taken.length) throw new ConflictError('FIELD_HAS_PANEL', { panel: taken[0] }, { problems: [problem('fieldCodes', 'SCORED_BY_PANEL', { panel: taken[0] })] });
       const inserted = await manager.insert(Panel, {
         stageId,
         unitId: unit.id,
@@ -195,11 +195,7 @@ export class JudgingService {
       if (!judge) throw new NotFoundError('Panel member', { problems: [problem('judgeId', 'NOT_PANEL_JUDGE', {})] });
       if (!(await this.repo.entry(manager, panel, (await this.stages.get(manager, panel.stageId))!, dto.entryId)))
         throw new NotFoundError('Entry', { problems: [problem('entryId', 'NOT_PANEL_ENTRY', {})] });
-      await manager.query(
-        `INSERT INTO judging_conflicts (panel_id, judge_id, entry_id, kind, note) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (panel_id, judge_id, entry_id) DO UPDATE SET kind = EXCLUDED.kind, note = EXCLUDED.note`,
-        [panelId, dto.judgeId, dto.entryId, dto.kind, dto.note ?? null],
-      );
+      await this.repo.recordConflict(manager, panelId, dto.judgeId, dto.entryId, dto.kind, dto.note ?? null);
       const moved = (await manager.count(ScoreSheet, { where: { panelId, entryId: dto.entryId, judgeId: dto.judgeId, active: true } })) > 0;
       if (moved) await this.reassign(manager, actor, panel, 'strict');
       await this.audit.record(manager, actor, { action: 'panel.conflict-record', entityType: 'panel', entityId: panelId, unitPath: panel.unitPath, after: { ...dto, reassigned: moved } });
@@ -299,14 +295,9 @@ export class JudgingService {
     const dropped = result.dropped.map(({ entryId, judgeId, reason, scores }) => ({ entryId: rounds.slotOf(entryId).entryId, judgeId, reason, scores }));
     const byPair = new Map(sheets.map((s) => [pairKey(s.entryId, s.judgeId), s]));
     const drop = dropped.map((d) => byPair.get(pairKey(d.entryId, d.judgeId))!.id);
-    if (drop.length) await manager.query('UPDATE score_sheets SET active = false, version = version + 1, updated_at = now() WHERE id = ANY($1)', [drop]);
+    if (drop.length) await this.repo.deactivateSheets(manager, drop);
     if (added.length) {
-      await manager.query(
-        `INSERT INTO score_sheets (panel_id, entry_id, judge_id, round)
-         SELECT $1, a.entry_id, a.judge_id, a.round FROM unnest($2::uuid[], $3::uuid[], $4::int[]) AS a(entry_id, judge_id, round)
-         ON CONFLICT (panel_id, entry_id, judge_id) DO UPDATE SET active = true, version = score_sheets.version + 1, updated_at = now()`,
-        [panel.id, added.map((a) => a.entryId), added.map((a) => a.judgeId), added.map((a) => a.round)],
-      );
+      await this.repo.assignSheets(manager, panel.id, added);
       const runId = randomUUID();
       const counts = new Map<string, number>();
       for (const a of added) counts.set(a.judgeId, (counts.get(a.judgeId) ?? 0) + 1);
@@ -402,15 +393,11 @@ export class JudgingService {
       if (!result.ok) throw new InfeasibleAssignmentError(result.problems);
       const earlier = new Map(cusp.map((c) => [c.entryId, sheets.filter((s) => s.entryId === c.entryId && s.active).map((s) => ({ judgeId: s.judgeId, round: s.round, total: s.total }))]));
       if (stage.rejudgeMode === 'replace') {
-        await manager.query('UPDATE score_sheets SET active = false, version = version + 1, updated_at = now() WHERE panel_id = $1 AND entry_id = ANY($2::uuid[]) AND active', [panelId, [...chosen]]);
+        await this.repo.deactivateEntrySheets(manager, panelId, [...chosen]);
       }
       const round = new Map(cusp.map((c) => [c.entryId, c.round]));
       const pairs = result.assignments.flatMap((a) => a.judgeIds.map((judgeId) => ({ entryId: a.entryId, judgeId, round: round.get(a.entryId)! })));
-      await manager.query(
-        `INSERT INTO score_sheets (panel_id, entry_id, judge_id, round)
-         SELECT $1, a.entry_id, a.judge_id, a.round FROM unnest($2::uuid[], $3::uuid[], $4::int[]) AS a(entry_id, judge_id, round)`,
-        [panelId, pairs.map((p) => p.entryId), pairs.map((p) => p.judgeId), pairs.map((p) => p.round)],
-      );
+      await this.repo.insertSheets(manager, panelId, pairs);
       const runId = randomUUID();
       const counts = new Map<string, number>();
       for (const p of pairs) counts.set(p.judgeId, (counts.get(p.judgeId) ?? 0) + 1);
@@ -660,12 +647,7 @@ export class JudgingService {
         .map((s) => toHundredths(s.total!)!);
       let flagged = false;
       if (needsReview(totals, stage.judgesPerEntry, stage.discrepancySpread)) {
-        const raised = await manager.query(`INSERT INTO score_flags (panel_id, entry_id, spread) VALUES ($1, $2, $3) ON CONFLICT (panel_id, entry_id) WHERE status = 'open' DO NOTHING RETURNING id`, [
-          panelId,
-          entryId,
-          formatHundredths(spreadOf(totals)),
-        ]);
-        flagged = raised.length > 0;
+        flagged = await this.repo.raiseFlag(manager, panelId, entryId, formatHundredths(spreadOf(totals)));
       }
       await this.audit.record(manager, actor, [
         { action: 'score.confirm', entityType: 'score_sheet', entityId: sheet.id, unitPath: panel.unitPath, before: sheetSnapshot(sheet), after: sheetSnapshot(after) },
@@ -682,11 +664,7 @@ export class JudgingService {
       if (panel.state === 'closed') throw panelClosed();
       const sheet = await assignedSheet(manager, actor, panelId, entryId, 'update');
       if (sheet.status === 'confirmed') throw new RuleViolationError('SHEET_CONFIRMED_BEFORE_CONFLICT', {}, [problem('status', 'SHEET_STATUS', { status: 'confirmed' })]);
-      await manager.query(
-        `INSERT INTO judging_conflicts (panel_id, judge_id, entry_id, kind, note) VALUES ($1, $2, $3, 'declared', $4)
-         ON CONFLICT (panel_id, judge_id, entry_id) DO UPDATE SET kind = 'declared', note = EXCLUDED.note`,
-        [panelId, actor.userId, entryId, dto.note],
-      );
+      await this.repo.declareConflict(manager, panelId, actor.userId, entryId, dto.note);
       await manager.update(ScoreSheet, { id: sheet.id }, { active: false, version: () => 'version + 1' });
       const result = await this.reassign(manager, actor, panel, 'lenient');
       await this.audit.record(manager, actor, {
@@ -722,10 +700,7 @@ export class JudgingService {
       if (panel.state === 'closed') throw panelClosed();
       const entry = await this.repo.entry(manager, panel, (await this.stages.get(manager, panel.stageId))!, entryId);
       if (!entry) throw new NotFoundError('Entry');
-      const [flag]: Array<{ id: string; spread: string }> = await manager.query(`SELECT id, spread FROM score_flags WHERE panel_id = $1 AND entry_id = $2 AND status = 'open' FOR UPDATE`, [
-        panelId,
-        entryId,
-      ]);
+      const flag = await this.repo.lockOpenFlag(manager, panelId, entryId);
       if (!flag) throw new RuleViolationError('NO_OPEN_FLAG', {}, [problem('entryId', 'NO_OPEN_FLAG_SHORT', {})]);
       const members = await this.repo.members(manager, panelId);
       const sheets = await this.repo.lockEntrySheets(manager, panelId, entryId);
@@ -747,14 +722,10 @@ export class JudgingService {
         const conflicted =
           affiliationConflict(judge.affiliationPath, entry.unitPath, panel.unitPath) || (await this.repo.conflicts(manager, panelId)).some((c) => c.judgeId === judge.userId && c.entryId === entryId);
         if (conflicted) throw judgeProblem(reason('JUDGE_CONFLICTED', {}));
-        await manager.query(
-          `INSERT INTO score_sheets (panel_id, entry_id, judge_id, round) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (panel_id, entry_id, judge_id) DO UPDATE SET active = true, version = score_sheets.version + 1, updated_at = now()`,
-          [panelId, entryId, judge.userId, round],
-        );
+        await this.repo.assignSheet(manager, panelId, entryId, judge.userId, round);
         await this.outbox.add(manager, judgeAssignedMail(panel, this.person(members, judge.userId), 1, flag.id));
       }
-      await manager.query(`UPDATE score_flags SET status = 'settled', settlement = $2, note = $3, settled_by = $4, settled_at = now() WHERE id = $1`, [flag.id, dto.action, dto.note, actor.userId]);
+      await this.repo.settleFlag(manager, flag.id, dto.action, dto.note, actor.userId);
       await this.audit.record(manager, actor, {
         action: 'score.flag-settle',
         entityType: 'panel',
@@ -840,18 +811,12 @@ export class JudgingService {
 
   private async writeSheet(manager: EntityManager, sheet: ScoreSheet, change: { status: ScoreSheet['status']; points: Record<string, number>; comment: string | null }): Promise<ScoreSheet> {
     const total = Object.keys(change.points).length ? formatHundredths(sheetTotal(change.points)) : null;
-    // An UPDATE answers [rows, count] through TypeORM.
-    const [rows]: [Array<{ version: number; confirmed_at: Date | null }>, number] = await manager.query(
-      `UPDATE score_sheets SET status = $3, points = $4::jsonb, total = $5::numeric, comment = $6, version = version + 1, updated_at = now(),
-              confirmed_at = CASE WHEN $3 = 'confirmed' THEN now() ELSE NULL END
-        WHERE id = $1 AND version = $2 RETURNING version, confirmed_at`,
-      [sheet.id, sheet.version, change.status, JSON.stringify(change.points), total, change.comment],
-    );
-    if (rows.length === 0) {
+    const written = await this.repo.writeSheet(manager, sheet.id, sheet.version, { ...change, total });
+    if (!written) {
       const current = await manager.findOneByOrFail(ScoreSheet, { id: sheet.id });
       throw staleSheet(sheet.version, current.version);
     }
-    return Object.assign(new ScoreSheet(), sheet, { ...change, total: total === null ? null : Number(total), version: rows[0].version, confirmedAt: rows[0].confirmed_at });
+    return Object.assign(new ScoreSheet(), sheet, { ...change, total: total === null ? null : Number(total), version: written.version, confirmedAt: written.confirmedAt });
   }
 
   private async view(manager: EntityManager, panel: Panel, stage?: JudgedStage) {
