@@ -3,7 +3,7 @@ import type { ClientBase } from 'pg';
 import { EntityManager } from 'typeorm';
 import type { DeliveryView } from './dto/mail-admin.dto';
 
-/** An outbox row the relay claimed: the job that carries it is named after its id and requeues unless recorded. */
+/** An outbox row the relay claimed; `jobId` is null for rows enqueued before jobs carried several. */
 export interface ClaimedRow {
   id: string;
   topic: string;
