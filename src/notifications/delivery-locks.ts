@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { NotificationsRepository } from './notifications.repository';
 
 /**
  * Session advisory locks on deliveries, held on one connection of this process while their mails are handed to
@@ -13,15 +14,17 @@ export class DeliveryLocks {
   /** One statement at a time on the connection, in the order asked. */
   private last: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly connect: () => Client) {}
+  constructor(
+    private readonly connect: () => Client,
+    private readonly repository: NotificationsRepository,
+  ) {}
 
   /** Locks what it can of `ids` without waiting; answers the ids now held by the caller. */
   async tryLock(ids: string[]): Promise<Set<string>> {
     const free = [...new Set(ids)].filter((id) => !this.held.has(id));
     for (const id of free) this.held.add(id);
     try {
-      const { rows } = await this.query<{ id: string }>(`SELECT id FROM unnest($1::uuid[]) id WHERE pg_try_advisory_lock(hashtextextended('mail-delivery:' || id, 0))`, free);
-      const locked = new Set(rows.map((row) => row.id));
+      const locked = await this.onConnection((client) => this.repository.tryLockDeliveries(client, free));
       for (const id of free) if (!locked.has(id)) this.held.delete(id);
       return locked;
     } catch (error) {
@@ -32,7 +35,7 @@ export class DeliveryLocks {
 
   async unlock(ids: string[]): Promise<void> {
     try {
-      await this.query(`SELECT pg_advisory_unlock(hashtextextended('mail-delivery:' || id, 0)) FROM unnest($1::uuid[]) id`, ids);
+      await this.onConnection((client) => this.repository.unlockDeliveries(client, ids));
     } finally {
       // When the connection is gone the server already let go of its locks.
       for (const id of ids) this.held.delete(id);
@@ -45,8 +48,8 @@ export class DeliveryLocks {
     if (connecting) await (await connecting.catch(() => null))?.end().catch(() => undefined);
   }
 
-  private query<R extends object>(sql: string, ids: string[]): Promise<{ rows: R[] }> {
-    const result = this.last.then(async () => (await this.connection()).query<R>(sql, [ids]));
+  private onConnection<R>(statement: (client: Client) => Promise<R>): Promise<R> {
+    const result = this.last.then(async () => statement(await this.connection()));
     this.last = result.catch(() => undefined);
     return result;
   }

@@ -9,12 +9,14 @@ import { MAIL_KINDS, MailKind, MailLanguage } from '../core/outbox/mail-catalogu
 import { DeliveryListQuery, DeliveryPage, DeliveryView, MailPreview } from './dto/mail-admin.dto';
 import { MailTemplates } from './mail-templates';
 import { MAIL_SAMPLES, mailView } from './mail-views';
+import { NotificationsRepository } from './notifications.repository';
 
 /** What administrators do with mail: preview templates, read failed deliveries, send one again. */
 @Injectable()
 export class MailAdminService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
+    private readonly repository: NotificationsRepository,
     private readonly templates: MailTemplates,
     private readonly audit: AuditService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -28,11 +30,7 @@ export class MailAdminService {
 
   /** Keyset pages in id order, on the (status, id) index. */
   async list(_actor: Actor, query: DeliveryListQuery): Promise<DeliveryPage> {
-    const rows: DeliveryView[] = await this.db.query(
-      `SELECT id, event_key AS "eventKey", recipient, kind, status, attempts, last_error AS "lastError", sent_at AS "sentAt", updated_at AS "updatedAt"
-         FROM mail_deliveries WHERE status = $1 AND ($2::uuid IS NULL OR id > $2) ORDER BY id LIMIT $3`,
-      [query.status, query.after ?? null, query.limit + 1],
-    );
+    const rows = await this.repository.deliveries(this.db.manager, query.status, query.after ?? null, query.limit + 1);
     const items = rows.slice(0, query.limit);
     return { items, next: rows.length > query.limit ? items[items.length - 1].id : null };
   }
@@ -43,18 +41,13 @@ export class MailAdminService {
    */
   async requeue(actor: Actor, deliveryId: string): Promise<DeliveryView> {
     return this.db.transaction(async (manager) => {
-      const [found]: Array<{ outbox_id: string }> = await manager.query(`SELECT outbox_id FROM mail_deliveries WHERE id = $1`, [deliveryId]);
-      if (!found) throw new NotFoundError('Delivery');
+      const outboxId = await this.repository.deliveryOutboxId(manager, deliveryId);
+      if (!outboxId) throw new NotFoundError('Delivery');
       // The outbox row first, in the order a worker locks them.
-      await manager.query(`SELECT id FROM outbox WHERE id = $1 FOR UPDATE`, [found.outbox_id]);
-      // TypeORM answers an UPDATE … RETURNING with [rows, affected].
-      const [[delivery]]: [DeliveryView[], number] = await manager.query(
-        `UPDATE mail_deliveries SET status = 'pending', updated_at = now() WHERE id = $1 AND status = 'failed'
-         RETURNING id, event_key AS "eventKey", recipient, kind, status, attempts, last_error AS "lastError", sent_at AS "sentAt", updated_at AS "updatedAt"`,
-        [deliveryId],
-      );
+      await this.repository.lockOutboxRow(manager, outboxId);
+      const delivery = await this.repository.reopenFailedDelivery(manager, deliveryId);
       if (!delivery) throw new RuleViolationError('ONLY_FAILED_REQUEUED', {}, [problem('id', 'DELIVERY_NOT_FAILED', {})]);
-      await manager.query(`UPDATE outbox SET enqueued_at = NULL, attempts = 0, requeues = requeues + 1 WHERE id = $1`, [found.outbox_id]);
+      await this.repository.requeueOutboxRow(manager, outboxId);
       await this.audit.record(manager, actor, {
         action: 'mail.requeue',
         entityType: 'mail-delivery',

@@ -13,6 +13,7 @@ import { MailSender } from './mail-sender';
 import { MailTemplates } from './mail-templates';
 import { mailView } from './mail-views';
 import { UndeliverableMailError } from './notifications.errors';
+import { NotificationsRepository, OutboxMailRow } from './notifications.repository';
 
 export type DeliveryOutcome = 'sent' | 'already-delivered' | 'missing' | 'failed-before';
 
@@ -31,21 +32,10 @@ interface Request {
   reject(error: unknown): void;
 }
 
-interface OutboxRow {
-  id: string;
-  eventKey: string;
-  payload: unknown;
-  deliveredAt: Date | null;
-  /** Null only while another job's new delivery row for the same mail is not committed. */
-  deliveryId: string | null;
-  /** The address in lower case, as accounts store theirs. */
-  recipient: string;
-}
-
 /** One mail to send: a delivery row and the outbox rows (usually one) whose jobs wait for it. */
 interface Send {
   deliveryId: string;
-  row: OutboxRow;
+  row: OutboxMailRow;
   outboxIds: string[];
   requests: Request[];
 }
@@ -76,6 +66,7 @@ export class MailDeliveryService implements OnApplicationShutdown {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: NotificationsRepository,
     private readonly templates: MailTemplates,
     private readonly sender: MailSender,
     private readonly accounts: AccountReader,
@@ -83,6 +74,7 @@ export class MailDeliveryService implements OnApplicationShutdown {
   ) {
     this.locks = new DeliveryLocks(
       () => new Client({ connectionString: runtime.databaseUrl, application_name: 'contest-mail-locks', connectionTimeoutMillis: runtime.config.timeouts.databaseConnectMs }),
+      repository,
     );
     this.sentRecords = new Coalescer((sends) => this.recordSent(sends), SENT_RECORD_GATHER_MS);
   }
@@ -112,7 +104,7 @@ export class MailDeliveryService implements OnApplicationShutdown {
   }
 
   private async deliverAll(requests: Request[]): Promise<void> {
-    const rows = await this.claim([...new Set(requests.map((r) => r.outboxId))]);
+    const rows = await this.repository.claimMailRows(this.dataSource.manager, [...new Set(requests.map((r) => r.outboxId))]);
     const byId = new Map(rows.map((row) => [row.id, row]));
     const sends = new Map<string, Send>();
     for (const request of requests) {
@@ -149,9 +141,9 @@ export class MailDeliveryService implements OnApplicationShutdown {
     if (mine.length === 0) return;
     try {
       // Read once the locks are held: a mail sent by whoever held them before is seen sent.
-      const settled: Array<{ id: string; status: 'sent' | 'failed'; sentAt: Date | null }> = await this.dataSource.query(
-        `SELECT id, status, sent_at AS "sentAt" FROM mail_deliveries WHERE id = ANY($1::uuid[]) AND status <> 'pending'`,
-        [mine.map((s) => s.deliveryId)],
+      const settled = await this.repository.settledDeliveries(
+        this.dataSource.manager,
+        mine.map((s) => s.deliveryId),
       );
       const sent = new Map(settled.filter((d) => d.status === 'sent').map((d) => [d.id, d.sentAt]));
       // Failed for good in an earlier try of this job (another mail of it was retried): only an administrator's requeue sends it again.
@@ -159,36 +151,17 @@ export class MailDeliveryService implements OnApplicationShutdown {
       for (const send of mine.filter((s) => failed.has(s.deliveryId))) this.settle(send, 'failed-before');
       const alreadySent = mine.filter((send) => sent.has(send.deliveryId));
       if (alreadySent.length > 0) {
-        await this.dataSource.query(`UPDATE outbox o SET delivered_at = s.sent_at FROM unnest($1::uuid[], $2::timestamptz[]) s(id, sent_at) WHERE o.id = s.id`, [
+        await this.repository.markDeliveredAt(
+          this.dataSource.manager,
           alreadySent.flatMap((send) => send.outboxIds),
           alreadySent.flatMap((send) => send.outboxIds.map(() => sent.get(send.deliveryId))),
-        ]);
+        );
         for (const send of alreadySent) this.settle(send, 'already-delivered');
       }
       await Promise.all(mine.filter((send) => !sent.has(send.deliveryId) && !failed.has(send.deliveryId)).map((send) => this.send(send, languages.get(send.row.recipient) ?? 'vi')));
     } finally {
       await this.locks.unlock(mine.map((send) => send.deliveryId)).catch(() => undefined);
     }
-  }
-
-  /** In one statement: the outbox rows and the delivery row of each (one per event, recipient and kind, made when missing). */
-  private claim(ids: string[]): Promise<OutboxRow[]> {
-    return this.dataSource.query(
-      `WITH o AS (
-         SELECT id, event_key, payload, delivered_at,
-                CASE WHEN jsonb_typeof(payload->'to') = 'string' THEN lower(payload->>'to') ELSE '' END AS recipient,
-                CASE WHEN jsonb_typeof(payload->'kind') = 'string' THEN payload->>'kind' ELSE '' END AS kind
-           FROM outbox WHERE id = ANY($1::uuid[])),
-       made AS (
-         INSERT INTO mail_deliveries (outbox_id, event_key, recipient, kind) SELECT id, event_key, recipient, kind FROM o WHERE delivered_at IS NULL
-         ON CONFLICT (event_key, recipient, kind) DO NOTHING
-         RETURNING id, event_key, recipient, kind)
-       SELECT o.id, o.event_key AS "eventKey", o.payload, o.delivered_at AS "deliveredAt", COALESCE(made.id, d.id) AS "deliveryId", o.recipient
-         FROM o
-         LEFT JOIN made ON (made.event_key, made.recipient, made.kind) = (o.event_key, o.recipient, o.kind)
-         LEFT JOIN mail_deliveries d ON (d.event_key, d.recipient, d.kind) = (o.event_key, o.recipient, o.kind)`,
-      [ids],
-    );
   }
 
   /** `language`: the recipient's own setting when the address belongs to an account, else Vietnamese. */
@@ -216,11 +189,10 @@ export class MailDeliveryService implements OnApplicationShutdown {
   }
 
   private async recordSent(sends: Send[]): Promise<void> {
-    await this.dataSource.query(
-      `WITH delivery AS (
-         UPDATE mail_deliveries SET status = 'sent', attempts = attempts + 1, last_error = NULL, updated_at = now(), sent_at = now() WHERE id = ANY($1::uuid[]))
-       UPDATE outbox SET attempts = attempts + 1, last_error = NULL, delivered_at = now() WHERE id = ANY($2::uuid[])`,
-      [sends.map((s) => s.deliveryId), sends.flatMap((s) => s.outboxIds)],
+    await this.repository.recordSent(
+      this.dataSource.manager,
+      sends.map((s) => s.deliveryId),
+      sends.flatMap((s) => s.outboxIds),
     );
   }
 
@@ -228,12 +200,7 @@ export class MailDeliveryService implements OnApplicationShutdown {
     const permanent = error instanceof UndeliverableMailError || smtpFailureKind(error) === 'permanent';
     const status = permanent || send.requests.some((r) => r.lastAttempt) ? 'failed' : 'pending';
     try {
-      await this.dataSource.query(
-        `WITH delivery AS (
-           UPDATE mail_deliveries SET status = $2, attempts = attempts + 1, last_error = $3, updated_at = now() WHERE id = $1)
-         UPDATE outbox SET attempts = attempts + 1, last_error = $3 WHERE id = ANY($4::uuid[])`,
-        [send.deliveryId, status, describe(error), send.outboxIds],
-      );
+      await this.repository.recordFailure(this.dataSource.manager, send.deliveryId, status, describe(error), send.outboxIds);
     } catch (recordError) {
       for (const request of send.requests) request.reject(recordError);
       return;

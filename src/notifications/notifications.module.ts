@@ -11,6 +11,7 @@ import { MailDeliveryService } from './mail-delivery.service';
 import { MailSender } from './mail-sender';
 import { MailTemplates } from './mail-templates';
 import { MailHandler } from './mail.handler';
+import { NotificationsRepository } from './notifications.repository';
 import { OutboxRelay } from './outbox-relay';
 import { RetentionSweep } from './retention-sweep';
 import { AccountsModule } from '../accounts/accounts.module';
@@ -36,7 +37,8 @@ export interface NotificationsOptions {
 export class NotificationsModule {
   static forRoot(options: NotificationsOptions): DynamicModule {
     const devMailbox = options.devMailbox ?? options.api;
-    const providers: Provider[] = [{ provide: MailTemplates, useFactory: () => new MailTemplates() }];
+    // The repository serves both the API's mail administration and the workers.
+    const providers: Provider[] = [NotificationsRepository, { provide: MailTemplates, useFactory: () => new MailTemplates() }];
     if (options.api) providers.push(MailAdminService);
     if (devMailbox) {
       // The same directory the process that started the mailbox (maybe another one) writes to.

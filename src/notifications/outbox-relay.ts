@@ -8,6 +8,7 @@ import { APP_CONFIG, AppConfig } from '../core/config/config';
 import { Runtime, RUNTIME } from '../core/core.module';
 import { REDIS } from '../core/redis';
 import { JOB_CATALOGUE, JobDefinition, jobIdFor, jobShape, outboxJobs, OutboxJobData } from './job-catalogue';
+import { ClaimedRow, NotificationsRepository } from './notifications.repository';
 import { OutboxWakeups } from './outbox-wakeups';
 import { PollingLoop } from './polling-loop';
 
@@ -16,13 +17,6 @@ const PENDING_INTERVAL_MS = 300;
 const LOST_SWEEP_INTERVAL_MS = 60_000;
 /** An undelivered row enqueued this long ago whose job is gone from Redis was lost there: enqueue it again. */
 const LOST_AFTER_SECONDS = 600;
-
-interface ClaimedRow {
-  id: string;
-  topic: string;
-  requeues: number;
-  jobId: string | null;
-}
 
 /**
  * Feeds each catalogue queue from the outbox rows of its topic, after the writers' transactions committed. Several processes may run it:
@@ -41,6 +35,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: NotificationsRepository,
     @Inject(REDIS) private readonly redis: IORedis,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(RUNTIME) runtime: Runtime,
@@ -103,10 +98,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     this.wakeups.listen();
     this.assertRedisReady();
     return this.dataSource.transaction(async (manager) => {
-      const rows: ClaimedRow[] = await manager.query(
-        `SELECT id, topic, requeues, job_id AS "jobId" FROM outbox WHERE enqueued_at IS NULL AND topic = ANY($1::text[]) ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
-        [this.topics, BATCH],
-      );
+      const rows = await this.repository.claimPending(manager, this.topics, BATCH);
       if (rows.length === 0) return 0;
       await this.enqueue(manager, rows);
       return rows.length;
@@ -122,13 +114,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
     this.assertRedisReady();
     return this.dataSource.transaction(async (manager) => {
       // A mail that failed for good waits for an administrator's requeue, whether or not Redis still keeps its job.
-      const rows: ClaimedRow[] = await manager.query(
-        `SELECT o.id, o.topic, o.requeues, o.job_id AS "jobId" FROM outbox o
-          WHERE o.topic = ANY($1::text[]) AND o.delivered_at IS NULL AND o.enqueued_at < now() - make_interval(secs => $2)
-            AND NOT EXISTS (SELECT 1 FROM mail_deliveries d WHERE d.outbox_id = o.id AND d.status = 'failed')
-          ORDER BY o.enqueued_at LIMIT $3 FOR UPDATE OF o SKIP LOCKED`,
-        [this.topics, LOST_AFTER_SECONDS, BATCH],
-      );
+      const rows = await this.repository.claimLongEnqueued(manager, this.topics, LOST_AFTER_SECONDS, BATCH);
       if (rows.length === 0) return 0;
       // Rows enqueued before jobs carried several have no job id recorded: theirs was their own.
       for (const row of rows) row.jobId ??= jobIdFor(row.id, row.requeues);
@@ -145,7 +131,10 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
         this.logger.warn(`Enqueued again ${lost.length} row(s) whose job Redis no longer had`);
       }
       // Looked at now: the next look at these rows is another LOST_AFTER_SECONDS away.
-      await manager.query(`UPDATE outbox SET enqueued_at = now() WHERE id = ANY($1::uuid[])`, [rows.filter((row) => !lost.includes(row)).map((row) => row.id)]);
+      await this.repository.touchEnqueued(
+        manager,
+        rows.filter((row) => !lost.includes(row)).map((row) => row.id),
+      );
       return rows.length;
     });
   }
@@ -168,7 +157,7 @@ export class OutboxRelay implements OnApplicationBootstrap, OnModuleDestroy {
         jobIds.push(...job.data.outboxIds.map(() => job.opts.jobId!));
       }
     }
-    await manager.query(`UPDATE outbox o SET enqueued_at = now(), job_id = j.job_id FROM unnest($1::uuid[], $2::text[]) j(id, job_id) WHERE o.id = j.id`, [ids, jobIds]);
+    await this.repository.markEnqueued(manager, ids, jobIds);
   }
 
   private assertRedisReady(): void {
