@@ -1,4 +1,4 @@
-import { YOUTH_EDITION } from '../support/fixtures';
+import { editionBodyFrom, YOUTH_EDITION } from '../support/fixtures';
 import { registerEntries } from '../support/factories';
 import { TestApp } from '../support/test-app';
 
@@ -69,24 +69,6 @@ function socTrangEdition(number: number, now = Date.now()) {
 }
 
 type Definition = ReturnType<typeof socTrangEdition>;
-
-/** What a client sends back to PUT after reading an edition. */
-function bodyFrom(view: any): any {
-  const stages = view.stages.map(({ id: _id, position: _p, ...stage }: any) => stage);
-  return {
-    version: view.version,
-    number: view.number,
-    seasonLabel: view.seasonLabel,
-    registrationOpensAt: view.registrationOpensAt,
-    registrationClosesAt: view.registrationClosesAt,
-    eligibility: view.eligibility,
-    maxAuthors: view.maxAuthors,
-    plannedEntries: view.plannedEntries,
-    fields: view.fields.map(({ code, name }: any) => ({ code, name })),
-    rubric: view.rubric.map(({ code, name, maxPoints }: any) => ({ code, name, maxPoints })),
-    stages,
-  };
-}
 
 const problemFields = (response: { json(): any }) => response.json().details.problems.map((p: { field: string }) => p.field);
 
@@ -191,7 +173,7 @@ describe('contests (e2e)', () => {
     it('replaces the definition with optimistic concurrency, keeping the rows that stay', async () => {
       const province = t.as('province@test.vn');
       const before = (await province.get(`/editions/${editionId}`)).json();
-      const body = bodyFrom(before);
+      const body = editionBodyFrom(before);
       body.fields.push({ code: 'KH', name: 'Khoa học kỹ thuật' });
       body.stages.splice(1, 1); // a ladder without the district round
       body.stages[1].prizeScheme.levels[1].quota = 0; // no First prize this year
@@ -215,7 +197,7 @@ describe('contests (e2e)', () => {
       const province = t.as('province@test.vn');
       expect((await province.post(`/contests/${provincial}/editions`, socTrangEdition(9))).statusCode).toBe(201);
       const read = (await province.get(`/editions/${editionId}`)).json();
-      const clash = await province.put(`/editions/${editionId}`, { ...bodyFrom(read), number: 9 });
+      const clash = await province.put(`/editions/${editionId}`, { ...editionBodyFrom(read), number: 9 });
       expect(clash.statusCode).toBe(409);
       expect(problemFields(clash)).toEqual(['number']);
       expect((await province.get(`/editions/${editionId}`)).json()).toMatchObject({ number: 6, version: read.version });
@@ -225,7 +207,7 @@ describe('contests (e2e)', () => {
       const province = t.as('province@test.vn');
       // An edition of its own, changed once: a ladder without the district round.
       const audited = (await province.post(`/contests/${provincial}/editions`, socTrangEdition(10))).json();
-      const body = bodyFrom(audited);
+      const body = editionBodyFrom(audited);
       body.stages.splice(1, 1);
       expect((await province.put(`/editions/${audited.id}`, body)).statusCode).toBe(200);
       const audit = await province.get('/audit', { query: { entityType: 'edition' } });
@@ -304,7 +286,7 @@ describe('contests (e2e)', () => {
 
     it('answers 404 to an organiser changing an edition outside their unit, and 403 to a school', async () => {
       const fixture = t.world.editions.get(YOUTH_EDITION)!.edition.id;
-      const body = bodyFrom((await t.as('province@test.vn').get(`/editions/${fixture}`)).json());
+      const body = editionBodyFrom((await t.as('province@test.vn').get(`/editions/${fixture}`)).json());
       expect((await t.as('mt@test.vn').put(`/editions/${fixture}`, body)).statusCode).toBe(404);
       expect((await t.as('school1@test.vn').put(`/editions/${fixture}`, body)).statusCode).toBe(403);
       expect((await t.as('judge@test.vn').get(`/editions/${fixture}`)).statusCode).toBe(200);
@@ -330,7 +312,7 @@ describe('contests (e2e)', () => {
       await t.db.source.query('INSERT INTO entry_stages (entry_id, stage_id, unit_id) VALUES ($1, $2, $3)', [entryId, stages[1].id, t.unitId('ST-KS')]);
 
       const province = t.as('province@test.vn');
-      const body = bodyFrom((await province.get(`/editions/${edition.id}`)).json());
+      const body = editionBodyFrom((await province.get(`/editions/${edition.id}`)).json());
       const withoutUsed = { ...body, fields: body.fields.filter((f: { code: string }) => f.code !== 'MT'), stages: body.stages.filter((s: { levelCode: string }) => s.levelCode !== 'district') };
       const refused = await province.put(`/editions/${edition.id}`, withoutUsed);
       expect(refused.statusCode).toBe(422);

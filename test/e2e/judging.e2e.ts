@@ -1,4 +1,4 @@
-import { PASSWORD, smallWorld, technicalContest } from '../support/fixtures';
+import { editionBodyFrom, PASSWORD, smallWorld, technicalContest } from '../support/fixtures';
 import { readTable } from '../../src/core/spreadsheet';
 import { addEdition, registerEntries } from '../support/factories';
 import { TestApp } from '../support/test-app';
@@ -137,20 +137,7 @@ describe('judging panels (e2e)', () => {
 
   /** The running scenario's edition as its organiser sends it back to change it. */
   async function editionBody() {
-    const view = (await organiser().get(`/editions/${editionId}`)).json();
-    return {
-      version: view.version,
-      number: view.number,
-      seasonLabel: view.seasonLabel,
-      registrationOpensAt: view.registrationOpensAt,
-      registrationClosesAt: view.registrationClosesAt,
-      eligibility: view.eligibility,
-      maxAuthors: view.maxAuthors,
-      plannedEntries: view.plannedEntries,
-      fields: view.fields.map(({ code, name }: any) => ({ code, name })),
-      rubric: view.rubric.map(({ code, name, maxPoints }: any) => ({ code, name, maxPoints })),
-      stages: view.stages.map(({ id: _id, position: _p, ...stage }: any) => stage),
-    };
+    return editionBodyFrom((await organiser().get(`/editions/${editionId}`)).json());
   }
 
   /** Every entry of the panel scored alike by each of its judges, so no flag is raised. */

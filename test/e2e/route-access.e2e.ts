@@ -3,7 +3,7 @@ import type { RouteOptions } from 'fastify';
 import { ROLES, type Role } from '../../src/core/auth/actor';
 import { APP_CONFIG, type AppConfig } from '../../src/core/config/config';
 import { DevMailbox } from '../../src/notifications/dev-mailbox';
-import { PASSWORD, smallWorld } from '../support/fixtures';
+import { editionBodyFrom, PASSWORD, smallWorld } from '../support/fixtures';
 import { AccessRule, forgedTokens, knownGapTokens, routeKeys, SignedInCaller, tableProblems, verdict, Verdict, verdictOf } from '../support/route-access';
 import { multipart, TestApp, TestResponse } from '../support/test-app';
 
@@ -122,23 +122,6 @@ function entryBody(unitId: string) {
     summary: 'Tưới nhỏ giọt theo độ ẩm đất.',
     contact: { name: 'Giáo viên hướng dẫn', email: 'gv@test.vn' },
     authors: [{ fullName: 'Nguyễn Thị Hồng', birthDate: '2009-09-09' }],
-  };
-}
-
-/** What a client sends back to PUT after reading an edition. */
-function editionBodyFrom(view: any) {
-  return {
-    version: view.version,
-    number: view.number,
-    seasonLabel: view.seasonLabel,
-    registrationOpensAt: view.registrationOpensAt,
-    registrationClosesAt: view.registrationClosesAt,
-    eligibility: view.eligibility,
-    maxAuthors: view.maxAuthors,
-    plannedEntries: view.plannedEntries,
-    fields: view.fields.map(({ code, name }: any) => ({ code, name })),
-    rubric: view.rubric.map(({ code, name, maxPoints }: any) => ({ code, name, maxPoints })),
-    stages: view.stages.map(({ id: _id, position: _p, ...stage }: any) => stage),
   };
 }
 

@@ -144,3 +144,20 @@ export function socTrang2017(): EditionDefinition {
     stages: structuredClone(YOUTH_STAGES),
   };
 }
+
+/** What a client sends back to `PUT /editions/{id}` after reading the edition (`GET` shows more than `PUT` takes). */
+export function editionBodyFrom(view: any): any {
+  return {
+    version: view.version,
+    number: view.number,
+    seasonLabel: view.seasonLabel,
+    registrationOpensAt: view.registrationOpensAt,
+    registrationClosesAt: view.registrationClosesAt,
+    eligibility: view.eligibility,
+    maxAuthors: view.maxAuthors,
+    plannedEntries: view.plannedEntries,
+    fields: view.fields.map(({ code, name }: any) => ({ code, name })),
+    rubric: view.rubric.map(({ code, name, maxPoints }: any) => ({ code, name, maxPoints })),
+    stages: view.stages.map(({ id: _id, position: _p, ...stage }: any) => stage),
+  };
+}
