@@ -5,7 +5,7 @@ import { StageReader } from '../../src/contests/stage-reader';
 import { StageEntries } from '../../src/entries/stage-entries';
 import { UnitReader } from '../../src/units/unit-reader';
 import { seedWorld, World, WorldSpec } from '../../src/seed/world';
-import { PASSWORD, socTrang2017 } from '../support/fixtures';
+import { PASSWORD, socTrang2017, testLevels } from '../support/fixtures';
 import { createTestDatabase, TestDatabase } from '../support/test-db';
 
 const CONTEST = 'Cuộc thi Sáng tạo Thanh thiếu niên, Nhi đồng tỉnh Sóc Trăng';
@@ -14,12 +14,7 @@ const CONTEST = 'Cuộc thi Sáng tạo Thanh thiếu niên, Nhi đồng tỉnh 
 function socTrangWorld(): WorldSpec {
   const districts = Array.from({ length: 11 }, (_, d) => `ST-D${d + 1}`);
   return {
-    levels: [
-      { code: 'nation', name: 'Toàn quốc', rank: 0 },
-      { code: 'province', name: 'Tỉnh', rank: 1 },
-      { code: 'district', name: 'Huyện', rank: 2 },
-      { code: 'school', name: 'Trường', rank: 3, isLeaf: true },
-    ],
+    levels: testLevels(),
     units: [
       { code: 'VN', name: 'Việt Nam', level: 'nation' },
       { code: 'ST', name: 'Sóc Trăng', level: 'province', parent: 'VN' },

@@ -9,18 +9,23 @@ const DAY = 24 * 3600 * 1000;
 /** The demo season's ladder: school → district → province (prizes) → national. */
 export const STAGES = YOUTH_STAGES;
 
+/** The ladder the test worlds use: nation, province, district, school; a fresh list, which a test may extend. */
+export function testLevels(): WorldSpec['levels'] {
+  return [
+    { code: 'nation', name: 'Toàn quốc', rank: 0 },
+    { code: 'province', name: 'Tỉnh', rank: 1 },
+    { code: 'district', name: 'Huyện', rank: 2 },
+    { code: 'school', name: 'Trường', rank: 3, isLeaf: true },
+  ];
+}
+
 /**
  * A small province: two districts, three schools, one account per role.
  * Registration is open from yesterday to 30 days from now.
  */
 export function smallWorld(now = new Date()): WorldSpec {
   return {
-    levels: [
-      { code: 'nation', name: 'Toàn quốc', rank: 0 },
-      { code: 'province', name: 'Tỉnh', rank: 1 },
-      { code: 'district', name: 'Huyện', rank: 2 },
-      { code: 'school', name: 'Trường', rank: 3, isLeaf: true },
-    ],
+    levels: testLevels(),
     units: [
       { code: 'VN', name: 'Việt Nam', level: 'nation' },
       { code: 'ST', name: 'Sóc Trăng', level: 'province', parent: 'VN' },
