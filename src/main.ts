@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { preloadSpreadsheets } from './core/spreadsheet';
 import { closeOnSignals, createApp, exitOnFatalErrors, exitOnStartupError, prepareRuntime, startedLogging, stopOnFailure } from './bootstrap';
 import { loadConfig } from './core/config/config';
 import { runMigrations } from './core/database/migrate';
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
     if (applied.length) logger.log(`Applied migrations: ${applied.join(', ')}`);
     const seeded = config.seedDemo ? await seedDemoIfEmpty(runtime.databaseUrl) : null;
     const created = await createApp(runtime, { api: true, workers: !apiOnly });
+    preloadSpreadsheets();
     await created.listen({ port: config.port, host: config.host });
     startedLogging(created, config);
     return { app: created, demo: seeded };

@@ -1,13 +1,27 @@
 import { parse } from 'csv-parse';
 import { stringify } from 'csv-stringify/sync';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { once } from 'node:events';
 import { PassThrough, pipeline, Readable } from 'node:stream';
 import { pipeline as pipelineAsync } from 'node:stream/promises';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import * as unzipper from 'unzipper';
+import type * as Unzipper from 'unzipper';
 import { DomainError, FieldProblem, problem, problemOf, Reason, reason } from './errors/domain-error';
 import { cleanText } from './text';
+
+/**
+ * exceljs and the zip libraries under it are about a third of the code the app loads: they load on first use, or
+ * when `preloadSpreadsheets` is called (the server does so before it listens, so no request waits for them).
+ */
+let loaded: { excel: typeof ExcelJS; unzipper: typeof Unzipper } | undefined;
+function spreadsheetLibraries(): { excel: typeof ExcelJS; unzipper: typeof Unzipper } {
+  loaded ??= { excel: require('exceljs') as typeof ExcelJS, unzipper: require('unzipper') as typeof Unzipper };
+  return loaded;
+}
+export const excel = (): typeof ExcelJS => spreadsheetLibraries().excel;
+export function preloadSpreadsheets(): void {
+  spreadsheetLibraries();
+}
 
 export interface TableRow {
   /** 1-based row number as the user sees it in the file (the header is row 1). */
@@ -167,7 +181,7 @@ async function checkXlsxParts(content: Buffer, limits: TableLimits): Promise<voi
     throw error;
   };
   try {
-    await pipelineAsync(Readable.from([content]), unzipper.Parse({ forceStream: true }), async (entries: AsyncIterable<unzipper.Entry>) => {
+    await pipelineAsync(Readable.from([content]), spreadsheetLibraries().unzipper.Parse({ forceStream: true }), async (entries: AsyncIterable<Unzipper.Entry>) => {
       for await (const entry of entries) {
         parts += 1;
         if (parts > limits.xlsxParts) refuse(overLimit('PAYLOAD_TOO_LARGE', 'xlsxParts', limits.xlsxParts, reason('FILE_TOO_MANY_PARTS', { max: limits.xlsxParts })));
@@ -205,7 +219,7 @@ async function readXlsx(content: Buffer, limits: TableLimits): Promise<Table> {
 }
 
 async function readFirstSheet(content: Buffer, builder: TableBuilder): Promise<void> {
-  const workbook = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([content]), { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
+  const workbook = new (excel().stream.xlsx.WorkbookReader)(Readable.from([content]), { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
   let previous = 0;
   for await (const sheet of workbook) {
     for await (const row of sheet) {
@@ -380,7 +394,7 @@ export function toCsv<T>(columns: ExportColumn<T>[], items: T[]): Buffer {
 }
 
 export async function toXlsx<T>(sheetName: string, columns: ExportColumn<T>[], items: T[]): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (excel().Workbook)();
   const sheet = workbook.addWorksheet(sheetName.slice(0, 31));
   sheet.columns = columns.map((c) => ({ header: c.header, width: c.width ?? 20 }));
   sheet.getRow(1).font = { bold: true };
@@ -443,7 +457,7 @@ export function csvStream<T>(columns: ExportColumn<T>[], rows: RowBatches<T>, fi
  */
 export function xlsxStream<T>(sheetName: string, columns: ExportColumn<T>[], rows: RowBatches<T>, first: T[]): Readable {
   const out = new PassThrough();
-  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false });
+  const workbook = new (excel().stream.xlsx.WorkbookWriter)({ stream: out, useStyles: true, useSharedStrings: false });
   const sheet = workbook.addWorksheet(sheetName.slice(0, 31));
   sheet.columns = columns.map((c) => ({ header: c.header, width: c.width ?? 20 }));
   sheet.getRow(1).font = { bold: true };

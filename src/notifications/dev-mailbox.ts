@@ -1,4 +1,3 @@
-import { simpleParser } from 'mailparser';
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -8,6 +7,12 @@ import { DomainError } from '../core/errors/domain-error';
 import { Page, pageOf } from '../core/http/paging';
 import type { AddressInfo } from 'node:net';
 import { privateDir, writePrivateFile } from '../core/infrastructure/private-files';
+
+/** mailparser loads a tenth of the app's code: only when someone opens the development mailbox. */
+async function parseMail(raw: Buffer): Promise<import('mailparser').ParsedMail> {
+  const { simpleParser } = await import('mailparser');
+  return simpleParser(raw);
+}
 
 export interface MailboxEntry {
   id: string;
@@ -33,7 +38,7 @@ export class DevMailbox {
   constructor(readonly dir: string) {}
 
   async store(raw: Buffer, envelopeTo: string[]): Promise<MailboxEntry> {
-    const parsed = await simpleParser(raw);
+    const parsed = await parseMail(raw);
     const receivedAt = new Date();
     const entry: MailboxEntry = {
       id: `${receivedAt.getTime().toString().padStart(13, '0')}-${randomBytes(4).toString('hex')}`,
@@ -82,7 +87,7 @@ export class DevMailbox {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new DomainError('NOT_FOUND', 'MAIL_MESSAGE_NOT_FOUND', { id });
       throw error;
     }
-    const parsed = await simpleParser(raw);
+    const parsed = await parseMail(raw);
     return { ...entry, text: parsed.text ?? '', html: typeof parsed.html === 'string' ? parsed.html : '' };
   }
 }

@@ -2,7 +2,8 @@
  * The season report ("sơ kết", "tổng kết") assembled from SQL aggregates, pure: the figures reports quote,
  * and the workbook organisers file.
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { excel } from '../core/spreadsheet';
 import type { PrizeScheme } from '../contests/edition.types';
 
 export interface StageAggregate {
@@ -87,7 +88,7 @@ export function seasonReport(
 
 /** Two sheets: the summary figures, and prizes by level and field per stage. Vietnamese throughout. */
 export async function seasonReportXlsx(report: SeasonReport): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (excel().Workbook)();
   const summary = workbook.addWorksheet('Tổng hợp');
   summary.columns = [
     { header: 'Chỉ tiêu', width: 48 },

@@ -1,4 +1,3 @@
-import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import type { AddressInfo } from 'node:net';
 import { eventually } from './eventually';
@@ -44,7 +43,9 @@ export class TestMailbox {
           stream.resume();
           return;
         }
-        simpleParser(stream)
+        // mailparser loads with the first mail: files that send none do not pay for it.
+        import('mailparser')
+          .then(({ simpleParser }) => simpleParser(stream))
           .then((mail) => {
             if (this.holding) {
               this.held.push(() => callback(Object.assign(new Error('Not accepted'), { responseCode: 451 })));
