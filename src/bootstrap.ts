@@ -118,7 +118,8 @@ export async function configureApp(app: NestFastifyApplication, runtime: Runtime
   app.useGlobalPipes(createValidationPipe());
   // Built on the first request for it, not at start: scanning every route's metadata costs each start (and each
   // test file's app) about half a second.
-  SwaggerModule.setup('docs', app, () => apiDocument(app), { jsonDocumentUrl: 'docs-json' });
+  // JSON only: Swagger would otherwise also serve /docs-yaml, dumping the whole document to YAML again on every request.
+  SwaggerModule.setup('docs', app, () => apiDocument(app), { jsonDocumentUrl: 'docs-json', raw: ['json'] });
   if (options.api) await serveWebFront(app.getHttpAdapter().getInstance());
   await app.init();
   return app;

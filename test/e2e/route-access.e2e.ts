@@ -195,7 +195,6 @@ describe('route access (e2e)', () => {
     'GET /docs/docs/swagger-ui-init.js': { rule: PUBLIC, call: () => ({ url: '/docs/docs/swagger-ui-init.js' }), allowed: [200] },
     'GET /docs/*': { rule: PUBLIC, call: () => ({ url: '/docs/swagger-ui.css' }), allowed: [200] },
     'GET /docs-json': { rule: PUBLIC, call: () => ({ url: '/docs-json' }), allowed: [200] },
-    'GET /docs-yaml': { rule: PUBLIC, call: () => ({ url: '/docs-yaml' }), allowed: [200] },
 
     // Any role, about oneself or filtered to one's scope by the service.
     'GET /auth/me': { rule: SIGNED_IN, call: () => ({ url: '/auth/me' }), allowed: [200] },
