@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, SelectQueryBuilder } from 'typeorm';
-import { Edition } from '../contests/contest.entity';
+import type { EntryEditionRules } from '../contests/stage-reader';
 import type { AccessObject } from '../core/access/access.service';
 import type { Condition } from '../core/access/policy';
 import { preparedQuery } from '../core/database/prepared-query';
@@ -19,7 +19,8 @@ export type StoredEntryView = Omit<EntryView, 'unit' | 'field' | 'currentStage'>
 export const ENTRY_ACCESS: AccessObject = { name: 'Entry', from: 'entries e', id: 'e.id', path: 'e.unit_path' };
 
 /** An entry the caller may act on, with the registration window of its edition. */
-export type ScopedEntry = Entry & { edition: Edition };
+/** An entry with the rules of its edition, read through contests' StageReader. */
+export type ScopedEntry = Omit<Entry, 'edition'> & { edition: EntryEditionRules };
 
 const AUTHORS_JSON = `(SELECT COALESCE(json_agg(json_build_object('position', a.position, 'fullName', a.full_name, 'birthDate', a.birth_date, 'classOrJob', a.class_or_job) ORDER BY a.position), '[]'::json)
     FROM entry_authors a WHERE a.entry_id = e.id)`;
@@ -176,9 +177,8 @@ export class EntriesRepository {
   }
 
   /** The entry if it meets the access condition on `e.unit_path`; null when it is missing or out of scope alike. */
-  async findInScope(manager: EntityManager, [scope, params]: Condition, id: string): Promise<ScopedEntry | null> {
-    const entry = await manager.createQueryBuilder(Entry, 'e').innerJoinAndSelect('e.edition', 'edition').where('e.id = :id', { id }).andWhere(scope, params).getOne();
-    return (entry as ScopedEntry | null) ?? null;
+  findInScope(manager: EntityManager, [scope, params]: Condition, id: string): Promise<Entry | null> {
+    return manager.createQueryBuilder(Entry, 'e').where('e.id = :id', { id }).andWhere(scope, params).getOne();
   }
 
   /**

@@ -92,6 +92,7 @@ describe('entry registration on PostgreSQL (integration)', () => {
       new ExportCursors({ databaseUrl: db.url } as Runtime),
       new EntryNaming(new UnitReader(db.source), new StageReader(db.source, new UnitReader(db.source))),
       new UnitReader(db.source),
+      new StageReader(db.source, new UnitReader(db.source)),
     );
     const unit = world.units.get('ST-KS-01')!;
     school1 = new Actor(world.users.get('school1@test.vn')!.id, 'school1@test.vn', [{ role: 'school', unitId: unit.id, unitPath: unit.path }]);
