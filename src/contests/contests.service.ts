@@ -172,20 +172,25 @@ export class ContestsService {
    * Any other edition does not exist for them. The one look-up single registration, bulk import and templates share.
    */
   async editionForRegistration(actor: Actor, editionId: string, unitPath?: string): Promise<RegistrationEdition> {
-    const { sql, params } = this.editionForRegistrationPart(actor, editionId);
-    const [row] = await this.db.query(sql, params);
-    return this.editionForRegistrationOf(row.edition, unitPath);
+    const row = await this.editions.registrationEdition(this.db.manager, editionId, this.registrationScope(actor));
+    return this.registrationEditionAt(row, unitPath);
   }
 
   /** The read of editionForRegistration as a part of the caller's statement (a registration reads its school with it). */
   editionForRegistrationPart(actor: Actor, editionId: string): SqlPart {
-    const part = this.editions.registrationEditionPart(this.db.manager, editionId, this.access.condition(actor, Permission.EditionRegister, 'u.path'));
-    return { sql: `SELECT (${part.sql}) AS edition`, params: part.params };
+    return this.editions.registrationEditionPart(this.db.manager, editionId, this.registrationScope(actor));
   }
 
   /** What editionForRegistrationPart read, checked against `unitPath` (the edition runs at that unit or above it). */
   editionForRegistrationOf(json: Parameters<EditionRepository['registrationEditionOf']>[0], unitPath?: string): RegistrationEdition {
-    const row = this.editions.registrationEditionOf(json);
+    return this.registrationEditionAt(this.editions.registrationEditionOf(json), unitPath);
+  }
+
+  private registrationScope(actor: Actor) {
+    return this.access.condition(actor, Permission.EditionRegister, 'u.path');
+  }
+
+  private registrationEditionAt(row: RegistrationEditionRow | null, unitPath: string | undefined): RegistrationEdition {
     if (!row || (unitPath !== undefined && !unitPath.startsWith(row.unit.path))) throw new NotFoundError('Edition');
     const { fields, firstStage, ...edition } = row;
     return { edition, fields: new Map(fields.map(({ code, id, name }) => [code, { id, name }])), firstStage };

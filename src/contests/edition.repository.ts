@@ -3,7 +3,7 @@ import { EntityManager, In } from 'typeorm';
 import { constraintBrokenBy, stillReferencedReason } from '../core/database/constraint-errors';
 import { FieldProblem, problem, RuleViolationError } from '../core/errors/domain-error';
 import type { Condition } from '../core/access/policy';
-import { SqlPart } from '../core/database/sql-part';
+import { selectParts, SqlPart } from '../core/database/sql-part';
 import type { PageQuery } from '../core/http/paging';
 import { Contest, Edition, EditionField, RubricCriterionRow, Stage } from './contest.entity';
 import { withUnitPath } from './contest.repository';
@@ -128,6 +128,13 @@ export class EditionRepository {
       { ...params, registrationEditionId: editionId },
     );
     return { sql, params: values };
+  }
+
+  /** `registrationEditionPart` read on its own. */
+  async registrationEdition(manager: EntityManager, editionId: string, scope: Condition): Promise<RegistrationEditionRow | null> {
+    const { sql, params } = selectParts([['edition', this.registrationEditionPart(manager, editionId, scope)]]);
+    const [row] = await manager.query(sql, params);
+    return this.registrationEditionOf(row.edition);
   }
 
   /** The JSON of `registrationEditionPart` with its dates as dates. */
