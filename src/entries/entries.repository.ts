@@ -60,7 +60,12 @@ export interface ListTotal {
   exact: boolean;
 }
 /** The CTE of insertMany's statement that holds the ids of the entries it wrote. */
-export const WRITTEN_ENTRIES = 'written_entries';
+const WRITTEN_ENTRIES = 'written_entries';
+
+/** A condition for an `alongside` part of insertMany: it holds when the statement wrote all `count` entries (none was there already). */
+export function everyEntryWritten(count: number): string {
+  return `(SELECT count(*) FROM ${WRITTEN_ENTRIES}) = ${Number(count)}`;
+}
 
 /** An entry about to be registered: its content, its school and where it starts (first stage, at the unit running it). */
 export interface NewEntry {
@@ -107,7 +112,7 @@ export class EntriesRepository {
    * data-modifying CTEs, each column bound as one array (unnest), so it takes a few dozen parameters whatever
    * the row count, far from PostgreSQL's 65,535, and is atomic even outside a transaction. An entry whose
    * (edition, school, reference) is already taken is left out with its authors and stage; the conditions of the
-   * `alongside` parts may read WRITTEN_ENTRIES (`id`) to know what was written. Returns the entries written, with
+   * `alongside` parts may read what was written through `everyEntryWritten`. Returns the entries written, with
    * the time they were created. `prepared` (for a single entry, whose statement text is one of a few) runs it as a
    * prepared statement, planned once per connection.
    */
