@@ -26,10 +26,12 @@ import { benchResults } from './results';
 import { copyRows } from './copy';
 import { mailModule } from './mail';
 import { csvOf, entryRows, xlsxOf } from './entries-file';
+import { ContestRepository } from '../src/contests/contest.repository';
 import { EditionRepository } from '../src/contests/edition.repository';
 import { ContestsService } from '../src/contests/contests.service';
 import { UnitsRepository } from '../src/units/units.repository';
 import { UnitMoves } from '../src/units/unit-moves';
+import { UnitReader } from '../src/units/unit-reader';
 import { UnitsService } from '../src/units/units.service';
 import { AccessService } from '../src/core/access/access.service';
 import { benchHttp, httpTable } from './http/http-bench';
@@ -181,7 +183,7 @@ async function benchImport(server: { adminUrl: string }) {
       new AuditService(source),
       new OutboxService(),
       new UnitsService(source, new UnitsRepository(source), new AuditService(source), new AccessService(source), new UnitMoves(), new ActorCache()),
-      new ContestsService(source, new AuditService(source), new EditionRepository(), new AccessService(source)),
+      new ContestsService(source, new AuditService(source), new EditionRepository(), new AccessService(source), new ContestRepository(), new UnitReader(source)),
     );
     const schools = spec.units.filter((u) => u.level === 'school').map((u) => u.code);
     const rows = entryRows(schools, [...fields.keys()], ROWS);

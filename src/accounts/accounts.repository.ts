@@ -158,13 +158,16 @@ export class AccountsRepository {
 
   /** The user's grant with its unit's path, if `inScope` (on alias `u`, the unit) keeps it. */
   async grantInScope(manager: EntityManager, userId: string, grantId: string, inScope: Condition): Promise<(GrantRow & { unitPath: string }) | null> {
-    const grant = await manager
+    // The unit's path is the one unit column read here, as every scope condition reads it (README, "Project layout").
+    const { entities, raw } = await manager
       .createQueryBuilder(RoleGrant, 'g')
-      .innerJoinAndSelect('g.unit', 'u')
+      .innerJoin('units', 'u', 'u.id = g.unit_id')
+      .addSelect('u.path', 'unit_path')
       .where('g.id = :grantId AND g.userId = :userId', { grantId, userId })
       .andWhere(...inScope)
-      .getOne();
-    return grant ? { id: grant.id, userId: grant.userId, role: grant.role as Role, unitId: grant.unitId, unitPath: grant.unit!.path } : null;
+      .getRawAndEntities<{ unit_path: string }>();
+    const grant = entities[0];
+    return grant ? { id: grant.id, userId: grant.userId, role: grant.role as Role, unitId: grant.unitId, unitPath: raw[0].unit_path } : null;
   }
 
   /** The new grant's id, or null when the user holds it already. */

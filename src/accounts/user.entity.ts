@@ -1,5 +1,4 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
-import { Unit } from '../units/unit.entity';
+import { Check, Column, ForeignKey, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
 
 @Entity('users')
 @Check('users_language_check', `language IN ('vi', 'en')`)
@@ -33,9 +32,7 @@ export class RoleGrant {
   @Column('text') role: string;
   @Index('role_grants_unit_idx')
   @Column('uuid', { name: 'unit_id' })
+  @ForeignKey('units', { name: 'role_grants_unit_fkey', onDelete: 'RESTRICT' })
   unitId: string;
-  @ManyToOne(() => Unit, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'unit_id', foreignKeyConstraintName: 'role_grants_unit_fkey' })
-  unit?: Unit;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
 }

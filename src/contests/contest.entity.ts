@@ -1,6 +1,5 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, ForeignKey, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
 import { decimal } from '../core/database/columns';
-import { Unit, UnitLevel } from '../units/unit.entity';
 import type { EditionState } from './edition-lifecycle';
 import type { AdvancementRule, Aggregation, ContestKind, Eligibility, PrizeScheme, RejudgeMode } from './edition.types';
 
@@ -10,12 +9,14 @@ export class Contest {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column('text') kind: ContestKind;
   @Column('text') name: string;
+  /**
+   * A foreign key by table name, not a relation: contests reads its unit through the units module's UnitReader
+   * (and scope conditions through `units.path`), never by loading the units domain's entity.
+   */
   @Index('contests_unit_idx')
+  @ForeignKey('units', { name: 'contests_unit_fkey', onDelete: 'RESTRICT' })
   @Column('uuid', { name: 'unit_id' })
   unitId: string;
-  @ManyToOne(() => Unit, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'unit_id', foreignKeyConstraintName: 'contests_unit_fkey' })
-  unit?: Unit;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }
@@ -31,12 +32,11 @@ export class Edition {
   @ManyToOne(() => Contest, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'contest_id' })
   contest?: Contest;
+  /** Its unit, read through UnitReader as the contest's is. */
   @Index('editions_unit_idx')
+  @ForeignKey('units', { name: 'editions_unit_fkey', onDelete: 'RESTRICT' })
   @Column('uuid', { name: 'unit_id' })
   unitId: string;
-  @ManyToOne(() => Unit, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'unit_id', foreignKeyConstraintName: 'editions_unit_fkey' })
-  unit?: Unit;
   @Column('int') number: number;
   @Column('text', { name: 'season_label' }) seasonLabel: string;
   @Column('timestamptz', { name: 'registration_opens_at' }) registrationOpensAt: Date;
@@ -97,10 +97,10 @@ export class Stage {
   /** 1 for the first (lowest) stage. */
   @Column('int') position: number;
   @Column('text') name: string;
-  @Column('text', { name: 'level_code' }) levelCode: string;
-  @ManyToOne(() => UnitLevel, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'level_code', foreignKeyConstraintName: 'FK_stages_level' })
-  level?: UnitLevel;
+  /** A unit level's code; the ladder is read through UnitReader.levels. */
+  @ForeignKey('unit_levels', { name: 'FK_stages_level', onDelete: 'RESTRICT' })
+  @Column('text', { name: 'level_code' })
+  levelCode: string;
   @Column('boolean') judged: boolean;
   @Column('int', { name: 'judges_per_entry' }) judgesPerEntry: number;
   @Column('text') aggregation: Aggregation;

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ContestsController, EditionsController } from './contests.controller';
+import { ContestRepository } from './contest.repository';
 import { ContestsService } from './contests.service';
 import { EditionRepository } from './edition.repository';
 import { StageReader } from './stage-reader';
@@ -10,7 +11,7 @@ import { UnitsModule } from '../units/units.module';
   // The unit tree is read through the units module's UnitReader, never from its table.
   imports: [UnitsModule],
   controllers: [ContestsController, EditionsController],
-  providers: [ContestsService, EditionRepository, JudgedStages, StageReader],
+  providers: [ContestsService, ContestRepository, EditionRepository, JudgedStages, StageReader],
   exports: [ContestsService, JudgedStages, StageReader],
 })
 export class ContestsModule {}

@@ -1,15 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, QueryFailedError, SelectQueryBuilder } from 'typeorm';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { AuditService } from '../core/audit/audit.service';
 import { AccessService } from '../core/access/access.service';
-import { Condition, Permission } from '../core/access/policy';
+import { Permission, reaches } from '../core/access/policy';
 import { Actor } from '../core/auth/actor';
 import { ConflictError, DomainError, NotFoundError, problem, RuleViolationError, staleVersion } from '../core/errors/domain-error';
 import type { Thing } from '../core/errors/problem-codes';
 import { Page, pageOf } from '../core/http/paging';
-import { Unit, UnitLevel } from '../units/unit.entity';
-import { Contest, Edition, EditionField, Stage } from './contest.entity';
+import { UnitReader, UnitView, UnitWithLevel } from '../units/unit-reader';
+import { Contest, Edition, Stage } from './contest.entity';
+import { ContestRepository } from './contest.repository';
 import { ContestListQuery, ContestView, CreateContestDto } from './dto/contest.dto';
 import { ArchiveEditionDto, ChangeEditionStateDto, CreateEditionDto, EditionDefinitionDto, EditionListQuery, EditionSummaryView, EditionView, UpdateEditionDto } from './dto/edition.dto';
 import { editionChangeProblems, frozenPaths, registrationOpen, transitionProblems } from './edition-lifecycle';
@@ -66,8 +67,15 @@ function editionColumns(definition: EditionDefinition) {
   return columns;
 }
 
-function contestView(contest: Contest): ContestView {
-  return { id: contest.id, kind: contest.kind, name: contest.name, unitId: contest.unitId, unitCode: contest.unit!.code, unitName: contest.unit!.name, createdAt: contest.createdAt };
+type UnitName = Pick<UnitView, 'code' | 'name'>;
+
+function contestView(contest: Contest, unit: UnitName): ContestView {
+  return { id: contest.id, kind: contest.kind, name: contest.name, unitId: contest.unitId, unitCode: unit.code, unitName: unit.name, createdAt: contest.createdAt };
+}
+
+/** A loaded edition with the unit it runs at (and that unit's level), read through UnitReader. */
+interface UnitEdition extends LoadedEdition {
+  unit: UnitWithLevel;
 }
 
 /** The definition as stored, in the shape the rules and the lifecycle compare. */
@@ -91,7 +99,7 @@ function stageDefinition(stage: Stage): StageDefinition {
   return { name, levelCode, judged, judgesPerEntry, aggregation, discrepancySpread, tieBreak, blind, normaliseBias, rejudgeMode, advancement, prizeScheme };
 }
 
-function summaryView(edition: Edition, now = new Date()): EditionSummaryView {
+function summaryView(edition: Edition, unit: UnitName, now = new Date()): EditionSummaryView {
   return {
     id: edition.id,
     contestId: edition.contestId,
@@ -100,8 +108,8 @@ function summaryView(edition: Edition, now = new Date()): EditionSummaryView {
     number: edition.number,
     seasonLabel: edition.seasonLabel,
     unitId: edition.unitId,
-    unitCode: edition.unit!.code,
-    unitName: edition.unit!.name,
+    unitCode: unit.code,
+    unitName: unit.name,
     registrationOpensAt: edition.registrationOpensAt,
     registrationClosesAt: edition.registrationClosesAt,
     openForRegistration: registrationOpen(edition, now),
@@ -111,10 +119,10 @@ function summaryView(edition: Edition, now = new Date()): EditionSummaryView {
   };
 }
 
-function editionView(loaded: LoadedEdition): EditionView {
-  const { edition, fields, rubric, stages } = loaded;
+function editionView(loaded: UnitEdition): EditionView {
+  const { edition, unit, fields, rubric, stages } = loaded;
   return {
-    ...summaryView(edition),
+    ...summaryView(edition, unit),
     eligibility: edition.eligibility,
     maxAuthors: edition.maxAuthors,
     plannedEntries: edition.plannedEntries,
@@ -154,6 +162,8 @@ export class ContestsService {
     private readonly audit: AuditService,
     private readonly editions: EditionRepository,
     private readonly access: AccessService,
+    private readonly contestRows: ContestRepository,
+    private readonly units: UnitReader,
   ) {}
 
   /**
@@ -162,20 +172,25 @@ export class ContestsService {
    * Any other edition does not exist for them. The one look-up single registration, bulk import and templates share.
    */
   async editionForRegistration(actor: Actor, editionId: string, unitPath?: string): Promise<RegistrationEdition> {
-    const { sql, params } = this.editionForRegistrationPart(actor, editionId);
-    const [row] = await this.db.query(sql, params);
-    return this.editionForRegistrationOf(row.edition, unitPath);
+    const row = await this.editions.registrationEdition(this.db.manager, editionId, this.registrationScope(actor));
+    return this.registrationEditionAt(row, unitPath);
   }
 
   /** The read of editionForRegistration as a part of the caller's statement (a registration reads its school with it). */
   editionForRegistrationPart(actor: Actor, editionId: string): SqlPart {
-    const part = this.editions.registrationEditionPart(this.db.manager, editionId, this.access.condition(actor, Permission.EditionRegister, 'u.path'));
-    return { sql: `SELECT (${part.sql}) AS edition`, params: part.params };
+    return this.editions.registrationEditionPart(this.db.manager, editionId, this.registrationScope(actor));
   }
 
   /** What editionForRegistrationPart read, checked against `unitPath` (the edition runs at that unit or above it). */
   editionForRegistrationOf(json: Parameters<EditionRepository['registrationEditionOf']>[0], unitPath?: string): RegistrationEdition {
-    const row = this.editions.registrationEditionOf(json);
+    return this.registrationEditionAt(this.editions.registrationEditionOf(json), unitPath);
+  }
+
+  private registrationScope(actor: Actor) {
+    return this.access.condition(actor, Permission.EditionRegister, 'u.path');
+  }
+
+  private registrationEditionAt(row: RegistrationEditionRow | null, unitPath: string | undefined): RegistrationEdition {
     if (!row || (unitPath !== undefined && !unitPath.startsWith(row.unit.path))) throw new NotFoundError('Edition');
     const { fields, firstStage, ...edition } = row;
     return { edition, fields: new Map(fields.map(({ code, id, name }) => [code, { id, name }])), firstStage };
@@ -183,7 +198,7 @@ export class ContestsService {
 
   async createContest(actor: Actor, dto: CreateContestDto): Promise<ContestView> {
     return this.db.transaction(async (manager) => {
-      const unit = await this.unitWithin(manager, dto.unitId, this.access.condition(actor, Permission.ContestManage, 'u.path'));
+      const unit = await this.activeUnitWithin(manager, dto.unitId, (path) => reaches(actor.grants, Permission.ContestManage, path));
       const contest = await manager.save(manager.create(Contest, { kind: dto.kind, name: dto.name, unitId: unit.id }));
       await this.audit.record(manager, actor, {
         action: 'contest.create',
@@ -192,42 +207,34 @@ export class ContestsService {
         unitPath: unit.path,
         after: { kind: contest.kind, name: contest.name, unitId: unit.id },
       });
-      return contestView({ ...contest, unit });
+      return contestView(contest, unit);
     });
   }
 
   async listContests(actor: Actor, query: ContestListQuery): Promise<Page<ContestView>> {
-    const qb = this.contests(this.db.manager).andWhere(...this.access.condition(actor, Permission.ContestRead, 'u.path'));
-    if (query.kind) qb.andWhere('c.kind = :kind', { kind: query.kind });
-    const [rows, total] = await qb
-      .orderBy('u.depth')
-      .addOrderBy('c.name')
-      .addOrderBy('c.id')
-      .skip((query.page - 1) * query.pageSize)
-      .take(query.pageSize)
-      .getManyAndCount();
-    return pageOf(rows.map(contestView), total, query);
+    const [rows, total] = await this.contestRows.page(this.db.manager, this.access.condition(actor, Permission.ContestRead, 'u.path'), query.kind, query);
+    const units = await this.units.many(rows.map((c) => c.unitId));
+    return pageOf(
+      rows.map((c) => contestView(c, units.get(c.unitId)!)),
+      total,
+      query,
+    );
   }
 
   async getContest(actor: Actor, contestId: string): Promise<ContestView> {
-    const contest = await this.contests(this.db.manager)
-      .andWhere('c.id = :contestId', { contestId })
-      .andWhere(...this.access.condition(actor, Permission.ContestRead, 'u.path'))
-      .getOne();
+    const contest = await this.contestRows.inScope(this.db.manager, contestId, this.access.condition(actor, Permission.ContestRead, 'u.path'));
     if (!contest) throw new NotFoundError('Contest');
-    return contestView(contest);
+    return contestView(contest, (await this.units.unit(contest.unitId))!);
   }
 
   /** An organiser of the contest's unit adds an edition, at that unit or one under it. */
   async createEdition(actor: Actor, contestId: string, dto: CreateEditionDto): Promise<EditionView> {
     const definition = toDefinition(dto);
     return this.db.transaction(async (manager) => {
-      const contest = await this.contests(manager)
-        .andWhere('c.id = :contestId', { contestId })
-        .andWhere(...this.access.condition(actor, Permission.EditionManage, 'u.path'))
-        .getOne();
+      const contest = await this.contestRows.inScope(manager, contestId, this.access.condition(actor, Permission.EditionManage, 'u.path'));
       if (!contest) throw new NotFoundError('Contest');
-      const unit = dto.unitId ? await this.unitWithin(manager, dto.unitId, ['u.path LIKE :contestUnit', { contestUnit: `${contest.unit!.path}%` }]) : contest.unit!;
+      const contestUnit = (await this.units.withLevel(manager, contest.unitId))!;
+      const unit = dto.unitId ? await this.activeUnitWithin(manager, dto.unitId, (path) => path.startsWith(contestUnit.path)) : contestUnit;
       await this.checkDefinition(manager, definition, contest.kind, unit);
       let editionId: string;
       try {
@@ -237,45 +244,27 @@ export class ContestsService {
         throw numberTaken(error, definition.number);
       }
       await this.editions.insertChildren(manager, editionId, definition);
-      const view = editionView((await this.editions.load(manager, editionId))!);
+      const view = editionView((await this.loadEdition(manager, editionId))!);
       await this.audit.record(manager, actor, { action: 'edition.create', entityType: 'edition', entityId: editionId, unitPath: unit.path, after: auditSnapshot(view) });
       return view;
     });
   }
 
   async listEditions(actor: Actor, query: EditionListQuery): Promise<Page<EditionSummaryView>> {
-    const qb = this.db.manager
-      .createQueryBuilder(Edition, 'e')
-      .innerJoinAndSelect('e.contest', 'c')
-      .innerJoinAndSelect('e.unit', 'u')
-      .where(...this.access.condition(actor, Permission.EditionRead, 'u.path'));
-    if (query.contestId) qb.andWhere('e.contestId = :contestId', { contestId: query.contestId });
-    if (!query.includeArchived) qb.andWhere('e.archivedAt IS NULL');
     const now = new Date();
-    const open = "e.state = 'registration' AND e.archivedAt IS NULL AND e.registrationOpensAt <= :now AND e.registrationClosesAt >= :now";
-    if (query.openForRegistration === true) qb.andWhere(open, { now });
-    if (query.openForRegistration === false) qb.andWhere(`NOT (${open})`, { now });
-    const [rows, total] = await qb
-      .orderBy('e.registrationOpensAt', 'DESC')
-      .addOrderBy('e.id')
-      .skip((query.page - 1) * query.pageSize)
-      .take(query.pageSize)
-      .getManyAndCount();
+    const filter = { contestId: query.contestId, includeArchived: query.includeArchived, openForRegistration: query.openForRegistration, now };
+    const [rows, total] = await this.editions.page(this.db.manager, this.access.condition(actor, Permission.EditionRead, 'u.path'), filter, query);
+    const units = await this.units.many(rows.map((e) => e.unitId));
     return pageOf(
-      rows.map((e) => summaryView(e, now)),
+      rows.map((e) => summaryView(e, units.get(e.unitId)!, now)),
       total,
       query,
     );
   }
 
   async getEdition(actor: Actor, editionId: string): Promise<EditionView> {
-    const visible = await this.db.manager
-      .createQueryBuilder(Edition, 'e')
-      .innerJoin('e.unit', 'u')
-      .where('e.id = :editionId', { editionId })
-      .andWhere(...this.access.condition(actor, Permission.EditionRead, 'u.path'))
-      .getExists();
-    const loaded = visible ? await this.editions.load(this.db.manager, editionId) : null;
+    const visible = await this.editions.inScope(this.db.manager, editionId, this.access.condition(actor, Permission.EditionRead, 'u.path'));
+    const loaded = visible ? await this.loadEdition(this.db.manager, editionId) : null;
     if (!loaded) throw new NotFoundError('Edition');
     return editionView(loaded);
   }
@@ -287,16 +276,11 @@ export class ContestsService {
   async updateEdition(actor: Actor, editionId: string, dto: UpdateEditionDto): Promise<EditionView> {
     const definition = toDefinition(dto);
     return this.db.transaction(async (manager) => {
-      const inScope = await manager
-        .createQueryBuilder(Edition, 'e')
-        .innerJoin('e.unit', 'u')
-        .where('e.id = :editionId', { editionId })
-        .andWhere(...this.access.condition(actor, Permission.EditionManage, 'u.path'))
-        .getExists();
-      const before = inScope ? await this.editions.load(manager, editionId) : null;
+      const inScope = await this.editions.inScope(manager, editionId, this.access.condition(actor, Permission.EditionManage, 'u.path'));
+      const before = inScope ? await this.loadEdition(manager, editionId) : null;
       if (!before) throw new NotFoundError('Edition');
       const { edition } = before;
-      await this.checkDefinition(manager, definition, edition.contest!.kind, edition.unit!);
+      await this.checkDefinition(manager, definition, edition.contest!.kind, before.unit);
       if (edition.archivedAt) throw new RuleViolationError('EDITION_ARCHIVED', {}, [problem('state', 'ARCHIVED', {})]);
       const frozen = editionChangeProblems(storedDefinition(before), definition, edition.state, scoredLevels(before));
       if (frozen.length) throw new RuleViolationError('EDITION_CHANGE_UNSAFE', { state: edition.state, fields: frozen.map((p) => p.field) }, frozen);
@@ -316,12 +300,12 @@ export class ContestsService {
         throw staleVersion('Edition', dto.version, edition.version);
       }
       await this.editions.replaceChildren(manager, editionId, definition);
-      const after = editionView((await this.editions.load(manager, editionId))!);
+      const after = editionView((await this.loadEdition(manager, editionId))!);
       await this.audit.record(manager, actor, {
         action: 'edition.update',
         entityType: 'edition',
         entityId: editionId,
-        unitPath: edition.unit!.path,
+        unitPath: before.unit.path,
         before: auditSnapshot(editionView(before)),
         after: auditSnapshot(after),
       });
@@ -340,11 +324,11 @@ export class ContestsService {
         action: 'edition.state',
         entityType: 'edition',
         entityId: editionId,
-        unitPath: edition.unit!.path,
+        unitPath: edition.unitPath,
         before: { state: edition.state },
         after: { state: dto.state },
       });
-      return editionView((await this.editions.load(manager, editionId))!);
+      return editionView((await this.loadEdition(manager, editionId))!);
     });
   }
 
@@ -354,8 +338,8 @@ export class ContestsService {
       const edition = await this.organisedEdition(manager, actor, editionId);
       if (edition.archivedAt) throw new RuleViolationError('EDITION_ALREADY_ARCHIVED', {}, [problem('state', 'ARCHIVED', {})]);
       await manager.update(Edition, { id: editionId }, { archivedAt: () => 'now()', archiveReason: dto.reason, version: () => 'version + 1' });
-      await this.audit.record(manager, actor, { action: 'edition.archive', entityType: 'edition', entityId: editionId, unitPath: edition.unit!.path, after: { reason: dto.reason } });
-      return editionView((await this.editions.load(manager, editionId))!);
+      await this.audit.record(manager, actor, { action: 'edition.archive', entityType: 'edition', entityId: editionId, unitPath: edition.unitPath, after: { reason: dto.reason } });
+      return editionView((await this.loadEdition(manager, editionId))!);
     });
   }
 
@@ -366,43 +350,40 @@ export class ContestsService {
       if (edition.state !== 'draft') {
         throw new RuleViolationError('DELETE_ONLY_DRAFT', { state: edition.state }, [problem('state', 'NOT_DRAFT', { state: edition.state })]);
       }
-      const before = auditSnapshot(editionView((await this.editions.load(manager, editionId))!));
+      const before = auditSnapshot(editionView((await this.loadEdition(manager, editionId))!));
       await manager.delete(Edition, { id: editionId });
-      await this.audit.record(manager, actor, { action: 'edition.delete', entityType: 'edition', entityId: editionId, unitPath: edition.unit!.path, before });
+      await this.audit.record(manager, actor, { action: 'edition.delete', entityType: 'edition', entityId: editionId, unitPath: edition.unitPath, before });
     });
   }
 
-  /** An edition the actor organises, locked against concurrent changes; missing and out of scope look alike. */
-  private async organisedEdition(manager: EntityManager, actor: Actor, editionId: string): Promise<Edition> {
-    const edition = await manager
-      .createQueryBuilder(Edition, 'e')
-      .innerJoinAndSelect('e.unit', 'u')
-      .where('e.id = :editionId', { editionId })
-      .andWhere(...this.access.condition(actor, Permission.EditionManage, 'u.path'))
-      .setLock('pessimistic_write', undefined, ['e'])
-      .getOne();
+  /** An edition the actor organises, with its unit's path, locked against concurrent changes; missing and out of scope look alike. */
+  private async organisedEdition(manager: EntityManager, actor: Actor, editionId: string): Promise<Edition & { unitPath: string }> {
+    const edition = await this.editions.lockInScope(manager, editionId, this.access.condition(actor, Permission.EditionManage, 'u.path'));
     if (!edition) throw new NotFoundError('Edition');
     return edition;
   }
 
-  /** Contests with their unit (alias `u`) and its level. */
-  private contests(manager: EntityManager): SelectQueryBuilder<Contest> {
-    return manager.createQueryBuilder(Contest, 'c').innerJoinAndSelect('c.unit', 'u').innerJoinAndSelect('u.level', 'l').where('TRUE');
+  /** The edition with its definition and the unit it runs at; null when there is none. */
+  private async loadEdition(manager: EntityManager, editionId: string): Promise<UnitEdition | null> {
+    const loaded = await this.editions.load(manager, editionId);
+    if (!loaded) return null;
+    const unit = await this.units.withLevel(manager, loaded.edition.unitId);
+    return { ...loaded, unit: unit! };
   }
 
-  /** An active unit meeting the scope condition on alias `u` (with its level); missing and out of scope look alike. */
-  private async unitWithin(manager: EntityManager, unitId: string, [scope, params]: Condition): Promise<Unit> {
-    const unit = await manager.createQueryBuilder(Unit, 'u').innerJoinAndSelect('u.level', 'l').where('u.id = :unitId AND u.retiredAt IS NULL', { unitId }).andWhere(scope, params).getOne();
-    if (!unit) throw notFoundInBody('Unit', 'unitId');
+  /** An active unit (with its level) whose path `within` accepts; missing and out of reach look alike. */
+  private async activeUnitWithin(manager: EntityManager, unitId: string, within: (path: string) => boolean): Promise<UnitWithLevel> {
+    const unit = await this.units.activeWithLevel(manager, unitId);
+    if (!unit || !within(unit.path)) throw notFoundInBody('Unit', 'unitId');
     return unit;
   }
 
-  private async checkDefinition(manager: EntityManager, definition: EditionDefinition, contestKind: ContestKind, unit: Unit): Promise<void> {
-    const levels = await manager.find(UnitLevel);
+  private async checkDefinition(manager: EntityManager, definition: EditionDefinition, contestKind: ContestKind, unit: UnitWithLevel): Promise<void> {
+    const levels = await this.units.levels(manager);
     const problems = editionProblems(definition, {
       contestKind,
       levels: new Map(levels.map((l) => [l.code, { rank: l.rank, isLeaf: l.isLeaf }])),
-      editionUnitRank: unit.level!.rank,
+      editionUnitRank: unit.level.rank,
     });
     if (problems.length) throw new RuleViolationError('EDITION_CANNOT_RUN', { fields: problems.map((p) => p.field) }, problems);
   }

@@ -3,11 +3,12 @@ import { EntityManager, In } from 'typeorm';
 import { constraintBrokenBy, stillReferencedReason } from '../core/database/constraint-errors';
 import { FieldProblem, problem, RuleViolationError } from '../core/errors/domain-error';
 import type { Condition } from '../core/access/policy';
-import { SqlPart } from '../core/database/sql-part';
+import { selectParts, SqlPart } from '../core/database/sql-part';
+import type { PageQuery } from '../core/http/paging';
 import { Contest, Edition, EditionField, RubricCriterionRow, Stage } from './contest.entity';
+import { withUnitPath } from './contest.repository';
 import type { EditionDefinition, StageDefinition } from './edition.types';
 
-/** An edition with everything its definition spans, children in order. */
 /** The stage entries are registered into. */
 export type FirstStage = Pick<Stage, 'id' | 'levelCode' | 'name'>;
 
@@ -22,7 +23,9 @@ export type RegistrationEditionRow = Pick<
   firstStage: FirstStage | null;
 };
 
+/** An edition with everything its definition spans, children in order. */
 export interface LoadedEdition {
+  /** With its contest; its unit comes from UnitReader. */
   edition: Edition;
   fields: EditionField[];
   rubric: RubricCriterionRow[];
@@ -49,12 +52,56 @@ function stageColumns(stage: StageDefinition) {
   };
 }
 
-/** Reads and writes the rows of an edition's definition (fields, rubric, stages) inside the caller's transaction. */
+/** Which editions a list shows, besides the scope. */
+export interface EditionFilter {
+  contestId?: string;
+  includeArchived?: boolean;
+  /** Only those open (true) or not open (false) for registration at `now`. */
+  openForRegistration?: boolean;
+  now: Date;
+}
+
+/**
+ * Reads editions in scope, and reads and writes the rows of an edition's definition (fields, rubric, stages) inside
+ * the caller's transaction.
+ */
 @Injectable()
 export class EditionRepository {
-  /** The edition with its contest and unit (with level); null when there is none. */
+  /** A page of the editions (with their contest) `scope` (a condition on `u.path`, the edition's unit) keeps, the latest registration first. */
+  page(manager: EntityManager, [scope, params]: Condition, filter: EditionFilter, page: PageQuery): Promise<[Edition[], number]> {
+    const qb = withUnitPath(manager.createQueryBuilder(Edition, 'e').innerJoinAndSelect('e.contest', 'c'), 'e.unit_id').where(scope, params);
+    if (filter.contestId) qb.andWhere('e.contestId = :contestId', { contestId: filter.contestId });
+    if (!filter.includeArchived) qb.andWhere('e.archivedAt IS NULL');
+    const open = "e.state = 'registration' AND e.archivedAt IS NULL AND e.registrationOpensAt <= :now AND e.registrationClosesAt >= :now";
+    if (filter.openForRegistration === true) qb.andWhere(open, { now: filter.now });
+    if (filter.openForRegistration === false) qb.andWhere(`NOT (${open})`, { now: filter.now });
+    return qb
+      .orderBy('e.registrationOpensAt', 'DESC')
+      .addOrderBy('e.id')
+      .skip((page.page - 1) * page.pageSize)
+      .take(page.pageSize)
+      .getManyAndCount();
+  }
+
+  /** Whether the edition exists and `scope` (a condition on `u.path`) keeps it. */
+  inScope(manager: EntityManager, editionId: string, [scope, params]: Condition): Promise<boolean> {
+    return withUnitPath(manager.createQueryBuilder(Edition, 'e'), 'e.unit_id').where('e.id = :editionId', { editionId }).andWhere(scope, params).getExists();
+  }
+
+  /** The edition with its unit's path, locked against concurrent changes, if `scope` (a condition on `u.path`) keeps it. */
+  async lockInScope(manager: EntityManager, editionId: string, [scope, params]: Condition): Promise<(Edition & { unitPath: string }) | null> {
+    const { entities, raw } = await withUnitPath(manager.createQueryBuilder(Edition, 'e'), 'e.unit_id')
+      .addSelect('u.path', 'unit_path')
+      .where('e.id = :editionId', { editionId })
+      .andWhere(scope, params)
+      .setLock('pessimistic_write', undefined, ['e'])
+      .getRawAndEntities<{ unit_path: string }>();
+    return entities[0] ? { ...entities[0], unitPath: raw[0].unit_path } : null;
+  }
+
+  /** The edition with its contest; null when there is none. */
   async load(manager: EntityManager, editionId: string): Promise<LoadedEdition | null> {
-    const edition = await manager.findOne(Edition, { where: { id: editionId }, relations: { contest: true, unit: { level: true } } });
+    const edition = await manager.findOne(Edition, { where: { id: editionId }, relations: { contest: true } });
     if (!edition) return null;
     // One after the other: inside a transaction the manager holds a single connection.
     const fields = await manager.find(EditionField, { where: { editionId }, order: { position: 'ASC' } });
@@ -81,6 +128,13 @@ export class EditionRepository {
       { ...params, registrationEditionId: editionId },
     );
     return { sql, params: values };
+  }
+
+  /** `registrationEditionPart` read on its own. */
+  async registrationEdition(manager: EntityManager, editionId: string, scope: Condition): Promise<RegistrationEditionRow | null> {
+    const { sql, params } = selectParts([['edition', this.registrationEditionPart(manager, editionId, scope)]]);
+    const [row] = await manager.query(sql, params);
+    return this.registrationEditionOf(row.edition);
   }
 
   /** The JSON of `registrationEditionPart` with its dates as dates. */

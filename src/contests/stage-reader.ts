@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { UnitReader } from '../units/unit-reader';
-import type { EditionState } from './edition-lifecycle';
-import type { AdvancementRule, PrizeScheme } from './edition.types';
+import type { EditionState, RegistrationWindow } from './edition-lifecycle';
+import type { AdvancementRule, Eligibility, PrizeScheme } from './edition.types';
 
 /** A stage as results reads it: its rules, and the edition and contest it belongs to. */
 export interface StageView {
@@ -43,6 +43,16 @@ export interface EditionCatalogue {
   fields: Array<{ id: string; code: string; name: string }>;
   stages: Array<{ id: string; name: string; position: number; levelCode: string }>;
 }
+
+/** What an entry's change is checked against: its edition's registration window and state, its rules and its fields in order. */
+export interface EntryEditionRules extends RegistrationWindow {
+  eligibility: Eligibility;
+  maxAuthors: number;
+  fields: EditionCatalogue['fields'];
+}
+
+/** An edition's (alias `ed`) fields in order, as JSON. */
+const FIELDS_OF_EDITION = `COALESCE((SELECT json_agg(json_build_object('id', f.id, 'code', f.code, 'name', f.name) ORDER BY f.position) FROM edition_fields f WHERE f.edition_id = ed.id), '[]')`;
 
 const STAGE_COLUMNS = `s.id, s.edition_id AS "editionId", s.position, s.name, s.level_code AS "levelCode", s.judged, s.tie_break AS "tieBreak", s.advancement,
   s.prize_scheme AS "prizeScheme", ed.number AS "editionNumber", ed.season_label AS "seasonLabel", ed.state AS "editionState",
@@ -92,12 +102,23 @@ export class StageReader {
     if (editionIds.length === 0) return new Map();
     const rows: Array<EditionCatalogue & { id: string }> = await manager.query(
       `SELECT ed.id, ed.state, ed.archived_at IS NOT NULL AS archived,
-              COALESCE((SELECT json_agg(json_build_object('id', f.id, 'code', f.code, 'name', f.name) ORDER BY f.position) FROM edition_fields f WHERE f.edition_id = ed.id), '[]') AS fields,
+              ${FIELDS_OF_EDITION} AS fields,
               COALESCE((SELECT json_agg(json_build_object('id', s.id, 'name', s.name, 'position', s.position, 'levelCode', s.level_code) ORDER BY s.position) FROM stages s WHERE s.edition_id = ed.id), '[]') AS stages
          FROM editions ed WHERE ed.id = ANY ($1::uuid[])`,
       [[...new Set(editionIds)]],
     );
     return new Map(rows.map(({ id, ...catalogue }) => [id, catalogue]));
+  }
+
+  /** The rules an entry of the edition is changed under, read now (not remembered); null when there is no such edition. */
+  async entryRules(editionId: string, manager: EntityManager = this.db.manager): Promise<EntryEditionRules | null> {
+    const rows: EntryEditionRules[] = await manager.query(
+      `SELECT ed.registration_opens_at AS "registrationOpensAt", ed.registration_closes_at AS "registrationClosesAt", ed.state, ed.archived_at AS "archivedAt",
+              ed.eligibility, ed.max_authors AS "maxAuthors", ${FIELDS_OF_EDITION} AS fields
+         FROM editions ed WHERE ed.id = $1`,
+      [editionId],
+    );
+    return rows[0] ?? null;
   }
 
   /** The ids of the fields, in any edition, whose code is `code` whatever its case (codes are unique that way per edition). */

@@ -3,8 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import type { Edition } from '../contests/contest.entity';
-import { ContestsService } from '../contests/contests.service';
+import { ContestsService, RegistrationEdition } from '../contests/contests.service';
 import { Permission, reachesBeyondOwnUnit, ownUnitIds } from '../core/access/policy';
 import { Actor } from '../core/auth/actor';
 import { AuditService } from '../core/audit/audit.service';
@@ -22,7 +21,7 @@ import { EntriesRepository } from './entries.repository';
 import { changedColumns, EntryRowsResult, EXAMPLE_REFERENCE, importColumns, ImportRow, readEntryRows, UNIT_CODE } from './entry-rows';
 
 /** The edition columns an import needs, with its unit's path, its contest's name and its fields. */
-type ImportEdition = Pick<Edition, 'id' | 'number' | 'seasonLabel' | 'registrationOpensAt' | 'registrationClosesAt' | 'state' | 'archivedAt' | 'eligibility' | 'maxAuthors'> & {
+type ImportEdition = Pick<RegistrationEdition['edition'], 'id' | 'number' | 'seasonLabel' | 'registrationOpensAt' | 'registrationClosesAt' | 'state' | 'archivedAt' | 'eligibility' | 'maxAuthors'> & {
   unitPath: string;
   contestName: string;
   /** Field id by code, in the edition's order. */

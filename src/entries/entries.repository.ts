@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager, SelectQueryBuilder } from 'typeorm';
-import { Edition } from '../contests/contest.entity';
+import type { EntryEditionRules } from '../contests/stage-reader';
 import type { AccessObject } from '../core/access/access.service';
 import type { Condition } from '../core/access/policy';
 import { preparedQuery } from '../core/database/prepared-query';
@@ -19,7 +19,8 @@ export type StoredEntryView = Omit<EntryView, 'unit' | 'field' | 'currentStage'>
 export const ENTRY_ACCESS: AccessObject = { name: 'Entry', from: 'entries e', id: 'e.id', path: 'e.unit_path' };
 
 /** An entry the caller may act on, with the registration window of its edition. */
-export type ScopedEntry = Entry & { edition: Edition };
+/** An entry with the rules of its edition, read through contests' StageReader. */
+export type ScopedEntry = Omit<Entry, 'edition'> & { edition: EntryEditionRules };
 
 const AUTHORS_JSON = `(SELECT COALESCE(json_agg(json_build_object('position', a.position, 'fullName', a.full_name, 'birthDate', a.birth_date, 'classOrJob', a.class_or_job) ORDER BY a.position), '[]'::json)
     FROM entry_authors a WHERE a.entry_id = e.id)`;
@@ -59,7 +60,12 @@ export interface ListTotal {
   exact: boolean;
 }
 /** The CTE of insertMany's statement that holds the ids of the entries it wrote. */
-export const WRITTEN_ENTRIES = 'written_entries';
+const WRITTEN_ENTRIES = 'written_entries';
+
+/** A condition for an `alongside` part of insertMany: it holds when the statement wrote all `count` entries (none was there already). */
+export function everyEntryWritten(count: number): string {
+  return `(SELECT count(*) FROM ${WRITTEN_ENTRIES}) = ${Number(count)}`;
+}
 
 /** An entry about to be registered: its content, its school and where it starts (first stage, at the unit running it). */
 export interface NewEntry {
@@ -106,7 +112,7 @@ export class EntriesRepository {
    * data-modifying CTEs, each column bound as one array (unnest), so it takes a few dozen parameters whatever
    * the row count, far from PostgreSQL's 65,535, and is atomic even outside a transaction. An entry whose
    * (edition, school, reference) is already taken is left out with its authors and stage; the conditions of the
-   * `alongside` parts may read WRITTEN_ENTRIES (`id`) to know what was written. Returns the entries written, with
+   * `alongside` parts may read what was written through `everyEntryWritten`. Returns the entries written, with
    * the time they were created. `prepared` (for a single entry, whose statement text is one of a few) runs it as a
    * prepared statement, planned once per connection.
    */
@@ -176,9 +182,8 @@ export class EntriesRepository {
   }
 
   /** The entry if it meets the access condition on `e.unit_path`; null when it is missing or out of scope alike. */
-  async findInScope(manager: EntityManager, [scope, params]: Condition, id: string): Promise<ScopedEntry | null> {
-    const entry = await manager.createQueryBuilder(Entry, 'e').innerJoinAndSelect('e.edition', 'edition').where('e.id = :id', { id }).andWhere(scope, params).getOne();
-    return (entry as ScopedEntry | null) ?? null;
+  findInScope(manager: EntityManager, [scope, params]: Condition, id: string): Promise<Entry | null> {
+    return manager.createQueryBuilder(Entry, 'e').where('e.id = :id', { id }).andWhere(scope, params).getOne();
   }
 
   /**

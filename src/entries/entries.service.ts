@@ -4,8 +4,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { ContestsService } from '../contests/contests.service';
+import { EntryEditionRules, StageReader } from '../contests/stage-reader';
 import { violatedConstraint } from '../core/database/constraint-errors';
-import { Edition, EditionField } from '../contests/contest.entity';
 import { AccessService } from '../core/access/access.service';
 import { ownUnitIds, Permission } from '../core/access/policy';
 import { Actor } from '../core/auth/actor';
@@ -51,8 +51,13 @@ export function requireRegisteringUnit(unit: RegisteringUnit, edition: { unitId:
   throw new RuleViolationError('NOT_A_REGISTERING_UNIT', { level: unit.level.name }, [problem('unitId', why, {})]);
 }
 
-export function requireRegistered(entry: Entry): void {
+export function requireRegistered(entry: Pick<Entry, 'status'>): void {
   if (entry.status === 'withdrawn') throw new RuleViolationError('ENTRY_WITHDRAWN', {}, [problem('status', 'WITHDRAWN', {})]);
+}
+
+/** The edition's field ids by field code. */
+function fieldsByCode(edition: Pick<EntryEditionRules, 'fields'>): Map<string, string> {
+  return new Map(edition.fields.map((f) => [f.code, f.id]));
 }
 
 /** A second entry of the same school and edition with the same reference. */
@@ -99,6 +104,7 @@ export class EntriesService {
     private readonly cursors: ExportCursors,
     private readonly naming: EntryNaming,
     private readonly unitReader: UnitReader,
+    private readonly stages: StageReader,
   ) {}
 
   /**
@@ -180,7 +186,7 @@ export class EntriesService {
       createdYear: dto.createdYear !== undefined ? dto.createdYear : before.createdYear,
       authors: dto.authors ? this.authorsOf(dto.authors) : before.authors,
     };
-    const fields = await this.fieldsOf(entry.editionId);
+    const fields = fieldsByCode(entry.edition);
     after.fieldCode = this.canonicalField(fields, after.fieldCode);
     refuseIfProblems(draftProblems(after, entry.edition, new Set(fields.keys())));
     try {
@@ -265,7 +271,7 @@ export class EntriesService {
   async entryInScope(actor: Actor, id: string, permission: Permission): Promise<ScopedEntry> {
     const entry = await this.entries.findInScope(this.db.manager, this.access.condition(actor, permission, 'e.unit_path'), id);
     if (!entry) throw new NotFoundError('Entry');
-    return entry;
+    return { ...entry, edition: (await this.stages.entryRules(entry.editionId))! };
   }
 
   /** The school an entry is registered for: the one given (checked with the edition), else the actor's own school. */
@@ -276,12 +282,6 @@ export class EntriesService {
       throw invalidRequest([problem('unitId', own.length > 1 ? 'SEVERAL_SCHOOLS' : 'UNIT_ID_REQUIRED', {})]);
     }
     return id;
-  }
-
-  /** Field id by field code. */
-  private async fieldsOf(editionId: string): Promise<Map<string, string>> {
-    const fields = await this.db.getRepository(EditionField).find({ where: { editionId }, order: { position: 'ASC' } });
-    return new Map(fields.map((f) => [f.code, f.id]));
   }
 
   /** Field codes are matched without case, as the database keeps them unique: `mt` is the field MT. */
@@ -307,15 +307,12 @@ export class EntriesService {
     return authors.map((a) => ({ fullName: a.fullName, birthDate: a.birthDate ?? null, classOrJob: a.classOrJob ?? null }));
   }
 
-  private async draftFromStore(entry: Entry): Promise<EntryDraft> {
-    const [authors, field] = await Promise.all([
-      this.db.getRepository(EntryAuthor).find({ where: { entryId: entry.id }, order: { position: 'ASC' } }),
-      this.db.getRepository(EditionField).findOneByOrFail({ id: entry.fieldId }),
-    ]);
+  private async draftFromStore(entry: ScopedEntry): Promise<EntryDraft> {
+    const authors = await this.db.getRepository(EntryAuthor).find({ where: { entryId: entry.id }, order: { position: 'ASC' } });
     return {
       reference: entry.reference,
       title: entry.title,
-      fieldCode: field.code,
+      fieldCode: entry.edition.fields.find((f) => f.id === entry.fieldId)!.code,
       summary: entry.summary,
       contactName: entry.contactName,
       contactEmail: entry.contactEmail,

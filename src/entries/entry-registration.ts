@@ -6,7 +6,7 @@ import { NotFoundError, problem, RuleViolationError } from '../core/errors/domai
 import { registrationMail } from '../core/outbox/mail-catalogue';
 import type { OutboxService } from '../core/outbox/outbox.service';
 import { UnitsRepository } from '../units/units.repository';
-import { type EntriesRepository, WRITTEN_ENTRIES } from './entries.repository';
+import { type EntriesRepository, everyEntryWritten } from './entries.repository';
 import type { EntryDraft } from './entry-draft';
 
 export interface Placement {
@@ -114,7 +114,7 @@ export async function writeRegistrations(
   for (const chunk of chunks) {
     // Audit (and, for a batch of one statement, mail) go with the entries when every entry is new (nearly always);
     // otherwise after, for those written.
-    const everyEntryNew = `(SELECT count(*) FROM ${WRITTEN_ENTRIES}) = ${chunk.length}`;
+    const everyEntryNew = everyEntryWritten(chunk.length);
     const alongside = [ports.audit.insertion(actor, audit(chunk), everyEntryNew)];
     const events = chunks.length === 1 ? mails(chunk) : [];
     if (events.length) alongside.push(ports.outbox.insertion(events, everyEntryNew));

@@ -1,7 +1,4 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
-import { Edition, EditionField, Stage } from '../contests/contest.entity';
-import { User } from '../accounts/user.entity';
-import { Unit } from '../units/unit.entity';
+import { Check, Column, ForeignKey, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
 
 export type EntryStatus = 'registered' | 'withdrawn';
 
@@ -14,23 +11,18 @@ export type EntryStatus = 'registered' | 'withdrawn';
 export class Entry {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column('uuid', { name: 'edition_id' })
+  @ForeignKey('editions', { name: 'entries_edition_fkey', onDelete: 'RESTRICT' })
   editionId: string;
-  @ManyToOne(() => Edition, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'edition_id', foreignKeyConstraintName: 'entries_edition_fkey' })
-  edition?: Edition;
   /** The school or organisation that registered the entry. */
-  @Column('uuid', { name: 'unit_id' }) unitId: string;
-  @ManyToOne(() => Unit, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'unit_id', foreignKeyConstraintName: 'entries_unit_fkey' })
-  unit?: Unit;
+  @ForeignKey('units', { name: 'entries_unit_fkey', onDelete: 'RESTRICT' })
+  @Column('uuid', { name: 'unit_id' })
+  unitId: string;
   /** Copy of the unit's path at registration, so scope filters need no join. */
   @Column('text', { name: 'unit_path' }) unitPath: string;
   @Index('entries_field_idx')
   @Column('uuid', { name: 'field_id' })
+  @ForeignKey('edition_fields', { name: 'entries_field_fkey', onDelete: 'RESTRICT' })
   fieldId: string;
-  @ManyToOne(() => EditionField, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'field_id', foreignKeyConstraintName: 'entries_field_fkey' })
-  field?: EditionField;
   /** The school's own reference for the entry; a re-uploaded file matches rows by it. */
   @Column('text') reference: string;
   @Column('text') title: string;
@@ -44,10 +36,9 @@ export class Entry {
   /** Title, reference and authors without case or diacritics, for search. */
   @Column('text', { name: 'search_key' }) searchKey: string;
   @Column('int', { default: 1 }) version: number;
-  @Column('uuid', { name: 'created_by', nullable: true }) createdBy: string | null;
-  @ManyToOne(() => User, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'created_by', foreignKeyConstraintName: 'FK_entries_created_by' })
-  creator?: User;
+  @ForeignKey('users', { name: 'FK_entries_created_by', onDelete: 'RESTRICT' })
+  @Column('uuid', { name: 'created_by', nullable: true })
+  createdBy: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
 }
@@ -77,14 +68,12 @@ export class EntryStage {
   @ManyToOne(() => Entry, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'entry_id' })
   entry?: Entry;
-  @Column('uuid', { name: 'stage_id' }) stageId: string;
-  @ManyToOne(() => Stage, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'stage_id', foreignKeyConstraintName: 'entry_stages_stage_fkey' })
-  stage?: Stage;
-  @Column('uuid', { name: 'unit_id' }) unitId: string;
-  @ManyToOne(() => Unit, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'unit_id', foreignKeyConstraintName: 'entry_stages_unit_fkey' })
-  unit?: Unit;
+  @ForeignKey('stages', { name: 'entry_stages_stage_fkey', onDelete: 'RESTRICT' })
+  @Column('uuid', { name: 'stage_id' })
+  stageId: string;
+  @ForeignKey('units', { name: 'entry_stages_unit_fkey', onDelete: 'RESTRICT' })
+  @Column('uuid', { name: 'unit_id' })
+  unitId: string;
   @CreateDateColumn({ name: 'entered_at', type: 'timestamptz' }) enteredAt: Date;
 }
 
@@ -103,9 +92,8 @@ export class DossierFile {
   @Column('text') sha256: string;
   /** Path relative to the upload directory. */
   @Column('text', { name: 'storage_key' }) storageKey: string;
-  @Column('uuid', { name: 'uploaded_by' }) uploadedBy: string;
-  @ManyToOne(() => User, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'uploaded_by', foreignKeyConstraintName: 'FK_dossier_files_uploaded_by' })
-  uploader?: User;
+  @ForeignKey('users', { name: 'FK_dossier_files_uploaded_by', onDelete: 'RESTRICT' })
+  @Column('uuid', { name: 'uploaded_by' })
+  uploadedBy: string;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
 }

@@ -1,9 +1,5 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
-import { User } from '../accounts/user.entity';
-import { Stage } from '../contests/contest.entity';
+import { Check, Column, ForeignKey, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from 'typeorm';
 import { decimal } from '../core/database/columns';
-import { Entry } from '../entries/entry.entity';
-import { Unit } from '../units/unit.entity';
 
 export type PanelState = 'open' | 'closed';
 export type MemberRole = 'judge' | 'chair';
@@ -21,14 +17,12 @@ export type FlagSettlement = 'accepted' | 'rescore' | 'add_judge';
 @Index('judging_panels_stage_unit_idx', ['stageId', 'unitId'])
 export class Panel {
   @PrimaryGeneratedColumn('uuid') id: string;
-  @Column('uuid', { name: 'stage_id' }) stageId: string;
-  @ManyToOne(() => Stage, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'stage_id', foreignKeyConstraintName: 'FK_judging_panels_stage' })
-  stage?: Stage;
-  @Column('uuid', { name: 'unit_id' }) unitId: string;
-  @ManyToOne(() => Unit, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'unit_id', foreignKeyConstraintName: 'FK_judging_panels_unit' })
-  unit?: Unit;
+  @ForeignKey('stages', { name: 'FK_judging_panels_stage', onDelete: 'RESTRICT' })
+  @Column('uuid', { name: 'stage_id' })
+  stageId: string;
+  @ForeignKey('units', { name: 'FK_judging_panels_unit', onDelete: 'RESTRICT' })
+  @Column('uuid', { name: 'unit_id' })
+  unitId: string;
   /** Copy of the unit's path, so scope filters need no join. */
   @Column('text', { name: 'unit_path' }) unitPath: string;
   @Column('text') name: string;
@@ -58,15 +52,13 @@ export class PanelMember {
   @ManyToOne(() => Panel, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'panel_id', foreignKeyConstraintName: 'FK_panel_members_panel' })
   panel?: Panel;
-  @Column('uuid', { name: 'user_id' }) userId: string;
-  @ManyToOne(() => User, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'user_id', foreignKeyConstraintName: 'FK_panel_members_user' })
-  user?: User;
+  @ForeignKey('users', { name: 'FK_panel_members_user', onDelete: 'RESTRICT' })
+  @Column('uuid', { name: 'user_id' })
+  userId: string;
   @Column('text') role: MemberRole;
-  @Column('uuid', { name: 'affiliation_unit_id', nullable: true }) affiliationUnitId: string | null;
-  @ManyToOne(() => Unit, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'affiliation_unit_id', foreignKeyConstraintName: 'FK_panel_members_affiliation' })
-  affiliation?: Unit;
+  @ForeignKey('units', { name: 'FK_panel_members_affiliation', onDelete: 'RESTRICT' })
+  @Column('uuid', { name: 'affiliation_unit_id', nullable: true })
+  affiliationUnitId: string | null;
   @Column('text', { name: 'field_codes', array: true, default: () => "'{}'" }) fieldCodes: string[];
   @Column('timestamptz', { name: 'removed_at', nullable: true }) removedAt: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
@@ -82,14 +74,12 @@ export class JudgingConflict {
   @ManyToOne(() => Panel, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'panel_id', foreignKeyConstraintName: 'FK_judging_conflicts_panel' })
   panel?: Panel;
-  @Column('uuid', { name: 'judge_id' }) judgeId: string;
-  @ManyToOne(() => User, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'judge_id', foreignKeyConstraintName: 'FK_judging_conflicts_judge' })
-  judge?: User;
-  @Column('uuid', { name: 'entry_id' }) entryId: string;
-  @ManyToOne(() => Entry, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'entry_id', foreignKeyConstraintName: 'FK_judging_conflicts_entry' })
-  entry?: Entry;
+  @ForeignKey('users', { name: 'FK_judging_conflicts_judge', onDelete: 'RESTRICT' })
+  @Column('uuid', { name: 'judge_id' })
+  judgeId: string;
+  @ForeignKey('entries', { name: 'FK_judging_conflicts_entry', onDelete: 'CASCADE' })
+  @Column('uuid', { name: 'entry_id' })
+  entryId: string;
   @Column('text') kind: string;
   @Column('text', { nullable: true }) note: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
@@ -102,14 +92,12 @@ export class JudgingPin {
   @ManyToOne(() => Panel, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'panel_id', foreignKeyConstraintName: 'FK_judging_pins_panel' })
   panel?: Panel;
-  @PrimaryColumn('uuid', { name: 'entry_id', primaryKeyConstraintName: 'PK_judging_pins' }) entryId: string;
-  @ManyToOne(() => Entry, { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'entry_id', foreignKeyConstraintName: 'FK_judging_pins_entry' })
-  entry?: Entry;
-  @PrimaryColumn('uuid', { name: 'judge_id', primaryKeyConstraintName: 'PK_judging_pins' }) judgeId: string;
-  @ManyToOne(() => User, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'judge_id', foreignKeyConstraintName: 'FK_judging_pins_judge' })
-  judge?: User;
+  @ForeignKey('entries', { name: 'FK_judging_pins_entry', onDelete: 'CASCADE' })
+  @PrimaryColumn('uuid', { name: 'entry_id', primaryKeyConstraintName: 'PK_judging_pins' })
+  entryId: string;
+  @ForeignKey('users', { name: 'FK_judging_pins_judge', onDelete: 'RESTRICT' })
+  @PrimaryColumn('uuid', { name: 'judge_id', primaryKeyConstraintName: 'PK_judging_pins' })
+  judgeId: string;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
 }
 
@@ -130,14 +118,12 @@ export class ScoreSheet {
   @ManyToOne(() => Panel, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'panel_id', foreignKeyConstraintName: 'FK_score_sheets_panel' })
   panel?: Panel;
-  @Column('uuid', { name: 'entry_id' }) entryId: string;
-  @ManyToOne(() => Entry, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'entry_id', foreignKeyConstraintName: 'FK_score_sheets_entry' })
-  entry?: Entry;
-  @Column('uuid', { name: 'judge_id' }) judgeId: string;
-  @ManyToOne(() => User, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'judge_id', foreignKeyConstraintName: 'FK_score_sheets_judge' })
-  judge?: User;
+  @ForeignKey('entries', { name: 'FK_score_sheets_entry', onDelete: 'RESTRICT' })
+  @Column('uuid', { name: 'entry_id' })
+  entryId: string;
+  @ForeignKey('users', { name: 'FK_score_sheets_judge', onDelete: 'RESTRICT' })
+  @Column('uuid', { name: 'judge_id' })
+  judgeId: string;
   @Column('text', { default: 'assigned' }) status: SheetStatus;
   @Column('boolean', { default: true }) active: boolean;
   /** 1 for the panel's assignment; one more for each cusp re-judging of the entry. */
@@ -163,10 +149,9 @@ export class ScoreFlag {
   @ManyToOne(() => Panel, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'panel_id', foreignKeyConstraintName: 'FK_score_flags_panel' })
   panel?: Panel;
-  @Column('uuid', { name: 'entry_id' }) entryId: string;
-  @ManyToOne(() => Entry, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'entry_id', foreignKeyConstraintName: 'FK_score_flags_entry' })
-  entry?: Entry;
+  @ForeignKey('entries', { name: 'FK_score_flags_entry', onDelete: 'RESTRICT' })
+  @Column('uuid', { name: 'entry_id' })
+  entryId: string;
   @Column('text', { default: 'open' }) status: 'open' | 'settled';
   @Column('numeric', { precision: 7, scale: 2, transformer: decimal }) spread: number;
   @CreateDateColumn({ name: 'raised_at', type: 'timestamptz' }) raisedAt: Date;

@@ -1,14 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { EntityManager } from 'typeorm';
+import { EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { AccountReader } from '../accounts/account-reader';
 import type { JudgedStage } from '../contests/stage-scores';
 import { preparedQuery } from '../core/database/prepared-query';
 import { SqlPart, withParts } from '../core/database/sql-part';
+import { accessCondition, Condition, Permission } from '../core/access/policy';
+import type { Actor } from '../core/auth/actor';
+import type { PageQuery } from '../core/http/paging';
 import { EntryReader } from '../entries/entry-reader';
 import { UnitReader } from '../units/unit-reader';
 import type { CurrentPair, PanelEntry, PanelJudge, PinnedPair, RecordedConflict } from './assignment';
-import { Panel, ScoreSheet, SheetStatus } from './judging.entity';
+import type { Lock, PanelReach } from './judging-access';
+import { MemberRole, Panel, ScoreSheet, SheetStatus } from './judging.entity';
 
 /** An entry of a panel as the organiser and the chair see it. */
 export interface PanelEntryRow extends PanelEntry {
@@ -105,6 +109,34 @@ export interface SheetPair {
   round: number;
 }
 
+/** Panels (alias `alias`, columns of `judging_panels`) at or under a unit the actor organises. */
+function organisedPanels(alias: string, actor: Actor): Condition {
+  return accessCondition(actor.grants, Permission.PanelManage, { path: `${alias}.unit_path` }, 'organisedPanel');
+}
+
+/** Rows whose panel (id in column `panelId`) the actor sits on now in one of `roles`. */
+function memberPanels(panelId: string, actor: Actor, roles: MemberRole[]): Condition {
+  return [
+    `EXISTS (SELECT 1 FROM panel_members pm WHERE pm.panel_id = ${panelId} AND pm.user_id = :memberUserId AND pm.removed_at IS NULL AND pm.role IN (:...memberRoles))`,
+    { memberUserId: actor.userId, memberRoles: roles },
+  ];
+}
+
+/** Panels (alias `alias`) the actor reaches as `reach` says (judging-access.ts decides who reaches what). */
+function reachCondition(alias: string, actor: Actor, reach: PanelReach): Condition {
+  const parts: Condition[] = [];
+  if (reach.organisers) parts.push(organisedPanels(alias, actor));
+  if (reach.roles.length) parts.push(memberPanels(`${alias}.id`, actor, reach.roles));
+  if (parts.length === 0) return ['FALSE', {}];
+  return [`(${parts.map(([sql]) => `(${sql})`).join(' OR ')})`, Object.assign({}, ...parts.map(([, params]) => params))];
+}
+
+function locked<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, lock: Lock | undefined): SelectQueryBuilder<T> {
+  if (lock === 'update') qb.setLock('pessimistic_write');
+  if (lock === 'share') qb.setLock('pessimistic_read');
+  return qb;
+}
+
 /** Every query of judging's own tables; entries, units, accounts and stages are read through their modules' readers. */
 @Injectable()
 export class JudgingRepository {
@@ -125,6 +157,48 @@ export class JudgingRepository {
     const hashed = rows.map((r) => ({ id: r.id, hash: createHash('md5').update(`${panel.id}${r.id}`).digest('hex') })).sort((a, b) => (a.hash < b.hash ? -1 : 1));
     const blind = new Map(hashed.map((h, i) => [h.id, `SBD-${String(i + 1).padStart(4, '0')}`]));
     return rows.map((r) => ({ ...r, fieldCode: codes.get(r.fieldId) ?? '', blindNumber: blind.get(r.id)! }));
+  }
+
+  /** The panel if the actor reaches it as `reach` says, optionally locked; null otherwise, as if it were missing. */
+  reachablePanel(manager: EntityManager, actor: Actor, panelId: string, reach: PanelReach, lock?: Lock): Promise<Panel | null> {
+    const qb = manager
+      .createQueryBuilder(Panel, 'p')
+      .where('p.id = :panelId', { panelId })
+      .andWhere(...reachCondition('p', actor, reach));
+    return locked(qb, lock).getOne();
+  }
+
+  /** A page of the panels the actor reaches as `reach` says, newest first. */
+  reachablePanels(manager: EntityManager, actor: Actor, reach: PanelReach, page: PageQuery): Promise<[Panel[], number]> {
+    return manager
+      .createQueryBuilder(Panel, 'p')
+      .where(...reachCondition('p', actor, reach))
+      .orderBy('p.created_at', 'DESC')
+      .addOrderBy('p.id')
+      .skip((page.page - 1) * page.pageSize)
+      .take(page.pageSize)
+      .getManyAndCount();
+  }
+
+  /** The actor's standing on a panel: whether they organise it, and the seat they hold on it now (or null). */
+  async standingOn(manager: EntityManager, actor: Actor, panelId: string): Promise<{ organiser: boolean; role: MemberRole | null }> {
+    const [scope, params] = organisedPanels('p', actor);
+    const rows: Array<{ organiser: boolean; role: MemberRole | null }> = await manager
+      .createQueryBuilder(Panel, 'p')
+      .select(`(${scope})`, 'organiser')
+      .addSelect('(SELECT pm.role FROM panel_members pm WHERE pm.panel_id = p.id AND pm.user_id = :me AND pm.removed_at IS NULL)', 'role')
+      .where('p.id = :panelId', { panelId, me: actor.userId, ...params })
+      .getRawMany();
+    return { organiser: Boolean(rows[0]?.organiser), role: rows[0]?.role ?? null };
+  }
+
+  /** The actor's own active sheet for an entry of a panel they judge now, optionally locked; null for any other. */
+  assignedSheet(manager: EntityManager, actor: Actor, panelId: string, entryId: string, lock?: Lock): Promise<ScoreSheet | null> {
+    const qb = manager
+      .createQueryBuilder(ScoreSheet, 's')
+      .where('s.panel_id = :panelId AND s.entry_id = :entryId AND s.judge_id = :judgeId AND s.active', { panelId, entryId, judgeId: actor.userId })
+      .andWhere(...memberPanels('s.panel_id', actor, ['judge']));
+    return locked(qb, lock).getOne();
   }
 
   /** The panels of a stage at one unit. */

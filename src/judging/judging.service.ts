@@ -25,7 +25,7 @@ import {
   SettleFlagDto,
   UpdateWindowDto,
 } from './dto/judging.dto';
-import { assignedSheet, organisesUnit, panelCondition, panelFor, seesAllScores, standingOn } from './judging-access';
+import { assignedSheet, organisesUnit, panelFor, panelReach, seesAllScores } from './judging-access';
 import { judgeAssignedMail, rescoreAskedMail } from '../core/outbox/mail-catalogue';
 import { Panel, PanelMember, ScoreSheet } from './judging.entity';
 import { InfeasibleAssignmentError, panelClosed, stalePanel, staleSheet } from './judging.errors';
@@ -100,18 +100,10 @@ export class JudgingService {
 
   /** The panels the actor organises or sits on, newest first, with their standing on each. */
   async listPanels(actor: Actor, query: PageQuery) {
-    const [condition, params] = panelCondition('p', actor, 'view');
-    const [panels, total] = await this.db.manager
-      .createQueryBuilder(Panel, 'p')
-      .where(condition, params)
-      .orderBy('p.created_at', 'DESC')
-      .addOrderBy('p.id')
-      .skip((query.page - 1) * query.pageSize)
-      .take(query.pageSize)
-      .getManyAndCount();
+    const [panels, total] = await this.repo.reachablePanels(this.db.manager, actor, panelReach('view'), query);
     const items = [];
     for (const panel of panels) {
-      const standing = await standingOn(this.db.manager, actor, panel);
+      const standing = await this.repo.standingOn(this.db.manager, actor, panel.id);
       items.push({
         id: panel.id,
         stageId: panel.stageId,
@@ -128,14 +120,14 @@ export class JudgingService {
   }
 
   async getPanel(actor: Actor, panelId: string) {
-    const panel = await panelFor(this.db.manager, actor, panelId, 'view');
+    const panel = await panelFor(this.repo, this.db.manager, actor, panelId, 'view');
     return this.view(this.db.manager, panel);
   }
 
   /** Seats a judge or the chair: an active account with a grant at or under the panel's unit. */
   async addMember(actor: Actor, panelId: string, dto: AddMemberDto) {
     return this.db.transaction(async (manager) => {
-      const panel = await panelFor(manager, actor, panelId, 'organise', 'update');
+      const panel = await panelFor(this.repo, manager, actor, panelId, 'organise', 'update');
       const account = await this.repo.accountUnder(manager, dto.userId, panel.unitPath);
       if (!account) throw new NotFoundError('User', { problems: [problem('userId', 'NO_ACCOUNT_UNDER_PANEL', {})] });
       if (dto.affiliationUnitId && !(await this.repo.unit(manager, dto.affiliationUnitId))) {
@@ -164,7 +156,7 @@ export class JudgingService {
    */
   async removeMember(actor: Actor, panelId: string, userId: string) {
     return this.db.transaction(async (manager) => {
-      const panel = await panelFor(manager, actor, panelId, 'organise', 'update');
+      const panel = await panelFor(this.repo, manager, actor, panelId, 'organise', 'update');
       if (panel.state === 'closed') throw panelClosed();
       const member = await manager.findOneBy(PanelMember, { panelId, userId });
       if (!member || member.removedAt) throw new NotFoundError('Panel member');
@@ -189,7 +181,7 @@ export class JudgingService {
   /** Records a conflict of interest by hand; an assigned pair it breaks moves to another judge. */
   async recordConflict(actor: Actor, panelId: string, dto: RecordConflictDto) {
     return this.db.transaction(async (manager) => {
-      const panel = await panelFor(manager, actor, panelId, 'organise', 'update');
+      const panel = await panelFor(this.repo, manager, actor, panelId, 'organise', 'update');
       if (panel.state === 'closed') throw panelClosed();
       const judge = (await this.repo.members(manager, panelId)).find((m) => m.userId === dto.judgeId && m.role === 'judge');
       if (!judge) throw new NotFoundError('Panel member', { problems: [problem('judgeId', 'NOT_PANEL_JUDGE', {})] });
@@ -210,7 +202,7 @@ export class JudgingService {
    */
   async setPins(actor: Actor, panelId: string, dto: SetPinsDto) {
     return this.db.transaction(async (manager) => {
-      const panel = await panelFor(manager, actor, panelId, 'organise', 'update');
+      const panel = await panelFor(this.repo, manager, actor, panelId, 'organise', 'update');
       if (panel.state === 'closed') throw panelClosed();
       const stage = (await this.stages.get(manager, panel.stageId))!;
       const entries = new Map((await this.repo.entries(manager, panel, stage)).map((e) => [e.id, e]));
@@ -249,7 +241,7 @@ export class JudgingService {
   /** Gives every entry of the panel k judges, keeping what still holds. Infeasible: 422 naming entries, nothing written. */
   async assign(actor: Actor, panelId: string) {
     return this.db.transaction(async (manager) => {
-      const panel = await panelFor(manager, actor, panelId, 'organise', 'update');
+      const panel = await panelFor(this.repo, manager, actor, panelId, 'organise', 'update');
       if (panel.state === 'closed') throw panelClosed();
       const result = await this.reassign(manager, actor, panel, 'strict');
       await this.audit.record(manager, actor, {
@@ -326,7 +318,7 @@ export class JudgingService {
    */
   async updateWindow(actor: Actor, panelId: string, dto: UpdateWindowDto) {
     return this.db.transaction(async (manager) => {
-      const panel = await panelFor(manager, actor, panelId, 'organise', 'update');
+      const panel = await panelFor(this.repo, manager, actor, panelId, 'organise', 'update');
       if (panel.state === 'closed') throw panelClosed();
       if (panel.version !== dto.version) throw stalePanel(dto.version, panel.version);
       const scoringOpensAt = new Date(dto.scoringOpensAt);
@@ -354,7 +346,7 @@ export class JudgingService {
    */
   async rejudge(actor: Actor, panelId: string, dto: RejudgeDto) {
     return this.db.transaction(async (manager) => {
-      const panel = await panelFor(manager, actor, panelId, 'organise', 'update');
+      const panel = await panelFor(this.repo, manager, actor, panelId, 'organise', 'update');
       if (panel.state === 'closed') throw panelClosed();
       const stage = (await this.stages.get(manager, panel.stageId))!;
       const rubricTotal = stage.rubric.reduce((sum, c) => sum + toHundredths(c.maxPoints)!, 0);
@@ -429,7 +421,7 @@ export class JudgingService {
 
   async progress(actor: Actor, panelId: string) {
     const manager = this.db.manager;
-    const panel = await panelFor(manager, actor, panelId, 'oversee');
+    const panel = await panelFor(this.repo, manager, actor, panelId, 'oversee');
     const stage = (await this.stages.get(manager, panel.stageId))!;
     const members = await this.repo.members(manager, panelId);
     const entries = await this.repo.entries(manager, panel, stage);
@@ -459,8 +451,8 @@ export class JudgingService {
    */
   async scores(actor: Actor, panelId: string) {
     const manager = this.db.manager;
-    const panel = await panelFor(manager, actor, panelId, 'view');
-    if (!seesAllScores(await standingOn(manager, actor, panel), panel)) throw new NotFoundError('Panel scores');
+    const panel = await panelFor(this.repo, manager, actor, panelId, 'view');
+    if (!seesAllScores(await this.repo.standingOn(manager, actor, panel.id), panel)) throw new NotFoundError('Panel scores');
     return this.scoreTable(manager, panel);
   }
 
@@ -509,7 +501,7 @@ export class JudgingService {
 
   /** The panel's score sheet as organisers file it: one row per entry, a column per judge and criterion, the score and flags. */
   async exportScores(actor: Actor, panelId: string): Promise<Buffer> {
-    const panel = await panelFor(this.db.manager, actor, panelId, 'oversee');
+    const panel = await panelFor(this.repo, this.db.manager, actor, panelId, 'oversee');
     const table = await this.scoreTable(this.db.manager, panel);
     const judgeIds = [...new Set(table.entries.flatMap((e) => e.judges.map((j) => j.judgeId)))];
     const names = new Map(table.entries.flatMap((e) => e.judges.map((j) => [j.judgeId, j.fullName] as const)));
@@ -536,7 +528,7 @@ export class JudgingService {
   /** The entries assigned to the judge, with their own sheet's state only. */
   async myEntries(actor: Actor, panelId: string) {
     const manager = this.db.manager;
-    const panel = await panelFor(manager, actor, panelId, 'judge');
+    const panel = await panelFor(this.repo, manager, actor, panelId, 'judge');
     const stage = (await this.stages.get(manager, panel.stageId))!;
     const entries = new Map((await this.repo.entries(manager, panel, stage)).map((e) => [e.id, e]));
     const sheets = await manager.find(ScoreSheet, { where: { panelId, judgeId: actor.userId, active: true } });
@@ -551,8 +543,8 @@ export class JudgingService {
 
   async myEntry(actor: Actor, panelId: string, entryId: string) {
     const manager = this.db.manager;
-    const panel = await panelFor(manager, actor, panelId, 'judge');
-    const sheet = await assignedSheet(manager, actor, panelId, entryId);
+    const panel = await panelFor(this.repo, manager, actor, panelId, 'judge');
+    const sheet = await assignedSheet(this.repo, manager, actor, panelId, entryId);
     const stage = (await this.stages.get(manager, panel.stageId))!;
     const entry = await this.repo.entry(manager, panel, stage, entryId);
     if (!entry) throw new NotFoundError('Entry');
@@ -563,8 +555,8 @@ export class JudgingService {
   /** A file of the dossier of an entry assigned to the judge; on a blind stage under its blind name. Anything else: 404. */
   async myDossierFile(actor: Actor, panelId: string, entryId: string, fileId: string) {
     const manager = this.db.manager;
-    const panel = await panelFor(manager, actor, panelId, 'judge');
-    await assignedSheet(manager, actor, panelId, entryId);
+    const panel = await panelFor(this.repo, manager, actor, panelId, 'judge');
+    await assignedSheet(this.repo, manager, actor, panelId, entryId);
     const stage = (await this.stages.get(manager, panel.stageId))!;
     const entry = await this.repo.entry(manager, panel, stage, entryId);
     const file = entry && (await this.repo.dossierFile(manager, entryId, fileId));
@@ -631,7 +623,7 @@ export class JudgingService {
   async confirm(actor: Actor, panelId: string, entryId: string, dto: ConfirmSheetDto) {
     return this.db.transaction(async (manager) => {
       const { panel, stage } = await this.scoringPanel(manager, actor, panelId);
-      await assignedSheet(manager, actor, panelId, entryId);
+      await assignedSheet(this.repo, manager, actor, panelId, entryId);
       const locked = await this.repo.lockEntrySheets(manager, panelId, entryId);
       const sheet = locked.find((s) => s.judgeId === actor.userId);
       if (!sheet) throw new NotFoundError('Entry');
@@ -660,9 +652,9 @@ export class JudgingService {
   /** Before confirming, a judge declares a conflict: the entry leaves them and goes to another judge where one can take it. */
   async declareConflict(actor: Actor, panelId: string, entryId: string, dto: DeclareConflictDto) {
     return this.db.transaction(async (manager) => {
-      const panel = await panelFor(manager, actor, panelId, 'judge', 'update');
+      const panel = await panelFor(this.repo, manager, actor, panelId, 'judge', 'update');
       if (panel.state === 'closed') throw panelClosed();
-      const sheet = await assignedSheet(manager, actor, panelId, entryId, 'update');
+      const sheet = await assignedSheet(this.repo, manager, actor, panelId, entryId, 'update');
       if (sheet.status === 'confirmed') throw new RuleViolationError('SHEET_CONFIRMED_BEFORE_CONFLICT', {}, [problem('status', 'SHEET_STATUS', { status: 'confirmed' })]);
       await this.repo.declareConflict(manager, panelId, actor.userId, entryId, dto.note);
       await manager.update(ScoreSheet, { id: sheet.id }, { active: false, version: () => 'version + 1' });
@@ -684,7 +676,7 @@ export class JudgingService {
   /** Only the chair reopens a confirmed sheet, with a reason; the judge can then change and confirm it again. */
   async reopenSheet(actor: Actor, panelId: string, entryId: string, judgeId: string, dto: ReasonDto) {
     return this.db.transaction(async (manager) => {
-      const panel = await panelFor(manager, actor, panelId, 'chair', 'share');
+      const panel = await panelFor(this.repo, manager, actor, panelId, 'chair', 'share');
       if (panel.state === 'closed') throw panelClosed();
       const sheet = await manager.findOne(ScoreSheet, { where: { panelId, entryId, judgeId, active: true }, lock: { mode: 'pessimistic_write' } });
       if (!sheet) throw new NotFoundError('Score sheet');
@@ -696,7 +688,7 @@ export class JudgingService {
   /** The chair settles an open flag: accept the scores with a note, ask a judge to rescore, or add a judge. */
   async settleFlag(actor: Actor, panelId: string, entryId: string, dto: SettleFlagDto) {
     return this.db.transaction(async (manager) => {
-      const panel = await panelFor(manager, actor, panelId, 'chair', 'share');
+      const panel = await panelFor(this.repo, manager, actor, panelId, 'chair', 'share');
       if (panel.state === 'closed') throw panelClosed();
       const entry = await this.repo.entry(manager, panel, (await this.stages.get(manager, panel.stageId))!, entryId);
       if (!entry) throw new NotFoundError('Entry');
@@ -742,7 +734,7 @@ export class JudgingService {
   async close(actor: Actor, panelId: string) {
     return this.db.transaction(async (manager) => {
       // The update lock waits for confirmations in flight (they hold a share lock) and keeps new ones out.
-      const panel = await panelFor(manager, actor, panelId, 'chair', 'update');
+      const panel = await panelFor(this.repo, manager, actor, panelId, 'chair', 'update');
       if (panel.state === 'closed') throw new RuleViolationError('PANEL_ALREADY_CLOSED', {}, [problem('state', 'PANEL_STATE', { state: 'closed' })]);
       const stage = (await this.stages.get(manager, panel.stageId))!;
       const members = await this.repo.members(manager, panelId);
@@ -770,7 +762,7 @@ export class JudgingService {
 
   async reopenPanel(actor: Actor, panelId: string, dto: ReasonDto) {
     return this.db.transaction(async (manager) => {
-      const panel = await panelFor(manager, actor, panelId, 'chair', 'update');
+      const panel = await panelFor(this.repo, manager, actor, panelId, 'chair', 'update');
       if (panel.state !== 'closed') throw new RuleViolationError('PANEL_IS_OPEN', {}, [problem('state', 'PANEL_STATE', { state: 'open' })]);
       await manager.update(Panel, { id: panelId }, { state: 'open', closedAt: null, version: () => 'version + 1' });
       await this.audit.record(manager, actor, {
@@ -789,7 +781,7 @@ export class JudgingService {
 
   /** The panel a judge scores in, share-locked so closing waits for the score and the score for closing; open, in its window. */
   private async scoringPanel(manager: EntityManager, actor: Actor, panelId: string): Promise<{ panel: Panel; stage: JudgedStage }> {
-    const panel = await panelFor(manager, actor, panelId, 'judge', 'share');
+    const panel = await panelFor(this.repo, manager, actor, panelId, 'judge', 'share');
     openForScoring(panel);
     return { panel, stage: (await this.stages.get(manager, panel.stageId))! };
   }

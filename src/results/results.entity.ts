@@ -1,10 +1,10 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, ObjectType, PrimaryColumn, PrimaryGeneratedColumn, Unique } from 'typeorm';
-import { User } from '../accounts/user.entity';
-import { Stage } from '../contests/contest.entity';
-import { Entry } from '../entries/entry.entity';
-import { Unit } from '../units/unit.entity';
+import { Check, Column, ForeignKey, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, ObjectType, PrimaryColumn, PrimaryGeneratedColumn, Unique } from 'typeorm';
 
-/** A foreign key on the id column it names, restricting deletes unless told otherwise: every relation here is one. */
+/**
+ * A foreign key to another results table on the id column it names, restricting deletes unless told otherwise.
+ * Keys to other domains' tables name the table (@ForeignKey): results reads them through their readers, never by
+ * loading their entities.
+ */
 function refersTo<T>(target: () => ObjectType<T>, column: string, onDelete: 'RESTRICT' | 'CASCADE' = 'RESTRICT'): PropertyDecorator {
   return (prototype, property) => {
     ManyToOne(target, { onDelete })(prototype, property);
@@ -20,12 +20,12 @@ export type PrizeListPhase = 'provisional' | 'final';
 @Unique('prize_lists_stage_unit_key', ['stageId', 'unitId'])
 export class PrizeList {
   @PrimaryGeneratedColumn('uuid') id: string;
-  @Column('uuid', { name: 'stage_id' }) stageId: string;
-  @refersTo(() => Stage, 'stage_id')
-  stage?: Stage;
-  @Column('uuid', { name: 'unit_id' }) unitId: string;
-  @refersTo(() => Unit, 'unit_id')
-  unit?: Unit;
+  @ForeignKey('stages', { onDelete: 'RESTRICT' })
+  @Column('uuid', { name: 'stage_id' })
+  stageId: string;
+  @ForeignKey('units', { onDelete: 'RESTRICT' })
+  @Column('uuid', { name: 'unit_id' })
+  unitId: string;
   @Column('text', { name: 'unit_path' }) unitPath: string;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
 }
@@ -45,9 +45,9 @@ export class PrizeListVersion {
   @Column('timestamptz', { name: 'objection_ends_at', nullable: true }) objectionEndsAt: Date | null;
   /** Why a correction was published; null for the first version and a finalisation. */
   @Column('text', { nullable: true }) reason: string | null;
-  @Column('uuid', { name: 'published_by' }) publishedBy: string;
-  @refersTo(() => User, 'published_by')
-  publisher?: User;
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
+  @Column('uuid', { name: 'published_by' })
+  publishedBy: string;
   @CreateDateColumn({ name: 'published_at', type: 'timestamptz' }) publishedAt: Date;
   /** Each level's quota, awards and carried quota, as allocation decided them. */
   @Column('jsonb') levels: unknown;
@@ -60,9 +60,9 @@ export class PrizeListItem {
   @PrimaryColumn('uuid', { name: 'version_id' }) versionId: string;
   @refersTo(() => PrizeListVersion, 'version_id')
   prizeListVersion?: PrizeListVersion;
-  @PrimaryColumn('uuid', { name: 'entry_id' }) entryId: string;
-  @refersTo(() => Entry, 'entry_id')
-  entry?: Entry;
+  @ForeignKey('entries', { onDelete: 'RESTRICT' })
+  @PrimaryColumn('uuid', { name: 'entry_id' })
+  entryId: string;
   @Column('int') position: number;
   @Column('int', { nullable: true }) rank: number | null;
   @Column('numeric', { precision: 7, scale: 3, nullable: true }) score: string | null;
@@ -86,28 +86,28 @@ export class PrizeListItem {
 @Index('advancements_from_idx', ['fromStageId', 'fromUnitId'])
 export class Advancement {
   @PrimaryGeneratedColumn('uuid') id: string;
-  @Column('uuid', { name: 'entry_id' }) entryId: string;
-  @refersTo(() => Entry, 'entry_id', 'CASCADE')
-  entry?: Entry;
-  @Column('uuid', { name: 'from_stage_id' }) fromStageId: string;
-  @refersTo(() => Stage, 'from_stage_id')
-  fromStage?: Stage;
-  @Column('uuid', { name: 'from_unit_id' }) fromUnitId: string;
-  @refersTo(() => Unit, 'from_unit_id')
-  fromUnit?: Unit;
-  @Column('uuid', { name: 'to_stage_id' }) toStageId: string;
-  @refersTo(() => Stage, 'to_stage_id')
-  toStage?: Stage;
-  @Column('uuid', { name: 'to_unit_id' }) toUnitId: string;
-  @refersTo(() => Unit, 'to_unit_id')
-  toUnit?: Unit;
+  @ForeignKey('entries', { onDelete: 'CASCADE' })
+  @Column('uuid', { name: 'entry_id' })
+  entryId: string;
+  @ForeignKey('stages', { onDelete: 'RESTRICT' })
+  @Column('uuid', { name: 'from_stage_id' })
+  fromStageId: string;
+  @ForeignKey('units', { onDelete: 'RESTRICT' })
+  @Column('uuid', { name: 'from_unit_id' })
+  fromUnitId: string;
+  @ForeignKey('stages', { onDelete: 'RESTRICT' })
+  @Column('uuid', { name: 'to_stage_id' })
+  toStageId: string;
+  @ForeignKey('units', { onDelete: 'RESTRICT' })
+  @Column('uuid', { name: 'to_unit_id' })
+  toUnitId: string;
   @Column('numeric', { precision: 7, scale: 3, nullable: true }) score: string | null;
   @Column('int', { nullable: true }) rank: number | null;
   /** pick, top_n, threshold or top_percent. */
   @Column('text') rule: string;
-  @Column('uuid', { name: 'actor_id' }) actorId: string;
-  @refersTo(() => User, 'actor_id')
-  actor?: User;
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
+  @Column('uuid', { name: 'actor_id' })
+  actorId: string;
   @CreateDateColumn({ name: 'advanced_at', type: 'timestamptz' }) advancedAt: Date;
 }
 
@@ -117,16 +117,16 @@ export class Advancement {
 @Check('pick_windows_order_check', `closes_at > opens_at`)
 export class PickWindow {
   @PrimaryGeneratedColumn('uuid') id: string;
-  @Column('uuid', { name: 'stage_id' }) stageId: string;
-  @refersTo(() => Stage, 'stage_id', 'CASCADE')
-  stage?: Stage;
-  @Column('uuid', { name: 'unit_id' }) unitId: string;
-  @refersTo(() => Unit, 'unit_id')
-  unit?: Unit;
+  @ForeignKey('stages', { onDelete: 'CASCADE' })
+  @Column('uuid', { name: 'stage_id' })
+  stageId: string;
+  @ForeignKey('units', { onDelete: 'RESTRICT' })
+  @Column('uuid', { name: 'unit_id' })
+  unitId: string;
   @Column('text', { name: 'unit_path' }) unitPath: string;
   @Column('timestamptz', { name: 'opens_at' }) opensAt: Date;
   @Column('timestamptz', { name: 'closes_at' }) closesAt: Date;
-  @Column('uuid', { name: 'set_by' }) setBy: string;
-  @refersTo(() => User, 'set_by')
-  setter?: User;
+  @ForeignKey('users', { onDelete: 'RESTRICT' })
+  @Column('uuid', { name: 'set_by' })
+  setBy: string;
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { levelsOf } from './units.repository';
 
 export interface UnitView {
   id: string;
@@ -18,14 +19,25 @@ export interface UnitWithRetirement extends UnitView {
   retired: boolean;
 }
 
-/** An active unit with what its level allows: where an account's role may be granted. */
+/** A level of the tree: its rank orders stages (0 for the nation), leaf levels register entries. */
+export interface LevelView {
+  code: string;
+  name: string;
+  rank: number;
+  isLeaf: boolean;
+}
+
+/** A unit with what its level allows: where an account's role may be granted, which stages an edition there may run. */
 export interface UnitWithLevel extends UnitView {
-  level: { name: string; rank: number; isLeaf: boolean };
+  level: Omit<LevelView, 'code'>;
 }
 
 const COLUMNS = `id, code, name, path, level_code AS "levelCode", parent_id AS "parentId"`;
 
-/** The read side of the unit tree for the domains above it (judging, results), exported by UnitsModule: they never query `units`. */
+/**
+ * The read side of the unit tree for the domains above it (accounts, contests, entries, judging, results), exported
+ * by UnitsModule: they never query `units` or `unit_levels` (scope conditions on `units.path` aside, see README).
+ */
 @Injectable()
 export class UnitReader {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
@@ -43,14 +55,18 @@ export class UnitReader {
 
   /** The unit with its level, if it exists and is not retired. */
   async activeWithLevel(manager: EntityManager, unitId: string): Promise<UnitWithLevel | null> {
-    const rows: UnitWithLevel[] = await manager.query(
-      `SELECT u.id, u.code, u.name, u.path, u.level_code AS "levelCode", u.parent_id AS "parentId",
-              json_build_object('name', l.name, 'rank', l.rank, 'isLeaf', l.is_leaf) AS level
-         FROM units u JOIN unit_levels l ON l.code = u.level_code
-        WHERE u.id = $1 AND u.retired_at IS NULL`,
-      [unitId],
-    );
-    return rows[0] ?? null;
+    return this.withLevelWhere(manager, unitId, 'AND u.retired_at IS NULL');
+  }
+
+  /** The unit with its level, retired or not: the unit an existing contest or edition runs at. */
+  withLevel(manager: EntityManager, unitId: string): Promise<UnitWithLevel | null> {
+    return this.withLevelWhere(manager, unitId, '');
+  }
+
+  /** Every level of the tree, from the top (rank 0) down. */
+  async levels(manager: EntityManager = this.db.manager): Promise<LevelView[]> {
+    const levels = await levelsOf(manager);
+    return levels.map(({ code, name, rank, isLeaf }) => ({ code, name, rank, isLeaf }));
   }
 
   /** The unit at `levelCode` on `path` (the unit itself or an ancestor), nearest first. */
@@ -87,6 +103,17 @@ export class UnitReader {
   async paths(manager: EntityManager, unitIds: string[]): Promise<Map<string, string>> {
     const units = await this.many(unitIds, manager);
     return new Map([...units].map(([id, unit]) => [id, unit.path]));
+  }
+
+  private async withLevelWhere(manager: EntityManager, unitId: string, retired: '' | 'AND u.retired_at IS NULL'): Promise<UnitWithLevel | null> {
+    const rows: UnitWithLevel[] = await manager.query(
+      `SELECT u.id, u.code, u.name, u.path, u.level_code AS "levelCode", u.parent_id AS "parentId",
+              json_build_object('name', l.name, 'rank', l.rank, 'isLeaf', l.is_leaf) AS level
+         FROM units u JOIN unit_levels l ON l.code = u.level_code
+        WHERE u.id = $1 ${retired}`,
+      [unitId],
+    );
+    return rows[0] ?? null;
   }
 
   private async byId<T extends { id: string }>(manager: EntityManager, unitIds: readonly string[], columns: string): Promise<Map<string, T>> {

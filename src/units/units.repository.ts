@@ -10,6 +10,11 @@ import { KnownUnit } from './unit-import-plan';
 import { codeKey, pathIds } from './unit-rules';
 import { Unit, UnitLevel } from './unit.entity';
 
+/** Every level, from the top (rank 0) down: the one read of the ladder, for this repository and for UnitReader. */
+export function levelsOf(manager: EntityManager): Promise<UnitLevel[]> {
+  return manager.find(UnitLevel, { order: { rank: 'ASC', code: 'ASC' } });
+}
+
 export interface UnitFilter extends PageQuery {
   /** Only units at or under this path. */
   within?: string;
@@ -60,7 +65,7 @@ export class UnitsRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   levels(manager: EntityManager = this.db.manager): Promise<UnitLevel[]> {
-    return manager.find(UnitLevel, { order: { rank: 'ASC', code: 'ASC' } });
+    return levelsOf(manager);
   }
 
   /** The unit, with its level, if it meets the access condition on `u.path`; otherwise null, as if it did not exist. */

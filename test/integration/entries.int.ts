@@ -17,6 +17,7 @@ import { randomUUID } from 'node:crypto';
 import { seedWorld, World, WorldSpec } from '../../src/seed/world';
 import { smallWorld, STAGES, YOUTH_EDITION } from '../support/fixtures';
 import { createTestDatabase, TestDatabase } from '../support/test-db';
+import { ContestRepository } from '../../src/contests/contest.repository';
 import { EditionRepository } from '../../src/contests/edition.repository';
 import { ContestsService } from '../../src/contests/contests.service';
 import { UnitsRepository } from '../../src/units/units.repository';
@@ -85,12 +86,13 @@ describe('entry registration on PostgreSQL (integration)', () => {
       new OutboxService(),
       new AccessService(db.source),
       new UnitsService(db.source, new UnitsRepository(db.source), new AuditService(db.source), new AccessService(db.source), new UnitMoves(), new ActorCache()),
-      new ContestsService(db.source, new AuditService(db.source), new EditionRepository(), new AccessService(db.source)),
+      new ContestsService(db.source, new AuditService(db.source), new EditionRepository(), new AccessService(db.source), new ContestRepository(), new UnitReader(db.source)),
       new RouteClassDatabase(db.source, ROUTE_CLASS),
       // This file exports nothing: the cursors' connection settings are never read.
       new ExportCursors({ databaseUrl: db.url } as Runtime),
       new EntryNaming(new UnitReader(db.source), new StageReader(db.source, new UnitReader(db.source))),
       new UnitReader(db.source),
+      new StageReader(db.source, new UnitReader(db.source)),
     );
     const unit = world.units.get('ST-KS-01')!;
     school1 = new Actor(world.users.get('school1@test.vn')!.id, 'school1@test.vn', [{ role: 'school', unitId: unit.id, unitPath: unit.path }]);

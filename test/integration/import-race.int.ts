@@ -10,10 +10,12 @@ import { seedWorld, World } from '../../src/seed/world';
 import { eventually } from '../support/eventually';
 import { smallWorld, YOUTH_EDITION } from '../support/fixtures';
 import { createTestDatabase, TestDatabase } from '../support/test-db';
+import { ContestRepository } from '../../src/contests/contest.repository';
 import { EditionRepository } from '../../src/contests/edition.repository';
 import { ContestsService } from '../../src/contests/contests.service';
 import { UnitsRepository } from '../../src/units/units.repository';
 import { UnitMoves } from '../../src/units/unit-moves';
+import { UnitReader } from '../../src/units/unit-reader';
 import { UnitsService } from '../../src/units/units.service';
 import { AccessService } from '../../src/core/access/access.service';
 
@@ -54,7 +56,7 @@ describe('concurrent bulk imports (integration)', () => {
       new AuditService(db.source),
       new OutboxService(),
       new UnitsService(db.source, new UnitsRepository(db.source), new AuditService(db.source), new AccessService(db.source), new UnitMoves(), new ActorCache()),
-      new ContestsService(db.source, new AuditService(db.source), new EditionRepository(), new AccessService(db.source)),
+      new ContestsService(db.source, new AuditService(db.source), new EditionRepository(), new AccessService(db.source), new ContestRepository(), new UnitReader(db.source)),
     );
     const unit = world.units.get('ST')!;
     province = new Actor(world.users.get('province@test.vn')!.id, 'province@test.vn', [{ role: 'organiser', unitId: unit.id, unitPath: unit.path }]);
