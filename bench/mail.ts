@@ -1,7 +1,8 @@
 import { NestFactory } from '@nestjs/core';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import IORedis from 'ioredis';
 import { createTransport } from 'nodemailer';
 import { SMTPServer } from 'smtp-server';
 import { DataSource } from 'typeorm';
@@ -16,6 +17,7 @@ import { resolveLocalRedis } from '../src/core/infrastructure/local-redis';
 import type { BenchModule } from './support/suite';
 import { median, ratio } from './support/stats';
 import { createBenchDatabase, dropBenchDatabase } from './support/bench-database';
+import { cpuOfTree, cpuSince } from './support/processes';
 
 const MAILS = Number(process.env.BENCH_MAILS ?? 1000);
 const CONNECTIONS = 5;
@@ -29,6 +31,62 @@ export interface MailBench {
   outbox: number[];
   /** Mails per second of each run, bare pooled nodemailer to the same sink. */
   nodemailer: number[];
+  /** CPU per mail of each run through the outbox (ms): this process (app and sink), PostgreSQL, Redis. */
+  outboxCpu: CpuPerMail[];
+  /** The same for bare nodemailer (sending and the sink alone): what the outbox path adds is the difference. */
+  nodemailerCpu: CpuPerMail[];
+}
+
+/** CPU per mail in ms; null for a server whose processes this machine cannot see. */
+export interface CpuPerMail {
+  node: number;
+  postgres: number | null;
+  redis: number | null;
+}
+
+/** CPU used so far, in ms: this process, each process of the PostgreSQL server, the Redis server. */
+interface CpuReading {
+  node: number;
+  postgres: Map<number, number> | null;
+  redis: number | null;
+}
+
+/**
+ * Reads the CPU time used so far by this process, by the PostgreSQL server when it runs here (every process of
+ * it, other databases' sessions included) and by the Redis server (its INFO, other clients' commands included).
+ */
+async function cpuMeter(source: DataSource, redisUrl: string): Promise<{ read(): Promise<CpuReading>; close(): void }> {
+  const [{ pid }]: Array<{ pid: number }> = await source.query('SELECT pg_backend_pid() AS pid');
+  let postmaster: number | null = null;
+  try {
+    postmaster = Number(/^PPid:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
+  } catch {
+    // Not on this machine.
+  }
+  const redis = new IORedis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis.connect();
+  return {
+    async read() {
+      const info = await redis.info('cpu');
+      const seconds = (key: string) => Number(new RegExp(`^${key}:([\\d.]+)`, 'm').exec(info)?.[1] ?? NaN);
+      const { user, system } = process.cpuUsage();
+      return { node: (user + system) / 1000, postgres: postmaster === null ? null : cpuOfTree(postmaster), redis: (seconds('used_cpu_user') + seconds('used_cpu_sys')) * 1000 || null };
+    },
+    close: () => redis.disconnect(),
+  };
+}
+
+function perMail(before: CpuReading, after: CpuReading): CpuPerMail {
+  const each = (ms: number | null) => (ms === null ? null : Math.round((ms / MAILS) * 100) / 100);
+  return {
+    node: each(after.node - before.node)!,
+    postgres: each(before.postgres && after.postgres ? cpuSince(before.postgres, after.postgres) : null),
+    redis: each(before.redis !== null && after.redis !== null ? after.redis - before.redis : null),
+  };
+}
+
+function cpuText(cpu: CpuPerMail): string {
+  return `${cpu.node}+${cpu.postgres ?? '?'}+${cpu.redis ?? '?'}`;
 }
 
 /** A local SMTP server that accepts everything and counts. */
@@ -83,7 +141,8 @@ export async function benchMail(databaseUrl: string, redisUrl: string, runs: num
   const smtp = await sink();
   const source = new DataSource({ type: 'postgres', url: databaseUrl });
   await source.initialize();
-  const result: MailBench = { mails: MAILS, runs, outbox: [], nodemailer: [] };
+  const meter = await cpuMeter(source, redisUrl);
+  const result: MailBench = { mails: MAILS, runs, outbox: [], nodemailer: [], outboxCpu: [], nodemailerCpu: [] };
   const sample = new MailTemplates().render('entries-registered', 'vi', batch(0)[0].payload.data);
   try {
     for (let run = 0; run <= runs; run++) {
@@ -100,14 +159,17 @@ export async function benchMail(databaseUrl: string, redisUrl: string, runs: num
       const app = await NestFactory.createApplicationContext(AppModule.forRoot({ config, databaseUrl, redisUrl, smtpUrl: smtp.url }, { api: false, workers: true }), { logger: false });
       await app.init();
       smtp.reset();
+      const outboxCpu = await meter.read();
       const started = performance.now();
       await source.transaction((manager) => new OutboxService().add(manager, batch(run)));
       await until(() => smtp.count() >= MAILS);
       const outboxRate = MAILS / ((performance.now() - started) / 1000);
+      const outboxCpuPerMail = perMail(outboxCpu, await meter.read());
       await app.close();
 
       const transport = createTransport({ url: smtp.url, pool: true, maxConnections: CONNECTIONS, logger: false });
       smtp.reset();
+      const bareCpu = await meter.read();
       const bareStarted = performance.now();
       let next = 0;
       // As many sends in flight as the worker runs jobs at once.
@@ -128,16 +190,20 @@ export async function benchMail(databaseUrl: string, redisUrl: string, runs: num
       );
       await until(() => smtp.count() >= MAILS);
       const bareRate = MAILS / ((performance.now() - bareStarted) / 1000);
+      const bareCpuPerMail = perMail(bareCpu, await meter.read());
       transport.close();
       // Run 0 warms up (compilation, connections) and is not kept.
       if (run > 0) {
         result.outbox.push(Math.round(outboxRate));
         result.nodemailer.push(Math.round(bareRate));
+        result.outboxCpu.push(outboxCpuPerMail);
+        result.nodemailerCpu.push(bareCpuPerMail);
       }
     }
   } finally {
     await source.query('TRUNCATE outbox, mail_deliveries').catch(() => undefined);
     await source.destroy();
+    meter.close();
     await smtp.stop();
   }
   return result;
@@ -158,6 +224,7 @@ export const mailModule: BenchModule = {
       const nodemailer = median(mail.nodemailer);
       const ratioToBare = ratio(outbox, nodemailer);
       const runs = mail.outbox.map((rate, i) => `${rate}/${mail.nodemailer[i]}`).join(', ');
+      const cpu = mail.outbox.map((_, i) => `${cpuText(mail.outboxCpu[i])} / ${cpuText(mail.nodemailerCpu[i])}`).join(', ');
       return {
         rows: [
           {
@@ -171,7 +238,7 @@ export const mailModule: BenchModule = {
           },
         ],
         details: mail,
-        text: `Mail, outbox → local SMTP beside bare pooled nodemailer (${mail.mails} mails, ${CONNECTIONS} connections), each run outbox/nodemailer mails/s: ${runs}; median ratio ${ratioToBare}, load average ${loadavg()[0].toFixed(2)}`,
+        text: `Mail, outbox → local SMTP beside bare pooled nodemailer (${mail.mails} mails, ${CONNECTIONS} connections), each run outbox/nodemailer mails/s: ${runs}; median ratio ${ratioToBare}; CPU ms per mail (bench process + PostgreSQL + Redis), outbox / nodemailer: ${cpu}; load average ${loadavg()[0].toFixed(2)}`,
       };
     } finally {
       await redis.stop();

@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { freePort } from '../../src/core/infrastructure/free-port';
@@ -139,4 +139,47 @@ export async function startBenchApi(options: { root: string; databaseUrl: string
     },
     readyPath: '/health',
   });
+}
+
+/**
+ * CPU time used so far by a process and by each process under it (user + system, ms, by pid); null where /proc is
+ * missing. By pid, so that a difference over a while can leave out processes that ended meanwhile (their time is gone).
+ */
+export function cpuOfTree(rootPid: number): Map<number, number> | null {
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return null;
+  }
+  const stats = new Map<number, { parent: number; ticks: number }>();
+  for (const name of entries) {
+    try {
+      // The command name (field 2) may hold spaces: the fields that follow are counted from its closing parenthesis.
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      stats.set(Number(name), { parent: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
+    } catch {
+      // Exited meanwhile.
+    }
+  }
+  if (!stats.has(rootPid)) return null;
+  const tree = new Map<number, number>();
+  for (const [pid, stat] of stats) {
+    for (let p = pid; p > 1 && stats.has(p); p = stats.get(p)!.parent) {
+      if (p === rootPid) {
+        // Linux counts in USER_HZ, 100 a second on every common build.
+        tree.set(pid, stat.ticks * 10);
+        break;
+      }
+    }
+  }
+  return tree;
+}
+
+/** CPU (ms) the processes alive at `after` used since `before` (a process started meanwhile counts whole). */
+export function cpuSince(before: Map<number, number>, after: Map<number, number>): number {
+  let ms = 0;
+  for (const [pid, used] of after) ms += used - (before.get(pid) ?? 0);
+  return ms;
 }
