@@ -25,14 +25,16 @@ export async function startServer(options: {
   name: string;
   script: string;
   args?: string[];
+  /** Flags for node itself, before the script (`--cpu-prof`: NODE_OPTIONS refuses it). */
+  nodeArgs?: string[];
   port: number;
   env: Record<string, string>;
   readyPath: string;
   readyStatus?: number;
   timeoutMs?: number;
 }): Promise<ServerProcess> {
-  const { name, script, args = [], port, env, readyPath, readyStatus = 200, timeoutMs = 120_000 } = options;
-  const child: ChildProcess = spawn(process.execPath, [script, ...args], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const { name, script, args = [], nodeArgs = [], port, env, readyPath, readyStatus = 200, timeoutMs = 120_000 } = options;
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, script, ...args], { env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   const keep = (chunk: Buffer) => {
     lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
@@ -91,6 +93,47 @@ export function memoryOf(pid: number): { rssMb: number; peakMb: number } | null 
   }
 }
 
+/**
+ * CPU time a process has used so far (user + system), in ms; null where /proc is missing. The difference over a
+ * load run divided by its requests is what one request costs the process, whatever else shares the machine.
+ */
+export function cpuMsOf(pid: number): number | null {
+  try {
+    // Fields after the command name (which may hold spaces, hence the last ')'): utime and stime are the 12th and 13th.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * CPU time the PostgreSQL backends serving `database` have used so far, in ms, summed over those alive now (they are
+ * the pool's connections, which live through a load run); null where /proc is missing.
+ */
+export function backendsCpuMsOf(database: string): number | null {
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return null;
+  }
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      // A backend names itself "postgres: <user> <database> <client> <activity>".
+      const title = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (title.startsWith('postgres: ') && title.split(' ')[2] === database) total += cpuMsOf(Number(pid)) ?? 0;
+    } catch {
+      // Gone since listed.
+    }
+  }
+  return total;
+}
+
+/** Linux's USER_HZ, what /proc counts CPU time in (100 on every Linux build that matters here). */
+const CLOCK_TICKS = 100;
+
 /** Polls a process's resident memory until stopped; the highest value seen, in MB. */
 export function sampleMemory(pid: number, everyMs = 100): { stop(): number | null } {
   let peak: number | null = null;
@@ -126,6 +169,8 @@ export async function startBenchApi(options: { root: string; databaseUrl: string
     name: 'API',
     script: join(root, 'dist', 'src', 'main.js'),
     args: ['--api-only'],
+    // BENCH_API_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the API under the bench's load.
+    nodeArgs: (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean),
     port: await freePort(),
     env: {
       HOST: '127.0.0.1',

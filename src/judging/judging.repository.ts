@@ -4,7 +4,7 @@ import { EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { AccountReader } from '../accounts/account-reader';
 import type { JudgedStage } from '../contests/stage-scores';
 import { preparedQuery } from '../core/database/prepared-query';
-import { SqlPart, withParts } from '../core/database/sql-part';
+import { fixedWithParts, SqlPart, withParts } from '../core/database/sql-part';
 import { accessCondition, Condition, Permission } from '../core/access/policy';
 import type { Actor } from '../core/auth/actor';
 import type { PageQuery } from '../core/http/paging';
@@ -66,6 +66,11 @@ export function sheetSnapshot(sheet: ScoreSheet) {
 function snapshotSql(alias: string): string {
   return `jsonb_build_object(${SNAPSHOT.map(([property, column]) => `'${property}', ${alias}.${column}`).join(', ')})`;
 }
+
+/** A sheet's snapshot under the alias `s`, as the draft save reads and returns it. */
+const SHEET_SNAPSHOT = snapshotSql('s');
+/** The draft save's text, put together once: only its parameters change from one save to the next. */
+const draftSaveStatement = fixedWithParts();
 
 /** A judge's draft points for their sheet of an entry, as checked against the panel's rules. */
 export interface DraftSave {
@@ -282,7 +287,7 @@ export class JudgingRepository {
    * parameters), so it is prepared: the hot path of scoring is not parsed and planned again on every save.
    */
   async saveDraft(manager: EntityManager, save: DraftSave, rubricUnchanged: SqlPart, audit: (rows: string) => SqlPart): Promise<DraftOutcome> {
-    const statement = withParts(
+    const statement = draftSaveStatement(
       [
         ['rubric_now', rubricUnchanged],
         [
@@ -298,7 +303,7 @@ export class JudgingRepository {
         [
           'sheet',
           {
-            sql: `SELECT s.id, s.version, s.status, ${snapshotSql('s')} AS snapshot
+            sql: `SELECT s.id, s.version, s.status, ${SHEET_SNAPSHOT} AS snapshot
                     FROM score_sheets s JOIN panel ON panel.id = s.panel_id
                    WHERE s.entry_id = $1 AND s.judge_id = $2 AND s.active`,
             params: [save.entryId, save.judgeId],
@@ -313,14 +318,16 @@ export class JudgingRepository {
                     FROM sheet, panel
                    WHERE s.id = sheet.id AND sheet.version = $1 AND s.version = $1 AND s.status <> 'confirmed' AND s.active
                      AND panel.open AND $6::boolean AND (SELECT unchanged FROM rubric_now)
-                   RETURNING s.id, s.status, s.points, s.total, s.comment, s.version, s.confirmed_at, ${snapshotSql('s')} AS snapshot`,
+                   RETURNING s.id, s.status, s.points, s.total, s.comment, s.version, s.confirmed_at, ${SHEET_SNAPSHOT} AS snapshot`,
             params: [save.version, save.valid ? JSON.stringify(save.points) : '{}', save.total, save.comment === undefined, save.comment ?? null, save.valid],
           },
         ],
         ['audited', audit('SELECT w.id::text AS entity_id, sheet.snapshot AS before, w.snapshot AS after FROM written w, sheet')],
       ],
       {
-        sql: `SELECT sheet.id AS sheet_id, panel.state, panel.scoring_opens_at, panel.scoring_closes_at, coalesce(panel.open, false) AS open,
+        // The window is only told when the panel is not open: two timestamps fewer to parse on every save.
+        sql: `SELECT sheet.id AS sheet_id, panel.state, CASE WHEN panel.open THEN NULL ELSE panel.scoring_opens_at END AS scoring_opens_at,
+                     CASE WHEN panel.open THEN NULL ELSE panel.scoring_closes_at END AS scoring_closes_at, coalesce(panel.open, false) AS open,
                      sheet.version AS read_version, sheet.status AS read_status, (SELECT unchanged FROM rubric_now) AS rubric_unchanged,
                      w.id AS written_id, w.status, w.points, w.total, w.comment, w.version, w.confirmed_at
                 FROM (SELECT 1) AS one LEFT JOIN panel ON true LEFT JOIN sheet ON true LEFT JOIN written w ON true`,

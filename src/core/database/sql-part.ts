@@ -28,6 +28,27 @@ export function withParts(ctes: Array<[name: string, part: SqlPart]>, final: Sql
   return { sql, params };
 }
 
+/**
+ * `withParts` for a hot statement whose parts' texts never vary, only their parameters: the text is put together
+ * (placeholders renumbered) on the first call and reused while every part's name and text stay the same, so each
+ * call only gathers the parameters. A part whose text did change builds it anew.
+ */
+export function fixedWithParts(): (ctes: Array<[name: string, part: SqlPart]>, final: SqlPart) => SqlPart {
+  let texts: string[] = [];
+  let sql = '';
+  return (ctes, final) => {
+    const now = [...ctes.flatMap(([name, part]) => [name, part.sql]), final.sql];
+    if (now.length !== texts.length || now.some((text, i) => text !== texts[i])) {
+      sql = withParts(ctes, final).sql;
+      texts = now;
+    }
+    const params: unknown[] = [];
+    for (const [, part] of ctes) params.push(...part.params);
+    params.push(...final.params);
+    return { sql, params };
+  };
+}
+
 /** `SELECT (part) AS name, …`: several single-value reads, each of its own domain, in one round trip. */
 export function selectParts(parts: Array<[name: string, part: SqlPart]>): SqlPart {
   const params: unknown[] = [];

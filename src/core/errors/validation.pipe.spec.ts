@@ -51,4 +51,17 @@ describe('the global validation pipe', () => {
   it('refuses unknown properties by name', async () => {
     expect(await problemsOf({ title: 'T', role: 'school', extra: 1 })).toEqual([expect.objectContaining({ field: 'extra', code: 'UNKNOWN_PROPERTY', params: { property: 'extra' } })]);
   });
+
+  it('checks a class defined after others were checked, with the constraints it inherits', async () => {
+    expect(await problemsOf({ title: 'T', role: 'school' })).toEqual([]);
+    class Later extends Body {
+      @IsString() @MaxLength(3) note: string;
+    }
+    const check = (value: unknown) => createValidationPipe().transform(value, { type: 'body', metatype: Later });
+    await expect(check({ title: 'x'.repeat(11), role: 'school', note: 'too long' })).rejects.toEqual(
+      expect.objectContaining({
+        details: expect.objectContaining({ problems: [expect.objectContaining({ field: 'note', code: 'TOO_LONG' }), expect.objectContaining({ field: 'title', code: 'TOO_LONG' })] }),
+      }),
+    );
+  });
 });

@@ -1,5 +1,5 @@
 import { ArgumentMetadata, ValidationError as ClassValidationError, ValidationPipe } from '@nestjs/common';
-import { getMetadataStorage } from 'class-validator';
+import { getMetadataStorage, MetadataStorage } from 'class-validator';
 import { FieldProblem, invalidRequest, problem, ValidationError } from './domain-error';
 import { invisibleCharacter } from '../text';
 import { isProblemCode, ProblemCode } from './problem-codes';
@@ -29,6 +29,40 @@ const CONSTRAINT_REASONS: Record<string, (args: unknown[]) => [ProblemCode, obje
   matches: ([pattern]) => ['PATTERN_MISMATCH', { pattern: String(pattern) }],
   whitelistValidation: () => ['UNKNOWN_PROPERTY', {}],
 };
+
+/**
+ * class-validator looks a DTO's constraints up again on every check, walking every DTO class of the app for inherited
+ * ones and filtering them all: most of what checking a small body costs (a judge's score save). Decorators only run
+ * when a class is defined, so the answer for a class (and options) is remembered, and so is its grouping by
+ * property, which the check reads and never changes; a constraint added later (a class defined after the first
+ * check) forgets every answer.
+ */
+function rememberConstraintLookups(storage: MetadataStorage): void {
+  const lookUp = storage.getTargetValidationMetadatas.bind(storage);
+  const groupBy = storage.groupByPropertyName.bind(storage);
+  const add = storage.addValidationMetadata.bind(storage);
+  let answers = new Map<Function | string, Map<string, ReturnType<typeof lookUp>>>();
+  let groupings = new WeakMap<object, ReturnType<typeof groupBy>>();
+  storage.getTargetValidationMetadatas = (target, schema, always, strictGroups, groups) => {
+    const options = `${schema}\u0000${always}\u0000${strictGroups}\u0000${groups ? JSON.stringify(groups) : ''}`;
+    let byOptions = answers.get(target);
+    if (!byOptions) answers.set(target, (byOptions = new Map()));
+    let answer = byOptions.get(options);
+    if (!answer) byOptions.set(options, (answer = lookUp(target, schema, always, strictGroups, groups)));
+    return answer;
+  };
+  storage.groupByPropertyName = (metadatas) => {
+    let grouped = groupings.get(metadatas);
+    if (!grouped) groupings.set(metadatas, (grouped = groupBy(metadatas)));
+    return grouped;
+  };
+  storage.addValidationMetadata = (metadata) => {
+    answers = new Map();
+    groupings = new WeakMap();
+    add(metadata);
+  };
+}
+rememberConstraintLookups(getMetadataStorage());
 
 /** The arguments each constraint of a DTO property was declared with (`@MaxLength(200)` → [200]). */
 function constraintArguments(target: object | undefined, property: string): Map<string, unknown[]> {
