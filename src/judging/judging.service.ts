@@ -622,8 +622,9 @@ export class JudgingService {
    */
   async confirm(actor: Actor, panelId: string, entryId: string, dto: ConfirmSheetDto) {
     return this.db.transaction(async (manager) => {
+      // scoringPanel checked the judge's seat; their active sheet among the entry's locked ones is the assignment
+      // check (assignedSheet would read the same row again: one statement more on the hottest write of a season).
       const { panel, stage } = await this.scoringPanel(manager, actor, panelId);
-      await assignedSheet(this.repo, manager, actor, panelId, entryId);
       const locked = await this.repo.lockEntrySheets(manager, panelId, entryId);
       const sheet = locked.find((s) => s.judgeId === actor.userId);
       if (!sheet) throw new NotFoundError('Entry');
@@ -632,7 +633,8 @@ export class JudgingService {
       const problems = sheetProblems(stage.rubric, sheet.points, panel.scoreStep, true);
       if (problems.length) throw new RuleViolationError('SHEET_INCOMPLETE', { fields: problems.map((p) => p.field) }, problems);
       const after = await this.writeSheet(manager, sheet, { status: 'confirmed', points: sheet.points, comment: sheet.comment });
-      await this.stages.markScored(manager, panel.stageId);
+      // Read in this transaction: once the stage is marked, every later confirmation skips the no-op UPDATE.
+      if (!stage.scoresLocked) await this.stages.markScored(manager, panel.stageId);
       const totals = locked
         .map((s) => (s.id === sheet.id ? after : s))
         .filter((s) => s.status === 'confirmed')
