@@ -99,12 +99,18 @@ export function memoryOf(pid: number): { rssMb: number; peakMb: number } | null 
  */
 export function cpuMsOf(pid: number): number | null {
   try {
-    // Fields after the command name (which may hold spaces, hence the last ')'): utime and stime are the 12th and 13th.
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+    return procStat(pid).cpuMs;
   } catch {
     return null;
   }
+}
+
+/** A process's parent and CPU time so far (user + system, ms) from /proc/<pid>/stat; throws when it is gone. */
+function procStat(pid: number | string): { parent: number; cpuMs: number } {
+  // The command name (field 2) may hold spaces: the fields that follow are counted from its last closing parenthesis.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return { parent: Number(fields[1]), cpuMs: ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS };
 }
 
 /**
@@ -197,13 +203,10 @@ export function cpuOfTree(rootPid: number): Map<number, number> | null {
   } catch {
     return null;
   }
-  const stats = new Map<number, { parent: number; ticks: number }>();
+  const stats = new Map<number, { parent: number; cpuMs: number }>();
   for (const name of entries) {
     try {
-      // The command name (field 2) may hold spaces: the fields that follow are counted from its closing parenthesis.
-      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      stats.set(Number(name), { parent: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) });
+      stats.set(Number(name), procStat(name));
     } catch {
       // Exited meanwhile.
     }
@@ -213,8 +216,7 @@ export function cpuOfTree(rootPid: number): Map<number, number> | null {
   for (const [pid, stat] of stats) {
     for (let p = pid; p > 1 && stats.has(p); p = stats.get(p)!.parent) {
       if (p === rootPid) {
-        // Linux counts in USER_HZ, 100 a second on every common build.
-        tree.set(pid, stat.ticks * 10);
+        tree.set(pid, stat.cpuMs);
         break;
       }
     }
