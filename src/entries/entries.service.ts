@@ -23,7 +23,7 @@ import { selectParts } from '../core/database/sql-part';
 import { preparedQuery } from '../core/database/prepared-query';
 import { EditEntryDto, EntryPage, EntrySummaryView, EntryView, RegisterEntryDto } from './dto/entry.dto';
 import { EntryFilterQuery, EntryListQuery } from './dto/entry-query.dto';
-import { EntriesRepository, ListFilter, ScopedEntry } from './entries.repository';
+import { EntriesRepository, ListedRow, ListFilter, ScopedEntry } from './entries.repository';
 import { EntryNaming, RowNames, StoredEntryRow } from './entry-naming';
 import { draftProblems, EntryDraft } from './entry-draft';
 import { RegistrationWindow, windowProblem } from '../contests/edition-lifecycle';
@@ -74,7 +74,7 @@ function snapshot(draft: EntryDraft, status: Entry['status']) {
   return { ...draft, status };
 }
 
-function summaryView(row: StoredEntryRow, names: RowNames): EntrySummaryView {
+function summaryView(row: ListedRow, names: RowNames): EntrySummaryView {
   return {
     id: row.id,
     editionId: row.editionId,

@@ -11,6 +11,9 @@ export type StoredEntryRow = Omit<EntryRow, 'unitCode' | 'unitName' | 'fieldCode
   stages: Array<{ id: string; unitId: string }>;
 };
 
+/** What of a stored row its names are read by. */
+type NamedByIds = Pick<StoredEntryRow, 'unitId' | 'editionId' | 'fieldId' | 'stages'>;
+
 /** What names a stored row: its school, its field and its current stage. */
 export type RowNames = Pick<EntryRow, 'unitCode' | 'unitName' | 'fieldCode' | 'fieldName' | 'stage'>;
 
@@ -109,7 +112,7 @@ export class EntryNaming {
    * The names of the rows' schools, fields and current stages, in the rows' order, without copying the rows: a
    * list builds its views straight from the row and its names (copying every row twice was a tenth of a list's CPU).
    */
-  async namesOf(manager: EntityManager, rows: readonly StoredEntryRow[]): Promise<RowNames[]> {
+  async namesOf(manager: EntityManager, rows: ReadonlyArray<NamedByIds>): Promise<RowNames[]> {
     const [units, catalogues] = await Promise.all([
       this.units.many(
         rows.map((r) => r.unitId),
@@ -146,7 +149,7 @@ export class EntryNaming {
    * The editions' catalogues; one remembered from before a field or stage was added is read again when a row
    * refers to what it does not hold.
    */
-  private async catalogues(manager: EntityManager, editionIds: readonly string[], rows: readonly StoredEntryRow[] = []): Promise<Map<string, EditionCatalogue>> {
+  private async catalogues(manager: EntityManager, editionIds: readonly string[], rows: ReadonlyArray<NamedByIds> = []): Promise<Map<string, EditionCatalogue>> {
     const read = (ids: string[]) => this.stageReader.catalogues(ids, manager);
     const catalogues = await this.editions.many(editionIds, read);
     const outdated = new Set(
