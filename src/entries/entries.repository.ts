@@ -41,8 +41,8 @@ export interface EntryPosition {
   id: string;
 }
 
-/** A row of a list, with the unit path that places it in list order. */
-export type ListedRow = StoredEntryRow & { unitPath: string };
+/** A row of a list (what its view shows: no summary, no contact), with the unit path that places it in list order. */
+export type ListedRow = Omit<StoredEntryRow, 'summary' | 'contactName' | 'contactEmail' | 'contactPhone' | 'createdYear'> & { unitPath: string };
 
 /** A list's filter with its unit and field codes resolved: the school's path, the field's ids (none: nothing matches). */
 export interface ListFilter {
@@ -362,7 +362,7 @@ export class EntriesRepository {
         });
       }
     }
-    const rows: ListedRow[] = await manager.query(...rowsSql(ids.limit(page.limit + 1)));
+    const rows: ListedRow[] = await manager.query(...rowsSql(ids.limit(page.limit + 1), 'list'));
     const more = rows.length > page.limit;
     if (more) rows.pop();
     const last = rows.at(-1);
@@ -375,7 +375,7 @@ export class EntriesRepository {
    */
   exportQuery(manager: EntityManager, scope: Condition, filter: ListFilter): [string, unknown[]] | null {
     const query = this.filtered(manager, scope, filter);
-    return query ? rowsSql(query.clone().select('e.id', 'id'), true) : null;
+    return query ? rowsSql(query.clone().select('e.id', 'id'), 'export') : null;
   }
 
   /** How many entries the filter matches, counted up to `cap` (an index-only scan of the range, stopped there). */
@@ -415,14 +415,15 @@ export function dossierFileView(file: DossierFile): DossierFileView {
 
 /**
  * The statement reading the rows of the entries `ids` selects, in list order, each with its authors and the stages
- * it reached (by id: EntryNaming names them, the school and the field).
+ * it reached (by id: EntryNaming names them, the school and the field); an export also reads the summary and the
+ * contact, which a list page does not show (every column read is parsed on every row of every page).
  */
-function rowsSql(ids: SelectQueryBuilder<Entry>, withSummary = false): [string, unknown[]] {
+function rowsSql(ids: SelectQueryBuilder<Entry>, use: 'list' | 'export'): [string, unknown[]] {
   const [sql, params] = ids.getQueryAndParameters();
+  const exported = use === 'export' ? `e.summary, e.contact_name AS "contactName", e.contact_email AS "contactEmail", e.contact_phone AS "contactPhone", e.created_year AS "createdYear",` : '';
   return [
-    `SELECT e.id, ${withSummary ? 'e.summary, ' : ''}e.edition_id AS "editionId", e.unit_id AS "unitId", e.unit_path AS "unitPath", e.field_id AS "fieldId",
-            e.reference, e.title, e.status, e.contact_name AS "contactName", e.contact_email AS "contactEmail", e.contact_phone AS "contactPhone",
-            e.created_year AS "createdYear", e.version, e.created_at AS "createdAt", ${AUTHORS_JSON} AS authors, ${STAGES_REACHED_JSON} AS stages
+    `SELECT e.id, ${exported} e.edition_id AS "editionId", e.unit_id AS "unitId", e.unit_path AS "unitPath", e.field_id AS "fieldId",
+            e.reference, e.title, e.status, e.version, e.created_at AS "createdAt", ${AUTHORS_JSON} AS authors, ${STAGES_REACHED_JSON} AS stages
        FROM (${sql}) listed
        JOIN entries e ON e.id = listed.id
       ORDER BY ${LIST_ORDER.join(', ')}`,

@@ -23,8 +23,8 @@ import { selectParts } from '../core/database/sql-part';
 import { preparedQuery } from '../core/database/prepared-query';
 import { EditEntryDto, EntryPage, EntrySummaryView, EntryView, RegisterEntryDto } from './dto/entry.dto';
 import { EntryFilterQuery, EntryListQuery } from './dto/entry-query.dto';
-import { EntriesRepository, ListFilter, ScopedEntry } from './entries.repository';
-import { EntryNaming, StoredEntryRow } from './entry-naming';
+import { EntriesRepository, ListedRow, ListFilter, ScopedEntry } from './entries.repository';
+import { EntryNaming, RowNames, StoredEntryRow } from './entry-naming';
 import { draftProblems, EntryDraft } from './entry-draft';
 import { RegistrationWindow, windowProblem } from '../contests/edition-lifecycle';
 import { ENTRY_EXPORT_COLUMNS, EntryRow, exportFileName } from './entry-export';
@@ -74,18 +74,18 @@ function snapshot(draft: EntryDraft, status: Entry['status']) {
   return { ...draft, status };
 }
 
-function summaryView(row: EntryRow): EntrySummaryView {
+function summaryView(row: ListedRow, names: RowNames): EntrySummaryView {
   return {
     id: row.id,
     editionId: row.editionId,
-    unit: { id: row.unitId, code: row.unitCode, name: row.unitName },
+    unit: { id: row.unitId, code: names.unitCode, name: names.unitName },
     reference: row.reference,
     title: row.title,
-    field: { code: row.fieldCode, name: row.fieldName },
+    field: { code: names.fieldCode, name: names.fieldName },
     status: row.status,
     version: row.version,
     authors: row.authors,
-    currentStage: row.stage,
+    currentStage: names.stage,
     createdAt: row.createdAt,
   };
 }
@@ -237,7 +237,8 @@ export class EntriesService {
     return this.lists.read(async (manager): Promise<EntryPage> => {
       const filter = await this.listFilter(manager, query);
       const { rows, next, total } = filter ? await this.entries.page(manager, scope, filter, { after, limit: pageSize }) : { rows: [], next: null, total: { count: 0, exact: true } };
-      const items = (await this.naming.name(manager, rows)).map(summaryView);
+      const names = await this.naming.namesOf(manager, rows);
+      const items = rows.map((row, i) => summaryView(row, names[i]));
       return { items, pageSize, nextCursor: next && encodeCursor(next), total: total.count, totalExact: total.exact };
     });
   }
