@@ -4,6 +4,7 @@ import { stringify } from 'csv-stringify/sync';
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { eventually } from '../support/eventually';
 import { registerEntries } from '../support/factories';
 import { PASSWORD, smallWorld, technicalContest, TECHNICAL_EDITION, YOUTH_EDITION } from '../support/fixtures';
 import { TestApp } from '../support/test-app';
@@ -686,7 +687,8 @@ describe('the web front in a browser', () => {
     await expect(page.getByRole('alert').textContent()).resolves.toContain('đã được người khác sửa (nay là phiên bản 2)');
     await expect(page.getByRole('alert').locator('li').count()).resolves.toBe(0);
     await page.getByRole('button', { name: 'Tải lại bản mới nhất (bỏ thay đổi của bạn)' }).click();
-    await page.waitForFunction(`document.querySelector('input[name="seasonLabel"]')?.value === 'Sửa ở máy khác'`);
+    // Polled from here: waitForFunction evaluates its text inside the page, which the page's CSP (no 'unsafe-eval') refuses.
+    await eventually('the newer edition in the form', async () => (await page.getByLabel('Mùa thi').inputValue()) === 'Sửa ở máy khác');
     await expect(page.getByRole('alert').count()).resolves.toBe(0);
     await page.getByLabel('Mùa thi').fill('2025-2026');
     await page.getByRole('button', { name: 'Lưu' }).click();
