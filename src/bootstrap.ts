@@ -116,9 +116,9 @@ export async function configureApp(app: NestFastifyApplication, runtime: Runtime
   if (runtime.config.corsOrigins.length > 0) app.enableCors({ origin: runtime.config.corsOrigins, exposedHeaders: ['Content-Disposition', 'Idempotent-Replay'], maxAge: 600 });
   await app.register(multipart, { limits: { fileSize: runtime.config.uploadMaxBytes, files: 1, fields: 20, parts: 21, fieldSize: 10 * 1024, headerPairs: 50 } });
   app.useGlobalPipes(createValidationPipe());
-  // Built on the first request for it, not at start: scanning every route's metadata costs each start (and each
-  // test file's app) about half a second.
-  // JSON only: Swagger would otherwise also serve /docs-yaml, dumping the whole document to YAML again on every request.
+  // The document is built on its first request, not at start: scanning every route's metadata costs each start (and
+  // each test file's app) about half a second. JSON only: Swagger would otherwise also serve /docs-yaml, dumping the
+  // whole document to YAML again on every request.
   SwaggerModule.setup('docs', app, () => apiDocument(app), { jsonDocumentUrl: 'docs-json', raw: ['json'] });
   if (options.api) await serveWebFront(app.getHttpAdapter().getInstance());
   await app.init();

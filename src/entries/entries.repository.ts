@@ -18,8 +18,7 @@ export type StoredEntryView = Omit<EntryView, 'unit' | 'field' | 'currentStage'>
 /** How the access service finds an entry's unit for an id check. */
 export const ENTRY_ACCESS: AccessObject = { name: 'Entry', from: 'entries e', id: 'e.id', path: 'e.unit_path' };
 
-/** An entry the caller may act on, with the registration window of its edition. */
-/** An entry with the rules of its edition, read through contests' StageReader. */
+/** An entry the caller may act on, with the rules of its edition (registration window among them), read through contests' StageReader. */
 export type ScopedEntry = Omit<Entry, 'edition'> & { edition: EntryEditionRules };
 
 const AUTHORS_JSON = `(SELECT COALESCE(json_agg(json_build_object('position', a.position, 'fullName', a.full_name, 'birthDate', a.birth_date, 'classOrJob', a.class_or_job) ORDER BY a.position), '[]'::json)

@@ -8,7 +8,7 @@ import { Page, pageOf } from '../core/http/paging';
 import type { AddressInfo } from 'node:net';
 import { privateDir, writePrivateFile } from '../core/infrastructure/private-files';
 
-/** mailparser loads a tenth of the app's code: only when someone opens the development mailbox. */
+/** mailparser is a large share of the app's code: it loads with the first mail the development mailbox receives, not at start. */
 async function parseMail(raw: Buffer): Promise<import('mailparser').ParsedMail> {
   const { simpleParser } = await import('mailparser');
   return simpleParser(raw);

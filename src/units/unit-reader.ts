@@ -55,12 +55,12 @@ export class UnitReader {
 
   /** The unit with its level, if it exists and is not retired. */
   async activeWithLevel(manager: EntityManager, unitId: string): Promise<UnitWithLevel | null> {
-    return this.withLevelWhere(manager, unitId, 'AND u.retired_at IS NULL');
+    return this.withLevelWhere(manager, unitId, true);
   }
 
   /** The unit with its level, retired or not: the unit an existing contest or edition runs at. */
   withLevel(manager: EntityManager, unitId: string): Promise<UnitWithLevel | null> {
-    return this.withLevelWhere(manager, unitId, '');
+    return this.withLevelWhere(manager, unitId, false);
   }
 
   /** Every level of the tree, from the top (rank 0) down. */
@@ -105,12 +105,12 @@ export class UnitReader {
     return new Map([...units].map(([id, unit]) => [id, unit.path]));
   }
 
-  private async withLevelWhere(manager: EntityManager, unitId: string, retired: '' | 'AND u.retired_at IS NULL'): Promise<UnitWithLevel | null> {
+  private async withLevelWhere(manager: EntityManager, unitId: string, activeOnly: boolean): Promise<UnitWithLevel | null> {
     const rows: UnitWithLevel[] = await manager.query(
       `SELECT u.id, u.code, u.name, u.path, u.level_code AS "levelCode", u.parent_id AS "parentId",
               json_build_object('name', l.name, 'rank', l.rank, 'isLeaf', l.is_leaf) AS level
          FROM units u JOIN unit_levels l ON l.code = u.level_code
-        WHERE u.id = $1 ${retired}`,
+        WHERE u.id = $1 ${activeOnly ? 'AND u.retired_at IS NULL' : ''}`,
       [unitId],
     );
     return rows[0] ?? null;
