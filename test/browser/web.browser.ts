@@ -111,6 +111,141 @@ describe('the web front in a browser', () => {
     await page.getByRole('button', { name: 'Đăng xuất' }).waitFor();
   }
 
+  /** The answer, once it is the status a step expects: a step that fails says what the API said. */
+  function expectStatus<R extends { statusCode: number; body: string }>(response: R, status: number): R {
+    expect({ status: response.statusCode, body: response.body }).toEqual({ status, body: expect.any(String) });
+    return response;
+  }
+
+  const one = async (sql: string, params: unknown[]) => (await t.db.source.query(sql, params))[0];
+
+  /** A judge's sheets of the information-technology panel, saved and confirmed through the API in turn. */
+  async function scoreThroughApi(email: string, sheets: [entryId: string, points: Record<string, number>][]) {
+    const judge = t.as(email);
+    for (const [entryId, points] of sheets) {
+      const sheet = (await judge.get(`/panels/${panelId}/entries/${entryId}`)).json().sheet;
+      const saved = expectStatus(await judge.put(`/panels/${panelId}/entries/${entryId}/sheet`, { version: sheet.version, points }), 200);
+      expectStatus(await judge.post(`/panels/${panelId}/entries/${entryId}/sheet/confirm`, { version: saved.json().version }), 200);
+    }
+  }
+
+  async function confirmedSheets(email: string) {
+    const row = await one(`SELECT count(*)::int AS n FROM score_sheets WHERE panel_id = $1 AND judge_id = $2 AND status = 'confirmed' AND active`, [panelId, t.world.users.get(email)!.id]);
+    return row.n as number;
+  }
+
+  /** Published versions never change: the clock is moved past their objection window with the guard set aside. */
+  async function objectionWindowOver() {
+    await t.db.source.transaction(async (manager) => {
+      await manager.query('SET LOCAL session_replication_role = replica');
+      await manager.query(`UPDATE prize_list_versions SET objection_ends_at = now() - interval '1 minute'`);
+    });
+  }
+
+  const provinceStage = () => `/stages/${stageId}/units/${t.unitId('ST')}`;
+
+  /**
+   * The season the tests play in turn, step by step, for a test run without the ones before it: each step looks at
+   * the database first and does nothing when an earlier test has done it in the browser, otherwise it does it
+   * through the API with the same data, after the steps it needs. A test calls the steps whose outcome it shows.
+   */
+  const earlier = {
+    async entryFromTheForm() {
+      if (await one('SELECT 1 FROM entries WHERE title = $1', ['Máy tưới cây tự động'])) return;
+      expectStatus(
+        await t.as('school1@test.vn').post(`/editions/${t.world.editions.get(YOUTH_EDITION)!.edition.id}/entries`, {
+          unitId: t.unitId('ST-KS-01'),
+          title: 'Máy tưới cây tự động',
+          fieldCode: 'MT',
+          summary: 'Tưới nhỏ giọt theo độ ẩm của đất.',
+          contact: { name: 'Trần Văn Minh', email: 'gv.minh@school1.vn' },
+          authors: [
+            { fullName: 'Nguyễn Thị Hồng', birthDate: '2008-03-05' },
+            { fullName: 'Lê Văn Tí', birthDate: '2009-09-12' },
+          ],
+        }),
+        201,
+      );
+    },
+    async entriesFromTheFile() {
+      for (const [reference, title, birthDate] of [
+        ['TEP-1', 'Đèn học năng lượng mặt trời', '2008-03-15'],
+        ['TEP-2', 'Thùng rác phân loại', '2010-01-01'],
+      ]) {
+        if (await one('SELECT 1 FROM entries WHERE title = $1', [title])) continue;
+        expectStatus(
+          await t.as('school1@test.vn').post(`/editions/${t.world.editions.get(YOUTH_EDITION)!.edition.id}/entries`, {
+            unitId: t.unitId('ST-KS-01'),
+            reference,
+            title,
+            fieldCode: 'MT',
+            summary: 'Đăng ký theo tệp.',
+            contact: { name: 'Trần Văn Minh', email: 'gv.minh@school1.vn' },
+            authors: [{ fullName: 'Nguyễn Thị Hồng', birthDate }],
+          }),
+          201,
+        );
+      }
+    },
+    async firstJudgeScored() {
+      if ((await confirmedSheets('gk1@test.vn')) === 2) return;
+      await scoreThroughApi('gk1@test.vn', [
+        [technical[0], { novelty: 28, applicability: 33, effect: 30 }],
+        [technical[1], { novelty: 20, applicability: 25, effect: 25 }],
+      ]);
+    },
+    async conflictDeclared() {
+      await earlier.firstJudgeScored();
+      if ((await one('SELECT status FROM entries WHERE id = $1', [mechanicsEntryId])).status === 'withdrawn') return;
+      expectStatus(await t.as('gk1@test.vn').post(`/panels/${mechanicsPanelId}/entries/${mechanicsEntryId}/conflict`, { note: 'Tôi là giáo viên hướng dẫn của tác giả.' }), 200);
+      expectStatus(await t.as('school1@test.vn').post(`/entries/${mechanicsEntryId}/withdraw`), 200);
+    },
+    async secondJudgeScored() {
+      await earlier.firstJudgeScored();
+      if ((await confirmedSheets('gk2@test.vn')) === 2) return;
+      // The second judge is 21 points apart on the first entry: a flag.
+      await scoreThroughApi('gk2@test.vn', [
+        [technical[0], { novelty: 20, applicability: 25, effect: 25 }],
+        [technical[1], { novelty: 22, applicability: 25, effect: 25 }],
+      ]);
+    },
+    async panelClosed() {
+      await earlier.conflictDeclared();
+      await earlier.secondJudgeScored();
+      if ((await one('SELECT state FROM judging_panels WHERE id = $1', [panelId])).state === 'closed') return;
+      const chair = t.as('chair@test.vn');
+      expectStatus(await chair.post(`/panels/${panelId}/entries/${technical[0]}/flag/settle`, { action: 'accepted', note: 'Hai giám khảo đánh giá khác nhau về khả năng áp dụng; giữ nguyên.' }), 200);
+      expectStatus(await chair.post(`/panels/${panelId}/close`), 200);
+    },
+    /** Prize lists are published once the edition is in its results state (the front has no page for the lifecycle yet). */
+    async editionInResults() {
+      await earlier.panelClosed();
+      const editionId = t.world.editions.get(TECHNICAL_EDITION)!.edition.id;
+      const { state: now } = await one('SELECT state FROM editions WHERE id = $1', [editionId]);
+      const states = ['judging', 'results'];
+      for (const state of states.slice(states.indexOf(now) + 1)) expectStatus(await t.as('province@test.vn').post(`/editions/${editionId}/state`, { state }), 200);
+    },
+    async provisionalPublished() {
+      await earlier.editionInResults();
+      if (await one('SELECT 1 FROM prize_lists', [])) return;
+      expectStatus(await t.as('province@test.vn').post(`${provinceStage()}/prize-list`, { objectionDays: 15 }), 201);
+    },
+    async finalPublished() {
+      await earlier.provisionalPublished();
+      const { id, versions } = await one('SELECT l.id, count(v.*)::int AS versions FROM prize_lists l JOIN prize_list_versions v ON v.prize_list_id = l.id GROUP BY l.id', []);
+      if (versions >= 3) return;
+      const organiser = t.as('province@test.vn');
+      expectStatus(await organiser.post(`/prize-lists/${id}/corrections`, { reason: 'Sửa tên tác giả sản phẩm CNTT sau khiếu nại' }), 201);
+      await objectionWindowOver();
+      expectStatus(await organiser.post(`/prize-lists/${id}/final`), 201);
+    },
+    async sentToTheNationalRound() {
+      await earlier.finalPublished();
+      if ((await one('SELECT count(*)::int AS n FROM entry_stages WHERE entry_id = $1', [technical[0]])).n > 1) return;
+      expectStatus(await t.as('province@test.vn').post(`${provinceStage()}/advancement`, { entryIds: [technical[0]] }), 200);
+    },
+  };
+
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
     t = await TestApp.start({ spec: world(), workers: false });
@@ -241,6 +376,7 @@ describe('the web front in a browser', () => {
   });
 
   it('lets a school attach dossier files with a progress bar, showing the API’s refusal of a file it does not take', async () => {
+    await earlier.entryFromTheForm();
     await logIn('school1@test.vn');
     await page.goto(`${base}/truong`);
     await page.getByRole('link', { name: 'Sửa và hồ sơ: Máy tưới cây tự động' }).click();
@@ -361,6 +497,7 @@ describe('the web front in a browser', () => {
   });
 
   it('tells a judge what is left to do, and lets them declare a conflict that gives the entry to another judge', async () => {
+    await earlier.firstJudgeScored();
     await logIn('gk1@test.vn');
     await page.goto(`${base}/hoi-dong`);
     await expect(page.getByRole('status').textContent()).resolves.toBe('Bạn còn 1 phiếu chưa xác nhận.');
@@ -385,15 +522,7 @@ describe('the web front in a browser', () => {
   });
 
   it('lets the chair see a flag with both judges’ totals, settle it and close the panel', async () => {
-    // The second judge is 21 points apart on the first entry: a flag.
-    for (const [entryId, points] of [
-      [technical[0], { novelty: 20, applicability: 25, effect: 25 }],
-      [technical[1], { novelty: 22, applicability: 25, effect: 25 }],
-    ] as const) {
-      const sheet = (await t.as('gk2@test.vn').get(`/panels/${panelId}/entries/${entryId}`)).json().sheet;
-      const saved = await t.as('gk2@test.vn').put(`/panels/${panelId}/entries/${entryId}/sheet`, { version: sheet.version, points });
-      expect((await t.as('gk2@test.vn').post(`/panels/${panelId}/entries/${entryId}/sheet/confirm`, { version: saved.json().version })).statusCode).toBe(200);
-    }
+    await earlier.secondJudgeScored();
     await logIn('chair@test.vn');
     await page.goto(`${base}/hoi-dong/${panelId}`);
     const flag = page.getByRole('region', { name: /Phần mềm quản lý thư viện/ });
@@ -413,11 +542,7 @@ describe('the web front in a browser', () => {
   });
 
   it('lets an organiser preview the prize list with each decision’s reason and publish it, which the public page then shows', async () => {
-    // Prize lists are published once the edition is in its results state (the front has no page for the lifecycle yet).
-    const editionId = t.world.editions.get(TECHNICAL_EDITION)!.edition.id;
-    for (const state of ['judging', 'results']) {
-      expect((await t.as('province@test.vn').post(`/editions/${editionId}/state`, { state })).statusCode).toBe(200);
-    }
+    await earlier.editionInResults();
     await logIn('province@test.vn');
     await page.goto(`${base}/to-chuc/giai`);
     await page.getByLabel('Cuộc thi').selectOption({ label: 'Hội thi Sáng tạo Kỹ thuật tỉnh Sóc Trăng — 10 (2022-2023)' });
@@ -443,6 +568,7 @@ describe('the web front in a browser', () => {
   });
 
   it('lets an organiser publish a correction with its reason, and the final list once the objection window is over', async () => {
+    await earlier.provisionalPublished();
     await logIn('province@test.vn');
     await page.goto(`${base}/to-chuc/giai`);
     await page.getByLabel('Cuộc thi').selectOption({ label: 'Hội thi Sáng tạo Kỹ thuật tỉnh Sóc Trăng — 10 (2022-2023)' });
@@ -460,17 +586,15 @@ describe('the web front in a browser', () => {
     await expect(page.getByRole('status').textContent()).resolves.toContain('Lý do đính chính: Sửa tên tác giả sản phẩm CNTT sau khiếu nại');
     await shot('prize-correction');
 
-    // Fifteen days later: published versions never change, so the clock is moved past their window with the guard set aside.
-    await t.db.source.transaction(async (manager) => {
-      await manager.query('SET LOCAL session_replication_role = replica');
-      await manager.query(`UPDATE prize_list_versions SET objection_ends_at = now() - interval '1 minute'`);
-    });
+    // Fifteen days later.
+    await objectionWindowOver();
     await page.getByRole('button', { name: 'Công bố chính thức' }).click();
     await page.getByText('Đã công bố chính thức (phiên bản 3).').waitFor();
     await expect(page.getByRole('button', { name: 'Công bố chính thức' }).count()).resolves.toBe(0);
   });
 
   it('lets an organiser preview the picks for the national round, then confirm them', async () => {
+    await earlier.finalPublished();
     await logIn('province@test.vn');
     await page.goto(`${base}/to-chuc/xet-chon`);
     await page.getByLabel('Cuộc thi').selectOption({ label: 'Hội thi Sáng tạo Kỹ thuật tỉnh Sóc Trăng — 10 (2022-2023)' });
@@ -490,6 +614,7 @@ describe('the web front in a browser', () => {
   });
 
   it('shows a school its published results: each entry’s prize and whether it went on', async () => {
+    await earlier.sentToTheNationalRound();
     await logIn('school1@test.vn');
     await page.goto(`${base}/truong`);
     await page
@@ -510,6 +635,7 @@ describe('the web front in a browser', () => {
   });
 
   it('shows the organiser each panel’s per-judge load and progress, and a new panel’s errors beside its fields', async () => {
+    await earlier.panelClosed();
     await logIn('province@test.vn');
     await page.goto(`${base}/to-chuc/hoi-dong`);
     const it = page.getByRole('region', { name: 'Hội đồng Công nghệ thông tin' });
@@ -532,6 +658,7 @@ describe('the web front in a browser', () => {
   });
 
   it('draws the season report as tables and charts: entries per stage, prizes per level and field, and the plan', async () => {
+    await earlier.sentToTheNationalRound();
     await logIn('province@test.vn');
     await page.goto(`${base}/to-chuc/bao-cao`);
     await page.getByLabel('Cuộc thi').selectOption({ label: 'Hội thi Sáng tạo Kỹ thuật tỉnh Sóc Trăng — 10 (2022-2023)' });
@@ -553,6 +680,7 @@ describe('the web front in a browser', () => {
   });
 
   it('lists the audit trail, filtered by action', async () => {
+    await earlier.conflictDeclared();
     await logIn('province@test.vn');
     await page.goto(`${base}/to-chuc/nhat-ky`);
     await page.getByTestId('audit').waitFor();
@@ -724,6 +852,8 @@ describe('the web front in a browser', () => {
   });
 
   it('lists 4,000 entries for the organiser, a page at a time, and says how long the first render took', async () => {
+    await earlier.entryFromTheForm();
+    await earlier.entriesFromTheFile();
     const schools = ['ST-KS-01', 'ST-KS-02', 'ST-MT-01'];
     const fields = ['HT', 'PM', 'MT'];
     await registerEntries(
