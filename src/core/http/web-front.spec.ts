@@ -1,8 +1,8 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serveWebFront } from './web-front';
+import { PAGE_SECTIONS, serveWebFront } from './web-front';
 
 describe('the web front beside the API', () => {
   let dir: string;
@@ -31,6 +31,21 @@ describe('the web front beside the API', () => {
       expect(response.body).toContain('<title>Cuộc thi</title>');
       expect(response.headers['cache-control']).toBe('no-cache');
     }
+  });
+
+  it('serves its page at a page address whatever the client accepts: a probe or link checker finds it too', async () => {
+    for (const accept of [undefined, '*/*', 'application/json']) {
+      const response = await app.inject({ url: '/truong', headers: accept ? { accept } : {} });
+      expect(response.statusCode).toBe(200);
+      expect(response.body).toContain('<title>Cuộc thi</title>');
+    }
+  });
+
+  it('knows every section of the web front’s page addresses', () => {
+    const routes = readFileSync(join(__dirname, '../../../web/src/App.tsx'), 'utf8');
+    const sections = [...routes.matchAll(/path="\/([^/"]+)/g)].map((match) => match[1]);
+    expect(sections.length).toBeGreaterThan(5);
+    expect([...new Set(sections)].sort()).toEqual(PAGE_SECTIONS);
   });
 
   it('never answers for an API route, even asked as HTML', async () => {
