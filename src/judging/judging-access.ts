@@ -14,7 +14,7 @@
 import { Permission, reaches } from '../core/access/policy';
 import { Actor } from '../core/auth/actor';
 import { NotFoundError } from '../core/errors/domain-error';
-import type { JudgingRepository } from './judging.repository';
+import type { JudgingRepository, PanelStanding } from './judging.repository';
 import { MemberRole, Panel, ScoreSheet } from './judging.entity';
 import type { EntityManager } from 'typeorm';
 
@@ -65,7 +65,7 @@ export async function panelFor(repo: JudgingRepository, manager: EntityManager, 
 }
 
 /** Whether the actor may read every judge's scores: organisers and the chair always, judges once the panel closed. */
-export function seesAllScores(standing: { organiser: boolean; role: MemberRole | null }, panel: Panel): boolean {
+export function seesAllScores(standing: PanelStanding, panel: Panel): boolean {
   return standing.organiser || standing.role === 'chair' || (standing.role === 'judge' && panel.state === 'closed');
 }
 

@@ -24,6 +24,14 @@ export interface PanelEntryRow extends PanelEntry {
   blindNumber: string;
 }
 
+/** Whether an actor organises a panel, and the seat they hold on it now (or null). */
+export interface PanelStanding {
+  organiser: boolean;
+  role: MemberRole | null;
+}
+
+export const NO_STANDING: PanelStanding = { organiser: false, role: null };
+
 export interface MemberRow {
   userId: string;
   email: string;
@@ -186,15 +194,22 @@ export class JudgingRepository {
   }
 
   /** The actor's standing on a panel: whether they organise it, and the seat they hold on it now (or null). */
-  async standingOn(manager: EntityManager, actor: Actor, panelId: string): Promise<{ organiser: boolean; role: MemberRole | null }> {
+  async standingOn(manager: EntityManager, actor: Actor, panelId: string): Promise<PanelStanding> {
+    return (await this.standingsOn(manager, actor, [panelId])).get(panelId) ?? NO_STANDING;
+  }
+
+  /** The actor's standing on each of the panels, in one statement (a page of panels is one read, not one per panel). */
+  async standingsOn(manager: EntityManager, actor: Actor, panelIds: string[]): Promise<Map<string, PanelStanding>> {
+    if (panelIds.length === 0) return new Map();
     const [scope, params] = organisedPanels('p', actor);
-    const rows: Array<{ organiser: boolean; role: MemberRole | null }> = await manager
+    const rows: Array<{ id: string; organiser: boolean; role: MemberRole | null }> = await manager
       .createQueryBuilder(Panel, 'p')
-      .select(`(${scope})`, 'organiser')
+      .select('p.id', 'id')
+      .addSelect(`(${scope})`, 'organiser')
       .addSelect('(SELECT pm.role FROM panel_members pm WHERE pm.panel_id = p.id AND pm.user_id = :me AND pm.removed_at IS NULL)', 'role')
-      .where('p.id = :panelId', { panelId, me: actor.userId, ...params })
+      .where('p.id = ANY(:panelIds)', { panelIds, me: actor.userId, ...params })
       .getRawMany();
-    return { organiser: Boolean(rows[0]?.organiser), role: rows[0]?.role ?? null };
+    return new Map(rows.map((row) => [row.id, { organiser: Boolean(row.organiser), role: row.role ?? null }]));
   }
 
   /** The actor's own active sheet for an entry of a panel they judge now, optionally locked; null for any other. */

@@ -29,7 +29,7 @@ import { assignedSheet, organisesUnit, panelFor, panelReach, seesAllScores } fro
 import { judgeAssignedMail, rescoreAskedMail } from '../core/outbox/mail-catalogue';
 import { Panel, PanelMember, ScoreSheet } from './judging.entity';
 import { InfeasibleAssignmentError, panelClosed, stalePanel, staleSheet } from './judging.errors';
-import { blindFileName, JudgingRepository, MemberRow, sheetSnapshot } from './judging.repository';
+import { blindFileName, JudgingRepository, MemberRow, NO_STANDING, sheetSnapshot } from './judging.repository';
 import { ScoringRules, ScoringRulesCache } from './scoring-rules';
 import { CountedSheet, cuspEntries, earlierJudges, entryProblems, roundedAssignment, settledScores } from './rejudge';
 import { attachmentDisposition } from '../entries/dossier-files';
@@ -101,10 +101,14 @@ export class JudgingService {
   /** The panels the actor organises or sits on, newest first, with their standing on each. */
   async listPanels(actor: Actor, query: PageQuery) {
     const [panels, total] = await this.repo.reachablePanels(this.db.manager, actor, panelReach('view'), query);
-    const items = [];
-    for (const panel of panels) {
-      const standing = await this.repo.standingOn(this.db.manager, actor, panel.id);
-      items.push({
+    const standings = await this.repo.standingsOn(
+      this.db.manager,
+      actor,
+      panels.map((panel) => panel.id),
+    );
+    const items = panels.map((panel) => {
+      const standing = standings.get(panel.id) ?? NO_STANDING;
+      return {
         id: panel.id,
         stageId: panel.stageId,
         unitId: panel.unitId,
@@ -114,8 +118,8 @@ export class JudgingService {
         scoringClosesAt: panel.scoringClosesAt,
         organiser: standing.organiser,
         role: standing.role,
-      });
-    }
+      };
+    });
     return pageOf(items, total, query);
   }
 
