@@ -428,9 +428,10 @@ export function dossierFileView(file: DossierFile): DossierFileView {
 }
 
 /**
- * The statement reading the rows of the entries `matching` selects (the first `limit` of them, if given), in list order, each with its authors and the stages it reached (by id: EntryNaming names them, the
- * school and the field); an export also reads the summary and the contact, which a list page does not show (every
- * column read is parsed on every row of every page). A list page reads its creation time as the text it answers
+ * The statement reading the rows of the entries `matching` selects (the first `limit` of them, if given), in list
+ * order, each with its authors and the stages it reached (by id: EntryNaming names them, the school and the field);
+ * an export also reads the summary and the contact, which a list page does not show (every column read is parsed on
+ * every row of every page). A list page reads its creation time as the text it answers
  * (ISO 8601 in UTC, to the millisecond, as JSON writes a Date), not as a Date parsed only to be written out again.
  */
 function rowsSql(manager: EntityManager, matching: Matching, use: 'list' | 'export', limit?: number): [string, unknown[]] {
