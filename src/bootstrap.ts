@@ -1,5 +1,4 @@
 import 'reflect-metadata';
-import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import { INestApplicationContext, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -15,6 +14,7 @@ import { invalidRequest } from './core/errors/domain-error';
 import { documentIdempotencyKey } from './core/idempotency/idempotency-docs';
 import { createValidationPipe } from './core/errors/validation.pipe';
 import { applyRouteBodyLimit, DEFAULT_BODY_LIMIT } from './core/http/body-limit';
+import { addSecurityHeaders } from './core/http/security-headers';
 import { requestInputProblems } from './core/http/input-bounds';
 import { serveWebFront } from './core/http/web-front';
 import { startEmbeddedPostgres } from './core/infrastructure/embedded-postgres';
@@ -108,7 +108,7 @@ export async function configureApp(app: NestFastifyApplication, runtime: Runtime
   // Before any route exists: Swagger's and multipart's are added next, Nest's at init.
   if (options.onRoute) app.getHttpAdapter().getInstance().addHook('onRoute', options.onRoute);
   hardenHttp(app);
-  await app.register(helmet, {
+  addSecurityHeaders(app.getHttpAdapter().getInstance(), {
     // Swagger UI at /docs loads its scripts from here and sets inline styles; nothing else is needed.
     contentSecurityPolicy: { directives: { frameAncestors: ["'none'"], upgradeInsecureRequests: null } },
     frameguard: { action: 'deny' },

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager, SelectQueryBuilder } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import type { EntryEditionRules } from '../contests/stage-reader';
 import type { AccessObject } from '../core/access/access.service';
 import type { Condition } from '../core/access/policy';
@@ -41,7 +41,11 @@ export interface EntryPosition {
 }
 
 /** A row of a list (what its view shows: no summary, no contact), with the unit path that places it in list order. */
-export type ListedRow = Omit<StoredEntryRow, 'summary' | 'contactName' | 'contactEmail' | 'contactPhone' | 'createdYear'> & { unitPath: string };
+export type ListedRow = Omit<StoredEntryRow, 'summary' | 'contactName' | 'contactEmail' | 'contactPhone' | 'createdYear' | 'createdAt'> & {
+  unitPath: string;
+  /** ISO 8601 in UTC, as the page answers it. */
+  createdAt: string;
+};
 
 /** A list's filter with its unit and field codes resolved: the school's path, the field's ids (none: nothing matches). */
 export interface ListFilter {
@@ -338,30 +342,23 @@ export class EntriesRepository {
     filter: ListFilter,
     page: { after: EntryPosition | null; limit: number },
   ): Promise<{ rows: ListedRow[]; next: EntryPosition | null; total: ListTotal }> {
-    const query = this.filtered(manager, scope, filter);
-    if (!query) return { rows: [], next: null, total: { count: 0, exact: true } };
-    const total = await this.totals.get(JSON.stringify([scope, filter]), () => this.countUpTo(manager, query, LIST_TOTAL_CAP));
-    const ids = query.clone().select('e.id', 'id');
+    const matching = this.filtered(scope, filter);
+    if (!matching) return { rows: [], next: null, total: { count: 0, exact: true } };
+    const total = await this.totals.get(JSON.stringify([scope, filter]), () => this.countUpTo(manager, matching, LIST_TOTAL_CAP));
+    const conditions = [...matching.conditions];
+    const params: Record<string, unknown> = { ...matching.params };
     if (page.after) {
       const { editionId, unitPath, reference, id } = page.after;
+      Object.assign(params, { afterEdition: editionId, afterPath: unitPath, afterReference: reference, afterId: id });
       // With the edition fixed, the position is a row over the index's next columns: PostgreSQL then starts the
       // scan there (it cannot when the equality and a row comparison both bound the first column).
-      if (filter.editionId) {
-        ids.andWhere(`(e.unit_path COLLATE "C", e.reference COLLATE "C", e.id) > (:afterPath COLLATE "C", :afterReference COLLATE "C", :afterId::uuid)`, {
-          afterPath: unitPath,
-          afterReference: reference,
-          afterId: id,
-        });
-      } else {
-        ids.andWhere(`(e.edition_id, e.unit_path COLLATE "C", e.reference COLLATE "C", e.id) > (:afterEdition::uuid, :afterPath COLLATE "C", :afterReference COLLATE "C", :afterId::uuid)`, {
-          afterEdition: editionId,
-          afterPath: unitPath,
-          afterReference: reference,
-          afterId: id,
-        });
-      }
+      conditions.push(
+        filter.editionId
+          ? `(e.unit_path COLLATE "C", e.reference COLLATE "C", e.id) > (:afterPath COLLATE "C", :afterReference COLLATE "C", :afterId::uuid)`
+          : `(e.edition_id, e.unit_path COLLATE "C", e.reference COLLATE "C", e.id) > (:afterEdition::uuid, :afterPath COLLATE "C", :afterReference COLLATE "C", :afterId::uuid)`,
+      );
     }
-    const rows: ListedRow[] = await manager.query(...rowsSql(ids.limit(page.limit + 1), 'list'));
+    const rows: ListedRow[] = await manager.query(...rowsSql(manager, { conditions, params }, 'list', page.limit + 1));
     const more = rows.length > page.limit;
     if (more) rows.pop();
     const last = rows.at(-1);
@@ -373,39 +370,57 @@ export class EntriesRepository {
    * run it through a cursor. Null when it cannot match anything.
    */
   exportQuery(manager: EntityManager, scope: Condition, filter: ListFilter): [string, unknown[]] | null {
-    const query = this.filtered(manager, scope, filter);
-    return query ? rowsSql(query.clone().select('e.id', 'id'), 'export') : null;
+    const matching = this.filtered(scope, filter);
+    return matching ? rowsSql(manager, matching, 'export') : null;
   }
 
   /** How many entries the filter matches, counted up to `cap` (an index-only scan of the range, stopped there). */
-  private async countUpTo(manager: EntityManager, query: SelectQueryBuilder<Entry>, cap: number): Promise<ListTotal> {
-    const [sql, params] = query
-      .clone()
-      .select('1')
-      .orderBy()
-      .limit(cap + 1)
-      .getQueryAndParameters();
-    const [{ count }]: Array<{ count: number }> = await manager.query(`SELECT count(*)::int AS count FROM (${sql}) matches`, params);
+  private async countUpTo(manager: EntityManager, matching: Matching, cap: number): Promise<ListTotal> {
+    const [{ count }]: Array<{ count: number }> = await manager.query(
+      ...positional(manager, `SELECT count(*)::int AS count FROM (SELECT 1 FROM entries e WHERE ${matching.conditions.join(' AND ')} LIMIT :cap) matches`, {
+        ...matching.params,
+        cap: cap + 1,
+      }),
+    );
     return count > cap ? { count: cap, exact: false } : { count, exact: true };
   }
 
-  /** The filter as a query over `entries e` alone, in list order, or null when it cannot match anything. */
-  private filtered(manager: EntityManager, [scope, params]: Condition, filter: ListFilter): SelectQueryBuilder<Entry> | null {
+  /**
+   * The filter as conditions on `entries e` alone, or null when it cannot match anything. Written as SQL rather than
+   * through TypeORM's query builder: building that query was a twentieth of a list page's CPU.
+   */
+  private filtered([scope, scopeParams]: Condition, filter: ListFilter): Matching | null {
     if (scope === 'FALSE' || filter.fieldIds?.length === 0) return null;
-    const qb = manager.createQueryBuilder(Entry, 'e').where(scope, params);
+    const conditions = [`(${scope})`];
+    const params: Record<string, unknown> = { ...scopeParams };
+    const add = (condition: string, values: Record<string, unknown>) => {
+      conditions.push(condition);
+      Object.assign(params, values);
+    };
     // The unit's own path as a constant prefix, so the list index serves it as a range.
-    if (filter.unitPath) qb.andWhere('e.unit_path LIKE :unitPrefix', { unitPrefix: `${likeLiteral(filter.unitPath)}%` });
-    if (filter.editionId) qb.andWhere('e.edition_id = :editionId', { editionId: filter.editionId });
+    if (filter.unitPath) add('e.unit_path LIKE :unitPrefix', { unitPrefix: `${likeLiteral(filter.unitPath)}%` });
+    if (filter.editionId) add('e.edition_id = :editionId', { editionId: filter.editionId });
     // Rows are checked in index order, one comparison each (the field is in the list index).
-    if (filter.fieldIds) qb.andWhere('e.field_id = ANY (:fieldIds::uuid[])', { fieldIds: filter.fieldIds });
-    if (filter.status) qb.andWhere('e.status = :status', { status: filter.status });
-    if (filter.stageId) qb.andWhere('EXISTS (SELECT 1 FROM entry_stages es WHERE es.entry_id = e.id AND es.stage_id = :stageId)', { stageId: filter.stageId });
+    if (filter.fieldIds) add('e.field_id = ANY (:fieldIds::uuid[])', { fieldIds: filter.fieldIds });
+    if (filter.status) add('e.status = :status', { status: filter.status });
+    if (filter.stageId) add('EXISTS (SELECT 1 FROM entry_stages es WHERE es.entry_id = e.id AND es.stage_id = :stageId)', { stageId: filter.stageId });
     if (filter.q) {
       const words = searchKey(filter.q);
-      if (words) qb.andWhere(`e.search_key LIKE :q ESCAPE '\\'`, { q: `%${likeLiteral(words)}%` });
+      if (words) add(`e.search_key LIKE :q ESCAPE '\\'`, { q: `%${likeLiteral(words)}%` });
     }
-    return qb.orderBy(Object.fromEntries(LIST_ORDER.map((column) => [column, 'ASC' as const])));
+    return { conditions, params };
   }
+}
+
+/** What a list filter matches: conditions on `entries e` (joined by AND) and their named parameters. */
+interface Matching {
+  conditions: string[];
+  params: Record<string, unknown>;
+}
+
+/** `sql` with its `:named` parameters turned into PostgreSQL's positional ones. */
+function positional(manager: EntityManager, sql: string, params: Record<string, unknown>): [string, unknown[]] {
+  return manager.connection.driver.escapeQueryWithParameters(sql, params);
 }
 
 export function dossierFileView(file: DossierFile): DossierFileView {
@@ -413,19 +428,24 @@ export function dossierFileView(file: DossierFile): DossierFileView {
 }
 
 /**
- * The statement reading the rows of the entries `ids` selects, in list order, each with its authors and the stages
- * it reached (by id: EntryNaming names them, the school and the field); an export also reads the summary and the
- * contact, which a list page does not show (every column read is parsed on every row of every page).
+ * The statement reading the rows of the entries `matching` selects (the first `limit` of them, if given), in list
+ * order, each with its authors and the stages it reached (by id: EntryNaming names them, the school and the field);
+ * an export also reads the summary and the contact, which a list page does not show (every column read is parsed on
+ * every row of every page). A list page reads its creation time as the text it answers
+ * (ISO 8601 in UTC, to the millisecond, as JSON writes a Date), not as a Date parsed only to be written out again.
  */
-function rowsSql(ids: SelectQueryBuilder<Entry>, use: 'list' | 'export'): [string, unknown[]] {
-  const [sql, params] = ids.getQueryAndParameters();
+function rowsSql(manager: EntityManager, matching: Matching, use: 'list' | 'export', limit?: number): [string, unknown[]] {
   const exported = use === 'export' ? `e.summary, e.contact_name AS "contactName", e.contact_email AS "contactEmail", e.contact_phone AS "contactPhone", e.created_year AS "createdYear",` : '';
-  return [
+  const createdAt = use === 'export' ? 'e.created_at' : `to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+  const order = LIST_ORDER.join(', ');
+  const ids = `SELECT e.id FROM entries e WHERE ${matching.conditions.join(' AND ')} ORDER BY ${order}${limit === undefined ? '' : ` LIMIT ${Number(limit)}`}`;
+  return positional(
+    manager,
     `SELECT e.id, ${exported} e.edition_id AS "editionId", e.unit_id AS "unitId", e.unit_path AS "unitPath", e.field_id AS "fieldId",
-            e.reference, e.title, e.status, e.version, e.created_at AS "createdAt", ${AUTHORS_JSON} AS authors, ${STAGES_REACHED_JSON} AS stages
-       FROM (${sql}) listed
+            e.reference, e.title, e.status, e.version, ${createdAt} AS "createdAt", ${AUTHORS_JSON} AS authors, ${STAGES_REACHED_JSON} AS stages
+       FROM (${ids}) listed
        JOIN entries e ON e.id = listed.id
-      ORDER BY ${LIST_ORDER.join(', ')}`,
-    params,
-  ];
+      ORDER BY ${order}`,
+    matching.params,
+  );
 }

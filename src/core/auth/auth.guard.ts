@@ -5,9 +5,10 @@ import { AuditService } from '../audit/audit.service';
 import { DomainError, ForbiddenError } from '../errors/domain-error';
 import { RateLimiter } from '../rate-limit';
 import { mayCall, Permission } from '../access/policy';
-import { Actor, ACTOR_RESOLVER, ActorResolver } from './actor';
+import { Actor, ACTOR_RESOLVER, ActorResolver, TokenSubject } from './actor';
 import { PUBLIC_ROUTE, REQUIRED_PERMISSION } from './decorators';
-import { TOKEN_ALGORITHM, tokenSubject } from './token-claims';
+import { TOKEN_ALGORITHM } from './token-claims';
+import { VerifiedTokens } from './verified-tokens';
 
 /** Refused calls audited per user and hour: enough to see a pattern, too few for one account to flood the table. */
 export const AUDITED_REFUSALS_PER_HOUR = 20;
@@ -19,6 +20,7 @@ export const AUDITED_REFUSALS_PER_HOUR = 20;
 @Injectable()
 export class AuthGuard implements CanActivate {
   private readonly logger = new Logger('AuthGuard');
+  private readonly verified = new VerifiedTokens();
 
   constructor(
     private readonly reflector: Reflector,
@@ -35,13 +37,12 @@ export class AuthGuard implements CanActivate {
     const header: string | undefined = request.headers.authorization;
     const token = header?.startsWith('Bearer ') ? header.slice(7) : undefined;
     if (!token) throw new DomainError('UNAUTHENTICATED', 'LOGIN_REQUIRED', {});
-    let payload: unknown;
+    let subject: TokenSubject | null;
     try {
-      payload = await this.jwt.verifyAsync(token, { algorithms: [TOKEN_ALGORITHM] });
+      subject = await this.verified.subject(token, (t) => this.jwt.verifyAsync(t, { algorithms: [TOKEN_ALGORITHM] }));
     } catch {
       throw new DomainError('UNAUTHENTICATED', 'TOKEN_INVALID', {});
     }
-    const subject = tokenSubject(payload);
     if (!subject) throw new DomainError('UNAUTHENTICATED', 'TOKEN_INVALID', {});
     const actor = await this.actors.resolve(subject);
     if (!actor) throw new DomainError('UNAUTHENTICATED', 'TOKEN_REVOKED', {});

@@ -165,7 +165,8 @@ export class EntrySummaryView {
   @ApiProperty() version: number;
   @ApiProperty({ type: [AuthorView] }) authors: AuthorView[];
   @ApiProperty({ type: StageRefView, nullable: true }) currentStage: StageRefView | null;
-  @ApiProperty() createdAt: Date;
+  /** Read as text: a list does not parse a Date only to write it out again. */
+  @ApiProperty({ type: String, format: 'date-time' }) createdAt: string;
 }
 
 /** A page of the entry list: follow `nextCursor` for the next one. */
