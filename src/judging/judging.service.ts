@@ -575,9 +575,10 @@ export class JudgingService {
 
   /**
    * Saves a draft: any criteria so far, each 0..max in the step; nothing written on a bad point. The hot path of
-   * scoring: the points are checked against the panel's remembered rules, then one statement checks the judge's
-   * seat and sheet, the panel's state and window, the version and the rubric, and writes the sheet with its audit
-   * row. Refusals come in the order a judge fixes them: not theirs (404), closed, stale, confirmed, bad points.
+   * scoring: the points are checked against the panel's remembered rules, then one statement, shared with the
+   * other judges' saves arriving at the same time, checks the judge's seat and sheet, the panel's state and window,
+   * the version and the rubric, and writes the sheet with its audit row. Refusals come in the order a judge fixes
+   * them: not theirs (404), closed, stale, confirmed, bad points.
    */
   async saveDraft(actor: Actor, panelId: string, entryId: string, dto: SaveSheetDto) {
     // The rubric changing between the check and the write is rare: the write then reads it again (a few times at most).
