@@ -1,5 +1,7 @@
 import { StatementGatherer } from './statement-gatherer';
 
+const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+
 /** A run that doubles its inputs and records each batch it was given. */
 function doubling(fail: (inputs: number[]) => boolean = () => false) {
   const batches: number[][] = [];
@@ -19,11 +21,11 @@ describe('StatementGatherer', () => {
     expect(batches).toEqual([[1, 2, 3]]);
   });
 
-  it('runs calls of later turns in batches of their own', async () => {
+  it('runs the calls of a later turn, once the batch before has answered, in a batch of their own', async () => {
     const { batches, run } = doubling();
     const gatherer = new StatementGatherer(run);
     const first = gatherer.submit(1);
-    await new Promise((resolve) => setImmediate(resolve));
+    await first;
     const second = gatherer.submit(2);
     await expect(Promise.all([first, second])).resolves.toEqual([2, 4]);
     expect(batches).toEqual([[1], [2]]);
@@ -31,10 +33,56 @@ describe('StatementGatherer', () => {
 
   it('never puts more than its bound in one batch', async () => {
     const { batches, run } = doubling();
-    const gatherer = new StatementGatherer(run, 3);
+    const gatherer = new StatementGatherer(run, { atMost: 3, maxWaitMs: 10 });
     const outputs = await Promise.all([1, 2, 3, 4, 5, 6, 7].map((n) => gatherer.submit(n)));
     expect(outputs).toEqual([2, 4, 6, 8, 10, 12, 14]);
     expect(batches).toEqual([[1, 2, 3], [4, 5, 6], [7]]);
+  });
+
+  it('holds the calls arriving while a batch runs until it ends, then runs them together', async () => {
+    const batches: number[][] = [];
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const gatherer = new StatementGatherer(
+      async (inputs: number[]) => {
+        batches.push(inputs);
+        if (batches.length === 1) await held;
+        return inputs;
+      },
+      { atMost: 64, maxWaitMs: 60_000 },
+    );
+    const first = gatherer.submit(1);
+    await nextTurn();
+    const later = [gatherer.submit(2)];
+    await nextTurn();
+    later.push(gatherer.submit(3));
+    await nextTurn();
+    expect(batches).toEqual([[1]]);
+    release();
+    await expect(Promise.all([first, ...later])).resolves.toEqual([1, 2, 3]);
+    expect(batches).toEqual([[1], [2, 3]]);
+  });
+
+  it('runs the calls waiting on a batch held up beside it once they have waited their longest', async () => {
+    const batches: number[][] = [];
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const gatherer = new StatementGatherer(
+      async (inputs: number[]) => {
+        batches.push(inputs);
+        if (inputs.includes(1)) await held;
+        return inputs;
+      },
+      { atMost: 64, maxWaitMs: 20 },
+    );
+    const first = gatherer.submit(1);
+    await nextTurn();
+    const started = Date.now();
+    await expect(gatherer.submit(2)).resolves.toBe(2);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(15);
+    expect(batches).toEqual([[1], [2]]);
+    release();
+    await expect(first).resolves.toBe(1);
   });
 
   it('routes the error of a failing batch to the call that caused it, the others answered', async () => {
