@@ -13,6 +13,22 @@ function doubling(fail: (inputs: number[]) => boolean = () => false) {
   return { batches, run };
 }
 
+/** A gatherer whose first batch runs until `release` is called, as one waiting on a lock would. */
+function holdingFirst(maxWaitMs: number) {
+  const batches: number[][] = [];
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const gatherer = new StatementGatherer(
+    async (inputs: number[]) => {
+      batches.push(inputs);
+      if (batches.length === 1) await held;
+      return inputs;
+    },
+    { atMost: 64, maxWaitMs },
+  );
+  return { batches, gatherer, release: () => release() };
+}
+
 describe('StatementGatherer', () => {
   it('runs the calls of one turn as one batch, each answered with its own output', async () => {
     const { batches, run } = doubling();
@@ -40,17 +56,7 @@ describe('StatementGatherer', () => {
   });
 
   it('holds the calls arriving while a batch runs until it ends, then runs them together', async () => {
-    const batches: number[][] = [];
-    let release = () => {};
-    const held = new Promise<void>((resolve) => (release = resolve));
-    const gatherer = new StatementGatherer(
-      async (inputs: number[]) => {
-        batches.push(inputs);
-        if (batches.length === 1) await held;
-        return inputs;
-      },
-      { atMost: 64, maxWaitMs: 60_000 },
-    );
+    const { batches, gatherer, release } = holdingFirst(60_000);
     const first = gatherer.submit(1);
     await nextTurn();
     const later = [gatherer.submit(2)];
@@ -64,17 +70,7 @@ describe('StatementGatherer', () => {
   });
 
   it('runs the calls waiting on a batch held up beside it once they have waited their longest', async () => {
-    const batches: number[][] = [];
-    let release = () => {};
-    const held = new Promise<void>((resolve) => (release = resolve));
-    const gatherer = new StatementGatherer(
-      async (inputs: number[]) => {
-        batches.push(inputs);
-        if (inputs.includes(1)) await held;
-        return inputs;
-      },
-      { atMost: 64, maxWaitMs: 20 },
-    );
+    const { batches, gatherer, release } = holdingFirst(20);
     const first = gatherer.submit(1);
     await nextTurn();
     const started = Date.now();
