@@ -5,6 +5,9 @@ import { TestApp } from '../support/test-app';
 import { Actor } from '../../src/core/auth/actor';
 import { JudgingRepository } from '../../src/judging/judging.repository';
 import { JudgingService } from '../../src/judging/judging.service';
+import { DataSource } from 'typeorm';
+import { JudgedStages } from '../../src/contests/stage-scores';
+import { AuditService } from '../../src/core/audit/audit.service';
 
 /**
  * A provincial technical contest judged by one panel (k = 3, mean, spread 20): the organiser forms and staffs it,
@@ -495,6 +498,42 @@ describe('judging panels (e2e)', () => {
       ]),
     );
     expect(audited).toHaveLength(2);
+  });
+
+  it('locks the sheets of concurrent batches in one order: two batches saving the same sheets in opposite orders never deadlock', async () => {
+    await scenario('assigned');
+    const repo = t.app.get(JudgingRepository);
+    const manager = t.app.get(DataSource).manager;
+    const stages = t.app.get(JudgedStages);
+    const parts = {
+      rubricUnchanged: (stage: string, rubric: string) => stages.rubricUnchanged(stage, rubric),
+      audit: (rows: string) => t.app.get(AuditService).insertionOf({ action: 'score.draft', entityType: 'score_sheet' }, rows),
+    };
+    const rubric = stages.rubricKey((await stages.get(manager, stageId))!.rubric);
+    const unitPath = (await t.db.source.query('SELECT unit_path FROM judging_panels WHERE id = $1', [panelId]))[0].unit_path;
+    for (let round = 1; round <= 3; round += 1) {
+      const sheets: Array<{ entry_id: string; judge_id: string; version: number }> = await t.db.source.query(
+        'SELECT entry_id, judge_id, version FROM score_sheets WHERE panel_id = $1 AND active ORDER BY id',
+        [panelId],
+      );
+      const saves = sheets.map((sheet) => ({
+        panelId,
+        entryId: sheet.entry_id,
+        judgeId: sheet.judge_id,
+        version: sheet.version,
+        valid: true,
+        points: FULL(round, round, round),
+        total: `${3 * round}.00`,
+        comment: undefined,
+        stageId,
+        rubric,
+        unitPath,
+      }));
+      const [forward, backward] = await Promise.all([repo.saveDrafts(manager, saves, parts), repo.saveDrafts(manager, [...saves].reverse(), parts)]);
+      // Whichever batch locked first wrote every sheet; the other found each at a newer version.
+      const writes = saves.map((_, i) => Number(forward[i].written !== null) + Number(backward[saves.length - 1 - i].written !== null));
+      expect(writes).toEqual(saves.map(() => 1));
+    }
   });
 
   it('keeps every judge’s points when all judges save, save again and confirm every sheet at once, and ranks and awards by them', async () => {
