@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import type { SqlPart } from '../core/database/sql-part';
 import { UnitReader } from '../units/unit-reader';
 import type { RejudgeMode, StageDefinition } from './edition.types';
 import type { EditionState } from './edition-lifecycle';
@@ -44,16 +43,18 @@ export class JudgedStages {
   }
 
   /**
-   * One row whose `unchanged` says whether the stage's rubric still has these criteria codes and maxima, in this
-   * order: for a caller that checked points against a rubric it remembers, to write them in the same statement
-   * only while that rubric stands.
+   * A boolean SQL expression: whether the stage (uuid expression `stageId`) still has the rubric `rubric` (a jsonb
+   * expression holding a `rubricKey`), the same criteria codes and maxima in the same order. For a caller that
+   * checked points against a rubric it remembers, to write them in the same statement only while that rubric stands.
    */
-  rubricUnchanged(stageId: string, rubric: Array<{ code: string; maxPoints: number }>): SqlPart {
-    return {
-      sql: `SELECT coalesce(array_agg(c.code ORDER BY c.position), '{}') = $2::text[] AND coalesce(array_agg(c.max_points ORDER BY c.position), '{}') = $3::numeric[] AS unchanged
-              FROM stages s JOIN rubric_criteria c ON c.edition_id = s.edition_id WHERE s.id = $1`,
-      params: [stageId, rubric.map((c) => c.code), rubric.map((c) => c.maxPoints)],
-    };
+  rubricUnchanged(stageId: string, rubric: string): string {
+    return `(SELECT coalesce(jsonb_agg(jsonb_build_array(c.code, c.max_points) ORDER BY c.position), '[]') = ${rubric}
+               FROM stages s JOIN rubric_criteria c ON c.edition_id = s.edition_id WHERE s.id = ${stageId})`;
+  }
+
+  /** The rubric as `rubricUnchanged` compares it: its criteria codes and maxima in order, as JSON text. */
+  rubricKey(rubric: Array<{ code: string; maxPoints: number }>): string {
+    return JSON.stringify(rubric.map((c) => [c.code, c.maxPoints]));
   }
 
   markScored(manager: EntityManager, stageId: string): Promise<void> {

@@ -9,7 +9,7 @@
  * Anything else answers 404, exactly as a missing panel or entry.
  * The decisions are here; the SQL that applies them (a seat on a panel, an organiser's area) is JudgingRepository's.
  * The one exception to "in one place": a judge's draft save, the hot path of scoring, checks the same seat and
- * active sheet inside the one statement that writes it (JudgingRepository.saveDraft).
+ * active sheet inside the one statement that writes it (JudgingRepository.saveDrafts).
  */
 import { Permission, reaches } from '../core/access/policy';
 import { Actor } from '../core/auth/actor';

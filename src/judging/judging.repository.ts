@@ -4,7 +4,7 @@ import { EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { AccountReader } from '../accounts/account-reader';
 import type { JudgedStage } from '../contests/stage-scores';
 import { preparedQuery } from '../core/database/prepared-query';
-import { fixedWithParts, SqlPart, withParts } from '../core/database/sql-part';
+import { fixedWithParts, SqlPart } from '../core/database/sql-part';
 import { accessCondition, Condition, Permission } from '../core/access/policy';
 import type { Actor } from '../core/auth/actor';
 import type { PageQuery } from '../core/http/paging';
@@ -77,7 +77,7 @@ function snapshotSql(alias: string): string {
 
 /** A sheet's snapshot under the alias `s`, as the draft save reads and returns it. */
 const SHEET_SNAPSHOT = snapshotSql('s');
-/** The draft save's text, put together once: only its parameters change from one save to the next. */
+/** The draft saves' text, put together once: only its parameters change from one batch to the next. */
 const draftSaveStatement = fixedWithParts();
 
 /** A judge's draft points for their sheet of an entry, as checked against the panel's rules. */
@@ -97,6 +97,19 @@ export interface DraftSave {
   total: string | null;
   /** Undefined keeps the sheet's comment. */
   comment: string | null | undefined;
+  /** The panel's stage and the rubric the points were checked against (JudgedStages.rubricKey). */
+  stageId: string;
+  rubric: string;
+  /** The panel's unit, where the audit row is filed. */
+  unitPath: string;
+}
+
+/** What a draft save needs of other modules: the rubric check (JudgedStages) and the audit insertion (AuditService). */
+export interface DraftSaveParts {
+  /** A boolean SQL expression: the stage `stageId` still has the rubric `rubric` (jsonb). */
+  rubricUnchanged: (stageId: string, rubric: string) => string;
+  /** The audit INSERT of the rows `rows` yields. */
+  audit: (rows: string) => SqlPart;
 }
 
 /** What the statement of a draft save found and did. */
@@ -292,65 +305,105 @@ export class JudgingRepository {
   }
 
   /**
-   * A judge's draft save in ONE statement, without a transaction of its own: it share-locks the panel (closing waits
-   * for the save, the save for closing) if the judge sits on it, reads their active sheet of the entry, writes the
-   * points only if the panel is open and in its window, the sheet is at the version the judge read and not
-   * confirmed, the points are `valid` and the rubric they were checked against still stands (`rubricUnchanged`, one
-   * row with a boolean `unchanged`), and writes the audit row (`audit`, given the query of its entity, before and
-   * after) with it. The sheet's version is checked both as read and as updated, so a save that raced another is
-   * never written over it, and the before snapshot is the row the update replaced. Its text never varies (only its
-   * parameters), so it is prepared: the hot path of scoring is not parsed and planned again on every save.
+   * Judges' draft saves in ONE statement, without a transaction of its own, each save handled on its own and
+   * answered in their order. It share-locks the panels (in id order; closing waits for the saves, the saves for
+   * closing) whose judges sit on them, locks each judge's active sheet of the entry (in sheet id order, so that two
+   * statements saving the same sheets cannot deadlock), and writes the points only if the panel is open and in its
+   * window, the sheet is at the version the judge read and not confirmed, the points are `valid` and the rubric
+   * they were checked against still stands; each write with its audit row (before and after). The sheet's version
+   * is checked both as read and as updated, so of two saves of one sheet at one version in the same statement only
+   * one is written. Its text never varies (the saves come as arrays), so it is prepared: the hot path of scoring is
+   * not parsed and planned again on any save.
    */
-  async saveDraft(manager: EntityManager, save: DraftSave, rubricUnchanged: SqlPart, audit: (rows: string) => SqlPart): Promise<DraftOutcome> {
+  async saveDrafts(manager: EntityManager, saves: DraftSave[], parts: DraftSaveParts): Promise<DraftOutcome[]> {
     const statement = draftSaveStatement(
       [
-        ['rubric_now', rubricUnchanged],
+        [
+          'save',
+          {
+            sql: `SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int[], $5::boolean[], $6::text[], $7::numeric[], $8::boolean[], $9::text[], $10::uuid[], $11::text[], $12::text[])
+                    WITH ORDINALITY AS t(panel_id, entry_id, judge_id, version, valid, points, total, keep_comment, comment, stage_id, rubric, unit_path, n)`,
+            params: [
+              saves.map((s) => s.panelId),
+              saves.map((s) => s.entryId),
+              saves.map((s) => s.judgeId),
+              saves.map((s) => s.version),
+              saves.map((s) => s.valid),
+              saves.map((s) => (s.valid ? JSON.stringify(s.points) : '{}')),
+              saves.map((s) => s.total),
+              saves.map((s) => s.comment === undefined),
+              saves.map((s) => s.comment ?? null),
+              saves.map((s) => s.stageId),
+              saves.map((s) => s.rubric),
+              saves.map((s) => s.unitPath),
+            ],
+          },
+        ],
+        ['rubric_now', { sql: `SELECT r.stage_id, r.rubric, ${parts.rubricUnchanged('r.stage_id', 'r.rubric::jsonb')} AS unchanged FROM (SELECT DISTINCT stage_id, rubric FROM save) r`, params: [] }],
+        [
+          'seated',
+          {
+            sql: `SELECT save.n FROM save
+                   WHERE EXISTS (SELECT 1 FROM panel_members m WHERE m.panel_id = save.panel_id AND m.user_id = save.judge_id AND m.role = 'judge' AND m.removed_at IS NULL)`,
+            params: [],
+          },
+        ],
         [
           'panel',
           {
             sql: `SELECT p.id, p.state, p.scoring_opens_at, p.scoring_closes_at, p.state = 'open' AND now() BETWEEN p.scoring_opens_at AND p.scoring_closes_at AS open
                     FROM judging_panels p
-                   WHERE p.id = $1 AND EXISTS (SELECT 1 FROM panel_members m WHERE m.panel_id = p.id AND m.user_id = $2 AND m.role = 'judge' AND m.removed_at IS NULL)
-                     FOR SHARE`,
-            params: [save.panelId, save.judgeId],
+                   WHERE p.id IN (SELECT save.panel_id FROM save JOIN seated ON seated.n = save.n)
+                   ORDER BY p.id FOR SHARE`,
+            params: [],
           },
         ],
         [
           'sheet',
           {
-            sql: `SELECT s.id, s.version, s.status, ${SHEET_SNAPSHOT} AS snapshot
-                    FROM score_sheets s JOIN panel ON panel.id = s.panel_id
-                   WHERE s.entry_id = $1 AND s.judge_id = $2 AND s.active`,
-            params: [save.entryId, save.judgeId],
+            sql: `SELECT save.n, s.id, s.version, s.status, ${SHEET_SNAPSHOT} AS snapshot
+                    FROM save JOIN seated ON seated.n = save.n JOIN panel ON panel.id = save.panel_id
+                    JOIN score_sheets s ON s.panel_id = save.panel_id AND s.entry_id = save.entry_id AND s.judge_id = save.judge_id AND s.active
+                   ORDER BY s.id FOR NO KEY UPDATE OF s`,
+            params: [],
           },
         ],
         [
           'written',
           {
             sql: `UPDATE score_sheets s
-                     SET status = 'draft', points = $2::jsonb, total = $3::numeric, comment = CASE WHEN $4::boolean THEN s.comment ELSE $5::text END,
+                     SET status = 'draft', points = save.points::jsonb, total = save.total, comment = CASE WHEN save.keep_comment THEN s.comment ELSE save.comment END,
                          version = s.version + 1, updated_at = now(), confirmed_at = NULL
-                    FROM sheet, panel
-                   WHERE s.id = sheet.id AND sheet.version = $1 AND s.version = $1 AND s.status <> 'confirmed' AND s.active
-                     AND panel.open AND $6::boolean AND (SELECT unchanged FROM rubric_now)
-                   RETURNING s.id, s.status, s.points, s.total, s.comment, s.version, s.confirmed_at, ${SHEET_SNAPSHOT} AS snapshot`,
-            params: [save.version, save.valid ? JSON.stringify(save.points) : '{}', save.total, save.comment === undefined, save.comment ?? null, save.valid],
+                    FROM sheet JOIN save ON save.n = sheet.n JOIN panel ON panel.id = save.panel_id
+                    JOIN rubric_now r ON r.stage_id = save.stage_id AND r.rubric = save.rubric
+                   WHERE s.id = sheet.id AND sheet.version = save.version AND s.version = save.version AND s.status <> 'confirmed' AND s.active
+                     AND panel.open AND save.valid AND r.unchanged
+                   RETURNING sheet.n, s.id, s.status, s.points, s.total, s.comment, s.version, s.confirmed_at, ${SHEET_SNAPSHOT} AS snapshot`,
+            params: [],
           },
         ],
-        ['audited', audit('SELECT w.id::text AS entity_id, sheet.snapshot AS before, w.snapshot AS after FROM written w, sheet')],
+        [
+          'audited',
+          parts.audit(
+            `SELECT save.judge_id AS actor_id, save.unit_path, w.id::text AS entity_id, sheet.snapshot AS before, w.snapshot AS after
+               FROM written w JOIN sheet ON sheet.n = w.n JOIN save ON save.n = w.n`,
+          ),
+        ],
       ],
       {
         // The window is only told when the panel is not open: two timestamps fewer to parse on every save.
         sql: `SELECT sheet.id AS sheet_id, panel.state, CASE WHEN panel.open THEN NULL ELSE panel.scoring_opens_at END AS scoring_opens_at,
                      CASE WHEN panel.open THEN NULL ELSE panel.scoring_closes_at END AS scoring_closes_at, coalesce(panel.open, false) AS open,
-                     sheet.version AS read_version, sheet.status AS read_status, (SELECT unchanged FROM rubric_now) AS rubric_unchanged,
+                     sheet.version AS read_version, sheet.status AS read_status, r.unchanged AS rubric_unchanged,
                      w.id AS written_id, w.status, w.points, w.total, w.comment, w.version, w.confirmed_at
-                FROM (SELECT 1) AS one LEFT JOIN panel ON true LEFT JOIN sheet ON true LEFT JOIN written w ON true`,
+                FROM save LEFT JOIN panel ON panel.id = save.panel_id LEFT JOIN sheet ON sheet.n = save.n
+                LEFT JOIN rubric_now r ON r.stage_id = save.stage_id AND r.rubric = save.rubric LEFT JOIN written w ON w.n = save.n
+               ORDER BY save.n`,
         params: [],
       },
     );
-    const [row] = await preparedQuery<Record<string, any>>(manager, statement.sql, statement.params);
-    return {
+    const rows = await preparedQuery<Record<string, any>>(manager, statement.sql, statement.params);
+    return rows.map((row) => ({
       found: row.sheet_id !== null,
       sheetId: row.sheet_id,
       state: row.state,
@@ -371,7 +424,7 @@ export class JudgingRepository {
             confirmedAt: row.confirmed_at,
           }
         : null,
-    };
+    }));
   }
 
   /** Waits for, then holds until commit, the lock under which panels of one stage and unit are formed. */

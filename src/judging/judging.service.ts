@@ -7,7 +7,8 @@ import { AuditService } from '../core/audit/audit.service';
 import { Actor } from '../core/auth/actor';
 import { ConflictError, DomainError, FieldProblem, NotFoundError, problem, problemOf, reason, Reason, RuleViolationError, ValidationError } from '../core/errors/domain-error';
 import { pageOf, PageQuery } from '../core/http/paging';
-import { singleStatement } from '../core/idempotency/idempotency-scope';
+import { changeNeedsTransaction } from '../core/idempotency/idempotency-scope';
+import { StatementGatherer } from '../core/database/statement-gatherer';
 import { OutboxService } from '../core/outbox/outbox.service';
 import { toXlsx } from '../core/spreadsheet';
 import { aggregateTotals, closeProblems, formatHundredths, needsReview, normalisedTotals, panelProgress, sheetProblems, sheetTotal, spreadOf, toHundredths } from './aggregation';
@@ -29,7 +30,7 @@ import { assignedSheet, organisesUnit, panelFor, panelReach, seesAllScores } fro
 import { judgeAssignedMail, rescoreAskedMail } from '../core/outbox/mail-catalogue';
 import { Panel, PanelMember, ScoreSheet } from './judging.entity';
 import { InfeasibleAssignmentError, panelClosed, stalePanel, staleSheet } from './judging.errors';
-import { blindFileName, JudgingRepository, MemberRow, NO_STANDING, sheetSnapshot } from './judging.repository';
+import { blindFileName, DraftOutcome, DraftSave, JudgingRepository, MemberRow, NO_STANDING, sheetSnapshot } from './judging.repository';
 import { ScoringRules, ScoringRulesCache } from './scoring-rules';
 import { CountedSheet, cuspEntries, earlierJudges, entryProblems, roundedAssignment, settledScores } from './rejudge';
 import { attachmentDisposition } from '../entries/dossier-files';
@@ -58,6 +59,9 @@ export class JudgingService {
     private readonly stages: JudgedStages,
     private readonly rules: ScoringRulesCache,
   ) {}
+
+  /** Judges' draft saves arriving together, written by one statement. */
+  private readonly draftSaves = new StatementGatherer((saves: DraftSave[]) => this.saveDrafts(this.db.manager, saves));
 
   // ---------------------------------------------------------------- organisers: form, staff, assign
 
@@ -571,9 +575,10 @@ export class JudgingService {
 
   /**
    * Saves a draft: any criteria so far, each 0..max in the step; nothing written on a bad point. The hot path of
-   * scoring: the points are checked against the panel's remembered rules, then one statement checks the judge's
-   * seat and sheet, the panel's state and window, the version and the rubric, and writes the sheet with its audit
-   * row. Refusals come in the order a judge fixes them: not theirs (404), closed, stale, confirmed, bad points.
+   * scoring: the points are checked against the panel's remembered rules, then one statement, shared with the
+   * other judges' saves arriving at the same time, checks the judge's seat and sheet, the panel's state and window,
+   * the version and the rubric, and writes the sheet with its audit row. Refusals come in the order a judge fixes
+   * them: not theirs (404), closed, stale, confirmed, bad points.
    */
   async saveDraft(actor: Actor, panelId: string, entryId: string, dto: SaveSheetDto) {
     // The rubric changing between the check and the write is rare: the write then reads it again (a few times at most).
@@ -582,23 +587,21 @@ export class JudgingService {
       if (!rules) throw new NotFoundError('Entry');
       const problems = sheetProblems(rules.rubric, dto.points, rules.scoreStep);
       const valid = problems.length === 0;
-      const outcome = await singleStatement(this.db, (manager) =>
-        this.repo.saveDraft(
-          manager,
-          {
-            panelId,
-            entryId,
-            judgeId: actor.userId,
-            version: dto.version,
-            valid,
-            points: dto.points,
-            total: valid && Object.keys(dto.points).length ? formatHundredths(sheetTotal(dto.points)) : null,
-            comment: dto.comment,
-          },
-          this.stages.rubricUnchanged(rules.stageId, rules.rubric),
-          (rows) => this.audit.insertionOf(actor, { action: 'score.draft', entityType: 'score_sheet', unitPath: rules.unitPath }, rows),
-        ),
-      );
+      const save: DraftSave = {
+        panelId,
+        entryId,
+        judgeId: actor.userId,
+        version: dto.version,
+        valid,
+        points: dto.points,
+        total: valid && Object.keys(dto.points).length ? formatHundredths(sheetTotal(dto.points)) : null,
+        comment: dto.comment,
+        stageId: rules.stageId,
+        rubric: rules.rubricKey,
+        unitPath: rules.unitPath,
+      };
+      // A keyed request's save runs alone in the transaction that marks its key; any other joins the saves arriving with it.
+      const outcome = changeNeedsTransaction() ? (await this.db.transaction((manager) => this.saveDrafts(manager, [save])))[0] : await this.draftSaves.submit(save);
       if (!outcome.found) throw new NotFoundError('Entry');
       openForScoring({ state: outcome.state!, scoringOpensAt: outcome.scoringOpensAt!, scoringClosesAt: outcome.scoringClosesAt! }, outcome.open);
       if (outcome.readVersion !== dto.version) throw staleSheet(dto.version, outcome.readVersion!);
@@ -615,9 +618,18 @@ export class JudgingService {
     }
   }
 
+  private saveDrafts(manager: EntityManager, saves: DraftSave[]): Promise<DraftOutcome[]> {
+    return this.repo.saveDrafts(manager, saves, {
+      rubricUnchanged: (stageId, rubric) => this.stages.rubricUnchanged(stageId, rubric),
+      audit: (rows) => this.audit.insertionOf({ action: 'score.draft', entityType: 'score_sheet' }, rows),
+    });
+  }
+
   private async loadScoringRules(panelId: string): Promise<ScoringRules | null> {
     const panel = await this.repo.scoringRules(this.db.manager, panelId);
-    return panel && { ...panel, rubric: await this.stages.rubric(this.db.manager, panel.stageId) };
+    if (!panel) return null;
+    const rubric = await this.stages.rubric(this.db.manager, panel.stageId);
+    return { ...panel, rubric, rubricKey: this.stages.rubricKey(rubric) };
   }
 
   /**

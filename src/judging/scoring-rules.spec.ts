@@ -1,6 +1,6 @@
 import { ScoringRules, ScoringRulesCache } from './scoring-rules';
 
-const rules = (scoreStep: number): ScoringRules => ({ stageId: 's', unitPath: '/VN/ST/', scoreStep, rubric: [{ code: 'novelty', maxPoints: 30 }] });
+const rules = (scoreStep: number): ScoringRules => ({ stageId: 's', unitPath: '/VN/ST/', scoreStep, rubric: [{ code: 'novelty', maxPoints: 30 }], rubricKey: '[["novelty",30]]' });
 
 describe('scoring rules cache', () => {
   it('loads a panel’s rules once, even for saves arriving together, and again once told the rubric changed', async () => {

@@ -11,6 +11,8 @@ export interface ScoringRules {
   unitPath: string;
   scoreStep: number;
   rubric: Criterion[];
+  /** The rubric as the save's statement checks it still stands (JudgedStages.rubricKey). */
+  rubricKey: string;
 }
 
 /** Panels remembered at once; the oldest is dropped first. A province season has a few hundred panels. */

@@ -2,6 +2,12 @@ import { editionBodyFrom, PASSWORD, smallWorld, technicalContest } from '../supp
 import { readTable } from '../../src/core/spreadsheet';
 import { addEdition, registerEntries } from '../support/factories';
 import { TestApp } from '../support/test-app';
+import { Actor } from '../../src/core/auth/actor';
+import { JudgingRepository } from '../../src/judging/judging.repository';
+import { JudgingService } from '../../src/judging/judging.service';
+import { DataSource } from 'typeorm';
+import { JudgedStages } from '../../src/contests/stage-scores';
+import { AuditService } from '../../src/core/audit/audit.service';
 
 /**
  * A provincial technical contest judged by one panel (k = 3, mean, spread 20): the organiser forms and staffs it,
@@ -437,6 +443,97 @@ describe('judging panels (e2e)', () => {
     expect(statuses.slice(2)).toEqual([200, 200]);
     const flags = await t.db.source.query('SELECT status FROM score_flags WHERE entry_id = $1', [entry.ks1]);
     expect(flags).toEqual([{ status: 'open' }]);
+  });
+
+  it('answers each draft save gathered into one statement on its own, and of two saves of one sheet at one version writes one', async () => {
+    await scenario('assigned');
+    const judging = t.app.get(JudgingService);
+    const repo = t.app.get(JudgingRepository);
+    const [a, b, c] = await judgesOf(entry.ks1);
+    const [d] = await judgesOf(entry.ks2);
+    const judgesOfMt = await judgesOf(entry.mt);
+    const [e] = judgesOfMt;
+    const outsider = STAFF.judges.map(([email]) => email).find((email) => email !== e && !judgesOfMt.includes(email))!;
+    const confirmedVersion = await score(e, entry.mt, FULL(20, 20, 20));
+    const version = async (email: string, entryId: string) => (await assignedTo(email)).get(entryId).sheet.version as number;
+    const [va, vb, vc, vd] = [await version(a, entry.ks1), await version(b, entry.ks1), await version(c, entry.ks1), await version(d, entry.ks2)];
+    const actor = (email: string) => new Actor(user(email), email, []);
+    const batches: number[] = [];
+    const run = repo.saveDrafts.bind(repo);
+    const spy = jest.spyOn(repo, 'saveDrafts').mockImplementation((manager, saves, parts) => {
+      batches.push(saves.length);
+      return run(manager, saves, parts);
+    });
+    const before = await auditRows('score.draft');
+    const outcomes = await Promise.allSettled([
+      judging.saveDraft(actor(a), panelId, entry.ks1, { version: va, points: FULL(10, 11, 12) }),
+      judging.saveDraft(actor(b), panelId, entry.ks1, { version: vb + 5, points: FULL(1, 1, 1) }),
+      judging.saveDraft(actor(c), panelId, entry.ks1, { version: vc, points: FULL(2, 2, 2) }),
+      judging.saveDraft(actor(c), panelId, entry.ks1, { version: vc, points: FULL(3, 3, 3) }),
+      judging.saveDraft(actor(d), panelId, entry.ks2, { version: vd, points: { novelty: 31 } }),
+      judging.saveDraft(actor(outsider), panelId, entry.mt, { version: 1, points: FULL(4, 4, 4) }),
+      judging.saveDraft(actor(e), panelId, entry.mt, { version: confirmedVersion, points: FULL(5, 5, 5) }),
+    ]).finally(() => spy.mockRestore());
+    expect(batches).toEqual([7]);
+    const answer = (o: PromiseSettledResult<any>) => (o.status === 'fulfilled' ? { total: o.value.total } : { error: o.reason.reason });
+    const [saved, stale, twiceFirst, twiceSecond, invalid, notTheirs, confirmed] = outcomes.map(answer);
+    expect(saved).toEqual({ total: '33.00' });
+    expect(stale).toEqual({ error: 'STALE_SHEET' });
+    expect([twiceFirst, twiceSecond].sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)))).toEqual([{ error: 'STALE_SHEET' }, { total: expect.any(String) }]);
+    expect(invalid).toEqual({ error: 'SCORES_INVALID' });
+    expect(notTheirs).toEqual({ error: 'NOT_FOUND' });
+    expect(confirmed).toEqual({ error: 'SHEET_CONFIRMED_CHAIR_REOPENS' });
+    // Written: a's points and one of c's two, each at the next version and audited once; nothing else.
+    const cWon = twiceFirst.total ? FULL(2, 2, 2) : FULL(3, 3, 3);
+    expect((await assignedTo(a)).get(entry.ks1).sheet).toMatchObject({ version: va + 1, points: FULL(10, 11, 12) });
+    expect((await assignedTo(b)).get(entry.ks1).sheet.version).toBe(vb);
+    expect((await assignedTo(c)).get(entry.ks1).sheet).toMatchObject({ version: vc + 1, points: cWon });
+    expect((await assignedTo(d)).get(entry.ks2).sheet.version).toBe(vd);
+    expect((await assignedTo(e)).get(entry.mt).sheet).toMatchObject({ version: confirmedVersion, status: 'confirmed', points: FULL(20, 20, 20) });
+    const audited = (await auditRows('score.draft')).slice(before.length);
+    expect(audited.map((row: any) => [row.before.version, row.after.version, row.after.points])).toEqual(
+      expect.arrayContaining([
+        [va, va + 1, FULL(10, 11, 12)],
+        [vc, vc + 1, cWon],
+      ]),
+    );
+    expect(audited).toHaveLength(2);
+  });
+
+  it('locks the sheets of concurrent batches in one order: two batches saving the same sheets in opposite orders never deadlock', async () => {
+    await scenario('assigned');
+    const repo = t.app.get(JudgingRepository);
+    const manager = t.app.get(DataSource).manager;
+    const stages = t.app.get(JudgedStages);
+    const parts = {
+      rubricUnchanged: (stage: string, rubric: string) => stages.rubricUnchanged(stage, rubric),
+      audit: (rows: string) => t.app.get(AuditService).insertionOf({ action: 'score.draft', entityType: 'score_sheet' }, rows),
+    };
+    const rubric = stages.rubricKey((await stages.get(manager, stageId))!.rubric);
+    const unitPath = (await t.db.source.query('SELECT unit_path FROM judging_panels WHERE id = $1', [panelId]))[0].unit_path;
+    for (let round = 1; round <= 3; round += 1) {
+      const sheets: Array<{ entry_id: string; judge_id: string; version: number }> = await t.db.source.query(
+        'SELECT entry_id, judge_id, version FROM score_sheets WHERE panel_id = $1 AND active ORDER BY id',
+        [panelId],
+      );
+      const saves = sheets.map((sheet) => ({
+        panelId,
+        entryId: sheet.entry_id,
+        judgeId: sheet.judge_id,
+        version: sheet.version,
+        valid: true,
+        points: FULL(round, round, round),
+        total: `${3 * round}.00`,
+        comment: undefined,
+        stageId,
+        rubric,
+        unitPath,
+      }));
+      const [forward, backward] = await Promise.all([repo.saveDrafts(manager, saves, parts), repo.saveDrafts(manager, [...saves].reverse(), parts)]);
+      // Whichever batch locked first wrote every sheet; the other found each at a newer version.
+      const writes = saves.map((_, i) => Number(forward[i].written !== null) + Number(backward[saves.length - 1 - i].written !== null));
+      expect(writes).toEqual(saves.map(() => 1));
+    }
   });
 
   it('keeps every judge’s points when all judges save, save again and confirm every sheet at once, and ranks and awards by them', async () => {

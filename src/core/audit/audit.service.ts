@@ -86,15 +86,16 @@ export class AuditService {
   }
 
   /**
-   * The INSERT of audit rows whose entity, before and after only the enclosing statement knows (it read and wrote
-   * the row itself): `rows` is a query over that statement's CTEs yielding `entity_id` (text), `before` and `after`
-   * (jsonb), one row per change; it holds no placeholder.
+   * The INSERT of audit rows whose actor, place, entity, before and after only the enclosing statement knows (it
+   * read and wrote the rows itself, perhaps for several actors at once): `rows` is a query over that statement's
+   * CTEs yielding `actor_id` (uuid), `unit_path`, `entity_id` (text), `before` and `after` (jsonb), one row per
+   * change; it holds no placeholder.
    */
-  insertionOf(actor: Actor | null, change: Pick<AuditChange, 'action' | 'entityType' | 'unitPath'>, rows: string): SqlPart {
+  insertionOf(change: Pick<AuditChange, 'action' | 'entityType'>, rows: string): SqlPart {
     return {
       sql: `INSERT INTO audit_log (actor_id, unit_path, action, entity_type, entity_id, before, after)
-       SELECT $1::uuid, $2, $3, $4, r.entity_id, r.before, r.after FROM (${rows}) AS r`,
-      params: [actor?.userId ?? null, change.unitPath, change.action, change.entityType],
+       SELECT r.actor_id, r.unit_path, $1, $2, r.entity_id, r.before, r.after FROM (${rows}) AS r`,
+      params: [change.action, change.entityType],
     };
   }
 

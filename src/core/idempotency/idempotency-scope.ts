@@ -37,11 +37,16 @@ export class IdempotencyCommitMark implements EntitySubscriberInterface {
   }
 }
 
+/** Whether a change must run in a transaction of its own: the request holds an Idempotency-Key, whose commit mark needs one. */
+export function changeNeedsTransaction(): boolean {
+  const claim = idempotencyScope.getStore();
+  return Boolean(claim && !claim.settled);
+}
+
 /**
  * Runs a change made of one statement, which is atomic by itself: without a transaction (two round trips fewer),
  * unless the request holds an Idempotency-Key, whose commit mark needs one.
  */
 export function singleStatement<T>(db: DataSource, change: (manager: EntityManager) => Promise<T>): Promise<T> {
-  const claim = idempotencyScope.getStore();
-  return claim && !claim.settled ? db.transaction(change) : change(db.manager);
+  return changeNeedsTransaction() ? db.transaction(change) : change(db.manager);
 }
