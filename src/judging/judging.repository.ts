@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { EntityManager, In, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { AccountReader } from '../accounts/account-reader';
 import type { JudgedStage } from '../contests/stage-scores';
 import { preparedQuery } from '../core/database/prepared-query';
@@ -8,7 +8,7 @@ import { fixedWithParts, SqlPart, withParts } from '../core/database/sql-part';
 import { accessCondition, Condition, Permission } from '../core/access/policy';
 import type { Actor } from '../core/auth/actor';
 import type { PageQuery } from '../core/http/paging';
-import { EntryReader } from '../entries/entry-reader';
+import { EntryReader, StageEntry } from '../entries/entry-reader';
 import { UnitReader } from '../units/unit-reader';
 import type { CurrentPair, PanelEntry, PanelJudge, PinnedPair, RecordedConflict } from './assignment';
 import type { Lock, PanelReach } from './judging-access';
@@ -207,8 +207,15 @@ export class JudgingRepository {
   }
 
   /** The panels of a stage at one unit. */
-  async panelsAt(manager: EntityManager, stageId: string, unitId: string): Promise<Panel[]> {
-    return manager.find(Panel, { where: { stageId, unitId }, order: { id: 'ASC' } });
+  /** The panels of a stage at each of these units, by id. */
+  async panelsAt(manager: EntityManager, stageId: string, unitIds: readonly string[]): Promise<Panel[]> {
+    return manager.find(Panel, { where: { stageId, unitId: In([...unitIds]) }, order: { id: 'ASC' } });
+  }
+
+  /** Each panel's registered entries (without blind numbers), all panels of one stage read at once. */
+  async entriesOfPanels(manager: EntityManager, stageId: string, panels: ReadonlyArray<Pick<Panel, 'id' | 'unitId' | 'fieldIds'>>): Promise<Map<string, StageEntry[]>> {
+    const atUnit = await this.entryReader.inStageAt(manager, stageId, [...new Set(panels.map((p) => p.unitId))], [...new Set(panels.flatMap((p) => p.fieldIds))]);
+    return new Map(panels.map((p) => [p.id, atUnit.get(p.unitId)!.filter((e) => p.fieldIds.includes(e.fieldId))]));
   }
 
   async entry(manager: EntityManager, panel: Pick<Panel, 'id' | 'stageId' | 'unitId' | 'fieldIds'>, stage: Pick<JudgedStage, 'fields'>, entryId: string): Promise<PanelEntryRow | null> {
@@ -477,6 +484,12 @@ export class JudgingRepository {
 
   async sheets(manager: EntityManager, panelId: string): Promise<ScoreSheet[]> {
     return manager.find(ScoreSheet, { where: { panelId }, order: { entryId: 'ASC', judgeId: 'ASC' } });
+  }
+
+  /** The active, confirmed sheets of these panels: what a stage's scores count. */
+  async confirmedSheets(manager: EntityManager, panelIds: readonly string[]): Promise<ScoreSheet[]> {
+    if (panelIds.length === 0) return [];
+    return manager.find(ScoreSheet, { where: { panelId: In([...panelIds]), active: true, status: 'confirmed' }, order: { entryId: 'ASC', judgeId: 'ASC' } });
   }
 
   /** Locks the entry's counting sheets in one order, so confirmations of one entry follow each other. */
