@@ -562,12 +562,31 @@ export class JudgingRepository {
   }
 
   /** An active account holding some grant at or under `unitPath`: who an organiser may seat on a panel there. */
-  accountUnder(manager: EntityManager, userId: string, unitPath: string) {
-    return this.accounts.activeUnder(manager, userId, unitPath);
+  accountsUnder(manager: EntityManager, userIds: readonly string[], unitPath: string) {
+    return this.accounts.activeUnderMany(manager, userIds, unitPath);
   }
 
   unit(manager: EntityManager, unitId: string) {
     return this.unitReader.active(manager, unitId);
+  }
+
+  /** Of these units, the ids of those in use (not retired). */
+  async activeUnitIds(manager: EntityManager, unitIds: readonly string[]): Promise<Set<string>> {
+    const units = await this.unitReader.withRetirement(unitIds, manager);
+    return new Set([...units.values()].filter((u) => !u.retired).map((u) => u.id));
+  }
+
+  /**
+   * Seats these members on the panel in one statement: new ones inserted, removed ones seated again with their new
+   * role, affiliation and fields. The caller has refused anyone already seated, under the panel's lock.
+   */
+  async seatMembers(manager: EntityManager, panelId: string, members: ReadonlyArray<{ userId: string; role: MemberRole; affiliationUnitId: string | null; fieldCodes: string[] }>): Promise<void> {
+    await manager.query(
+      `INSERT INTO panel_members (panel_id, user_id, role, affiliation_unit_id, field_codes)
+       SELECT $1, m."userId", m.role, m."affiliationUnitId", m."fieldCodes" FROM jsonb_to_recordset($2::jsonb) AS m("userId" uuid, role text, "affiliationUnitId" uuid, "fieldCodes" text[])
+       ON CONFLICT (panel_id, user_id) DO UPDATE SET role = EXCLUDED.role, affiliation_unit_id = EXCLUDED.affiliation_unit_id, field_codes = EXCLUDED.field_codes, removed_at = NULL`,
+      [panelId, JSON.stringify(members)],
+    );
   }
 
   /** A file of an entry's dossier, opened for reading, with its place among the entry's files (for its blind name). */

@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { DataSource, EntityManager, In, QueryFailedError } from 'typeorm';
 import { JudgedStage, JudgedStages } from '../contests/stage-scores';
 import { AuditService } from '../core/audit/audit.service';
 import { Actor } from '../core/auth/actor';
-import { ConflictError, DomainError, FieldProblem, NotFoundError, problem, problemOf, reason, Reason, RuleViolationError, ValidationError } from '../core/errors/domain-error';
+import { ConflictError, DomainError, FieldProblem, invalidRequest, NotFoundError, problem, problemOf, reason, Reason, RuleViolationError, ValidationError } from '../core/errors/domain-error';
 import { pageOf, PageQuery } from '../core/http/paging';
 import { singleStatement } from '../core/idempotency/idempotency-scope';
 import { OutboxService } from '../core/outbox/outbox.service';
@@ -126,25 +126,56 @@ export class JudgingService {
 
   /** Seats a judge or the chair: an active account with a grant at or under the panel's unit. */
   async addMember(actor: Actor, panelId: string, dto: AddMemberDto) {
+    return this.seat(actor, panelId, [dto], (_i, field) => field);
+  }
+
+  /** `addMember` for several members in one transaction: any refused refuses all, its problems named `members[i].…`. */
+  async addMembers(actor: Actor, panelId: string, members: AddMemberDto[]) {
+    const at = (i: number, field: string) => `members[${i}].${field}`;
+    const twice = members.flatMap((m, i) => (members.findIndex((q) => q.userId === m.userId) < i ? [problem(at(i, 'userId'), 'LISTED_TWICE', { id: m.userId })] : []));
+    if (twice.length > 0) throw invalidRequest(twice);
+    const secondChair = members.findIndex((m, i) => m.role === 'chair' && members.findIndex((q) => q.role === 'chair') < i);
+    if (secondChair >= 0) throw new ConflictError('PANEL_HAS_CHAIR', {}, { problems: [problem(at(secondChair, 'role'), 'PANEL_HAS_CHAIR', {})] });
+    return this.seat(actor, panelId, members, at);
+  }
+
+  /** Seats members in one statement, each checked as a single seat is; `at` names a member's field in a refusal. */
+  private async seat(actor: Actor, panelId: string, members: AddMemberDto[], at: (index: number, field: string) => string) {
     return this.db.transaction(async (manager) => {
       const panel = await panelFor(this.repo, manager, actor, panelId, 'organise', 'update');
-      const account = await this.repo.accountUnder(manager, dto.userId, panel.unitPath);
-      if (!account) throw new NotFoundError('User', { problems: [problem('userId', 'NO_ACCOUNT_UNDER_PANEL', {})] });
-      if (dto.affiliationUnitId && !(await this.repo.unit(manager, dto.affiliationUnitId))) {
-        throw new NotFoundError('Unit', { problems: [problem('affiliationUnitId', 'NO_ACTIVE_UNIT', {})] });
-      }
-      const existing = await manager.findOneBy(PanelMember, { panelId, userId: dto.userId });
-      if (existing && !existing.removedAt) throw new ConflictError('ALREADY_ON_PANEL', {}, { problems: [problem('userId', 'ALREADY_PANEL_ROLE', { role: existing.role })] });
-      const values = { role: dto.role, affiliationUnitId: dto.affiliationUnitId ?? null, fieldCodes: dto.fieldCodes ?? [], removedAt: null };
+      const [accounts, activeUnits, seated] = await Promise.all([
+        this.repo.accountsUnder(
+          manager,
+          members.map((m) => m.userId),
+          panel.unitPath,
+        ),
+        this.repo.activeUnitIds(
+          manager,
+          members.flatMap((m) => (m.affiliationUnitId ? [m.affiliationUnitId] : [])),
+        ),
+        manager.findBy(PanelMember, { panelId, userId: In(members.map((m) => m.userId)) }),
+      ]);
+      const seatedAs = new Map(seated.filter((m) => !m.removedAt).map((m) => [m.userId, m.role]));
+      members.forEach((dto, i) => {
+        if (!accounts.has(dto.userId)) throw new NotFoundError('User', { problems: [problem(at(i, 'userId'), 'NO_ACCOUNT_UNDER_PANEL', {})] });
+        if (dto.affiliationUnitId && !activeUnits.has(dto.affiliationUnitId)) throw new NotFoundError('Unit', { problems: [problem(at(i, 'affiliationUnitId'), 'NO_ACTIVE_UNIT', {})] });
+        const role = seatedAs.get(dto.userId);
+        if (role) throw new ConflictError('ALREADY_ON_PANEL', {}, { problems: [problem(at(i, 'userId'), 'ALREADY_PANEL_ROLE', { role })] });
+      });
+      const seats = members.map((dto) => ({ userId: dto.userId, role: dto.role, affiliationUnitId: dto.affiliationUnitId ?? null, fieldCodes: dto.fieldCodes ?? [] }));
       try {
-        if (existing) await manager.update(PanelMember, { id: existing.id }, values);
-        else await manager.insert(PanelMember, { panelId, userId: dto.userId, ...values });
+        await this.repo.seatMembers(manager, panelId, seats);
       } catch (error) {
         const driver = error instanceof QueryFailedError ? (error.driverError as { constraint?: string }) : undefined;
-        if (driver?.constraint === 'panel_members_one_chair_key') throw new ConflictError('PANEL_HAS_CHAIR', {}, { problems: [problem('role', 'PANEL_HAS_CHAIR', {})] });
+        const chair = members.findIndex((m) => m.role === 'chair');
+        if (driver?.constraint === 'panel_members_one_chair_key') throw new ConflictError('PANEL_HAS_CHAIR', {}, { problems: [problem(at(chair, 'role'), 'PANEL_HAS_CHAIR', {})] });
         throw error;
       }
-      await this.audit.record(manager, actor, { action: 'panel.member-add', entityType: 'panel', entityId: panelId, unitPath: panel.unitPath, after: { userId: dto.userId, ...values } });
+      await this.audit.record(
+        manager,
+        actor,
+        seats.map(({ userId, ...values }) => ({ action: 'panel.member-add', entityType: 'panel', entityId: panelId, unitPath: panel.unitPath, after: { userId, ...values, removedAt: null } })),
+      );
       return this.view(manager, panel);
     });
   }

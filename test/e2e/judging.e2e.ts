@@ -182,6 +182,51 @@ describe('judging panels (e2e)', () => {
     expect(secondChair.statusCode).toBe(409);
   });
 
+  it('seats several members in one call, all or nothing, naming the refused one by its place; one audit row each', async () => {
+    await scenario('panel');
+    await seat('gk1@test.vn', 'judge', 'ST');
+    const batch = (members: object[]) => organiser().post(`${panelUrl()}/members/batch`, { members });
+    const member = (email: string, role = 'judge', affiliation: string | null = null) => ({ userId: user(email), role, affiliationUnitId: affiliation && t.unitId(affiliation), fieldCodes: ['CNTT'] });
+    const refusedWith = async (members: object[], status: number, field: string) => {
+      const refused = await batch(members);
+      expect(refused.statusCode).toBe(status);
+      expect(refused.json().details.problems.map((p: { field: string }) => p.field)).toContain(field);
+    };
+    await refusedWith([member('gk2@test.vn'), member('gk2@test.vn')], 400, 'members[1].userId');
+    await refusedWith([member('gk2@test.vn'), member('nobody@test.vn')], 404, 'members[1].userId');
+    await refusedWith([member('gk2@test.vn'), member('gk1@test.vn')], 409, 'members[1].userId');
+    await refusedWith([member('chair@test.vn', 'chair'), member('gk5@test.vn', 'chair')], 409, 'members[1].role');
+    expect((await organiser().get(panelUrl())).json().members).toHaveLength(1);
+
+    const seated = await batch([member('gk2@test.vn', 'judge', 'ST-KS'), member('gk3@test.vn'), member('chair@test.vn', 'chair')]);
+    expect(seated.statusCode).toBe(201);
+    expect(
+      seated
+        .json()
+        .members.map((m: { userId: string; role: string }) => [m.userId, m.role])
+        .sort(),
+    ).toEqual(
+      [
+        [user('gk1@test.vn'), 'judge'],
+        [user('gk2@test.vn'), 'judge'],
+        [user('gk3@test.vn'), 'judge'],
+        [user('chair@test.vn'), 'chair'],
+      ].sort(),
+    );
+    expect((await auditRows('panel.member-add')).map((r: { after: { userId: string } }) => r.after.userId)).toEqual([
+      user('gk1@test.vn'),
+      user('gk2@test.vn'),
+      user('gk3@test.vn'),
+      user('chair@test.vn'),
+    ]);
+    // The panel has its chair now; a judge taken off comes back through a batch, seated again.
+    await refusedWith([member('gk4@test.vn'), member('gk5@test.vn', 'chair')], 409, 'members[1].role');
+    expect((await organiser().delete(`${panelUrl()}/members/${user('gk3@test.vn')}`)).statusCode).toBe(200);
+    const again = await batch([member('gk3@test.vn', 'judge', 'ST-MT'), member('gk4@test.vn')]);
+    expect(again.statusCode).toBe(201);
+    expect(again.json().members.filter((m: { role: string }) => m.role === 'judge')).toHaveLength(4);
+  });
+
   it('refuses an infeasible assignment with 422 naming the entries and why, and writes nothing', async () => {
     await scenario('panel');
     await seat('gk1@test.vn', 'judge', 'ST');
