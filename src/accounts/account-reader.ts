@@ -29,12 +29,7 @@ export class AccountReader {
     return new Map(rows.map((r) => [r.email, r.language]));
   }
 
-  /** An active account holding some grant at or under `unitPath` (on a unit still in use), else null. */
-  async activeUnder(manager: EntityManager, userId: string, unitPath: string): Promise<Person | null> {
-    return (await this.activeUnderMany(manager, [userId], unitPath)).get(userId) ?? null;
-  }
-
-  /** As `activeUnder` for each of these accounts at once: those that qualify, by id. */
+  /** Of these accounts, the active ones holding some grant at or under `unitPath` (on a unit still in use), by id. */
   async activeUnderMany(manager: EntityManager, userIds: readonly string[], unitPath: string): Promise<Map<string, Person>> {
     if (userIds.length === 0) return new Map();
     // An account holds a handful of grants: their units are read through the unit tree's reader and matched here.
