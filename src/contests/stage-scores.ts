@@ -56,6 +56,19 @@ export class JudgedStages {
     };
   }
 
+  /** The stage with its rules, without the path of the unit running its edition: what a confirmation checks against. */
+  async rules(manager: EntityManager, stageId: string): Promise<Omit<JudgedStage, 'editionUnitPath'> | null> {
+    const stage = await judgedStage(manager, stageId);
+    if (!stage) return null;
+    const { editionUnitId: _unit, ...rest } = stage;
+    return rest;
+  }
+
+  /** `markScored` as a part of a larger statement (SqlPart): a confirmation writes it with the sheet. */
+  scoredMark(stageId: string): SqlPart {
+    return { sql: MARK_SCORED, params: [stageId] };
+  }
+
   markScored(manager: EntityManager, stageId: string): Promise<void> {
     return markStageScored(manager, stageId);
   }
@@ -101,6 +114,8 @@ async function judgedStage(manager: EntityManager, stageId: string): Promise<(Om
  * Marks the stage as scored (once): from then on the edition lifecycle refuses to change its rubric, judges
  * per entry and aggregation. Judging calls this in the transaction that confirms the stage's first score.
  */
+const MARK_SCORED = 'UPDATE stages SET scores_locked_at = now() WHERE id = $1 AND scores_locked_at IS NULL';
+
 async function markStageScored(manager: EntityManager, stageId: string): Promise<void> {
-  await manager.query('UPDATE stages SET scores_locked_at = now() WHERE id = $1 AND scores_locked_at IS NULL', [stageId]);
+  await manager.query(MARK_SCORED, [stageId]);
 }

@@ -69,6 +69,8 @@ function snapshotSql(alias: string): string {
 
 /** A sheet's snapshot under the alias `s`, as the draft save reads and returns it. */
 const SHEET_SNAPSHOT = snapshotSql('s');
+/** A flag on an entry's scores, unless one is open already. */
+const RAISE_FLAG = `INSERT INTO score_flags (panel_id, entry_id, spread) VALUES ($1, $2, $3) ON CONFLICT (panel_id, entry_id) WHERE status = 'open' DO NOTHING`;
 /** The draft save's text, put together once: only its parameters change from one save to the next. */
 const draftSaveStatement = fixedWithParts();
 
@@ -453,13 +455,40 @@ export class JudgingRepository {
     return rows.length ? { version: rows[0].version, confirmedAt: rows[0].confirmed_at } : null;
   }
 
-  /** Raises a flag on the entry's scores with their spread (hundredths as text); false when one is open already. */
-  async raiseFlag(manager: EntityManager, panelId: string, entryId: string, spread: string): Promise<boolean> {
-    const raised: Array<{ id: string }> = await manager.query(
-      `INSERT INTO score_flags (panel_id, entry_id, spread) VALUES ($1, $2, $3) ON CONFLICT (panel_id, entry_id) WHERE status = 'open' DO NOTHING RETURNING id`,
-      [panelId, entryId, spread],
+  /**
+   * A judge's confirmation written in one statement: the sheet (at the version read, its total from its points),
+   * its audit row (before and after as the update saw them), and `with` (the stage's scored mark, a flag and its
+   * audit row, as the caller decided). Null when the sheet was no longer at that version.
+   */
+  async confirmSheet(
+    manager: EntityManager,
+    sheet: { id: string; version: number; total: string | null },
+    audit: (rows: string) => SqlPart,
+    withWrites: Array<[name: string, part: SqlPart]>,
+  ): Promise<{ version: number; confirmedAt: Date; flagged: boolean } | null> {
+    const statement = withParts(
+      [
+        ['sheet', { sql: `SELECT s.id, ${SHEET_SNAPSHOT} AS snapshot FROM score_sheets s WHERE s.id = $1 AND s.version = $2`, params: [sheet.id, sheet.version] }],
+        [
+          'written',
+          {
+            sql: `UPDATE score_sheets s SET status = 'confirmed', total = $1::numeric, version = s.version + 1, updated_at = now(), confirmed_at = now()
+                    FROM sheet WHERE s.id = sheet.id RETURNING s.id, s.version, s.confirmed_at, ${SHEET_SNAPSHOT} AS snapshot`,
+            params: [sheet.total],
+          },
+        ],
+        ['audited', audit('SELECT w.id::text AS entity_id, sheet.snapshot AS before, w.snapshot AS after FROM written w, sheet')],
+        ...withWrites,
+      ],
+      { sql: `SELECT w.version, w.confirmed_at, ${withWrites.some(([name]) => name === 'flagged') ? 'EXISTS (SELECT 1 FROM flagged)' : 'false'} AS flagged FROM written w`, params: [] },
     );
-    return raised.length > 0;
+    const [row] = await preparedQuery<{ version: number; confirmed_at: Date; flagged: boolean }>(manager, statement.sql, statement.params);
+    return row ? { version: row.version, confirmedAt: row.confirmed_at, flagged: row.flagged } : null;
+  }
+
+  /** A flag on the entry's scores with their spread (hundredths as text), unless one is open already: a part of a confirmation's statement, named `flagged` (its row when raised). */
+  flagRaising(panelId: string, entryId: string, spread: string): SqlPart {
+    return { sql: `${RAISE_FLAG} RETURNING id`, params: [panelId, entryId, spread] };
   }
 
   /** The entry's open flag, locked until commit; null when none is open. */

@@ -7,6 +7,7 @@ import { AuditService } from '../core/audit/audit.service';
 import { Actor } from '../core/auth/actor';
 import { ConflictError, DomainError, FieldProblem, invalidRequest, NotFoundError, problem, problemOf, reason, Reason, RuleViolationError, ValidationError } from '../core/errors/domain-error';
 import { pageOf, PageQuery } from '../core/http/paging';
+import type { SqlPart } from '../core/database/sql-part';
 import { singleStatement } from '../core/idempotency/idempotency-scope';
 import { OutboxService } from '../core/outbox/outbox.service';
 import { toXlsx } from '../core/spreadsheet';
@@ -653,9 +654,11 @@ export class JudgingService {
    */
   async confirm(actor: Actor, panelId: string, entryId: string, dto: ConfirmSheetDto) {
     return this.db.transaction(async (manager) => {
-      // scoringPanel checked the judge's seat; their active sheet among the entry's locked ones is the assignment
+      // The judge's seat and the panel's window; their active sheet among the entry's locked ones is the assignment
       // check (assignedSheet would read the same row again: one statement more on the hottest write of a season).
-      const { panel, stage } = await this.scoringPanel(manager, actor, panelId);
+      const panel = await panelFor(this.repo, manager, actor, panelId, 'judge', 'share');
+      openForScoring(panel);
+      const stage = (await this.stages.rules(manager, panel.stageId))!;
       const locked = await this.repo.lockEntrySheets(manager, panelId, entryId);
       const sheet = locked.find((s) => s.judgeId === actor.userId);
       if (!sheet) throw new NotFoundError('Entry');
@@ -663,22 +666,30 @@ export class JudgingService {
       if (sheet.status === 'confirmed') throw new RuleViolationError('SHEET_ALREADY_CONFIRMED', {}, [problem('status', 'SHEET_STATUS', { status: 'confirmed' })]);
       const problems = sheetProblems(stage.rubric, sheet.points, panel.scoreStep, true);
       if (problems.length) throw new RuleViolationError('SHEET_INCOMPLETE', { fields: problems.map((p) => p.field) }, problems);
-      const after = await this.writeSheet(manager, sheet, { status: 'confirmed', points: sheet.points, comment: sheet.comment });
-      // Read in this transaction: once the stage is marked, every later confirmation skips the no-op UPDATE.
-      if (!stage.scoresLocked) await this.stages.markScored(manager, panel.stageId);
-      const totals = locked
-        .map((s) => (s.id === sheet.id ? after : s))
-        .filter((s) => s.status === 'confirmed')
-        .map((s) => toHundredths(s.total!)!);
-      let flagged = false;
-      if (needsReview(totals, stage.judgesPerEntry, stage.discrepancySpread)) {
-        flagged = await this.repo.raiseFlag(manager, panelId, entryId, formatHundredths(spreadOf(totals)));
-      }
-      await this.audit.record(manager, actor, [
-        { action: 'score.confirm', entityType: 'score_sheet', entityId: sheet.id, unitPath: panel.unitPath, before: sheetSnapshot(sheet), after: sheetSnapshot(after) },
-        ...(flagged ? [{ action: 'score.flag', entityType: 'panel', entityId: panelId, unitPath: panel.unitPath, after: { entryId, spread: formatHundredths(spreadOf(totals)) } }] : []),
-      ]);
-      return { ...sheetView(after), flagged };
+      const total = formatHundredths(sheetTotal(sheet.points));
+      // The flag is decided before the write, from the entry's locked sheets with this one's total as confirmed.
+      const totals = [...locked.filter((s) => s.id !== sheet.id && s.status === 'confirmed').map((s) => toHundredths(s.total!)!), toHundredths(Number(total))!];
+      const review = needsReview(totals, stage.judgesPerEntry, stage.discrepancySpread);
+      const spread = formatHundredths(spreadOf(totals));
+      const flagAudit = { action: 'score.flag', entityType: 'panel', entityId: panelId, unitPath: panel.unitPath, after: { entryId, spread } };
+      const written = await this.repo.confirmSheet(
+        manager,
+        { id: sheet.id, version: sheet.version, total },
+        (rows) => this.audit.insertionOf(actor, { action: 'score.confirm', entityType: 'score_sheet', unitPath: panel.unitPath }, rows),
+        [
+          // Read in this transaction: once the stage is marked, every later confirmation leaves the mark out.
+          ...(stage.scoresLocked ? [] : [['marked', this.stages.scoredMark(panel.stageId)] as [string, SqlPart]]),
+          ...(review
+            ? [
+                ['flagged', this.repo.flagRaising(panelId, entryId, spread)] as [string, SqlPart],
+                ['flag_audited', this.audit.insertion(actor, [flagAudit], 'EXISTS (SELECT 1 FROM flagged)')] as [string, SqlPart],
+              ]
+            : []),
+        ],
+      );
+      if (!written) throw staleSheet(sheet.version, (await manager.findOneByOrFail(ScoreSheet, { id: sheet.id })).version);
+      const after = Object.assign(new ScoreSheet(), sheet, { status: 'confirmed', total: Number(total), version: written.version, confirmedAt: written.confirmedAt });
+      return { ...sheetView(after), flagged: written.flagged };
     });
   }
 
@@ -813,13 +824,6 @@ export class JudgingService {
   // ---------------------------------------------------------------- shared
 
   /** The panel a judge scores in, share-locked so closing waits for the score and the score for closing; open, in its window. */
-  private async scoringPanel(manager: EntityManager, actor: Actor, panelId: string): Promise<{ panel: Panel; stage: JudgedStage }> {
-    const panel = await panelFor(this.repo, manager, actor, panelId, 'judge', 'share');
-    openForScoring(panel);
-    return { panel, stage: (await this.stages.get(manager, panel.stageId))! };
-  }
-
-  /** Writes a sheet if its version is still the one read (a lost update is a 409), and returns it as written. */
   /** A confirmed sheet back to draft, for the chair's reopening or a rescore the chair asked for; audited with the reason. */
   private async reopenConfirmed(manager: EntityManager, actor: Actor, unitPath: string, sheet: ScoreSheet, reason: string): Promise<ScoreSheet> {
     const after = await this.writeSheet(manager, sheet, { status: 'draft', points: sheet.points, comment: sheet.comment });
@@ -834,6 +838,7 @@ export class JudgingService {
     return after;
   }
 
+  /** Writes a sheet if its version is still the one read (a lost update is a 409), and returns it as written. */
   private async writeSheet(manager: EntityManager, sheet: ScoreSheet, change: { status: ScoreSheet['status']; points: Record<string, number>; comment: string | null }): Promise<ScoreSheet> {
     const total = Object.keys(change.points).length ? formatHundredths(sheetTotal(change.points)) : null;
     const written = await this.repo.writeSheet(manager, sheet.id, sheet.version, { ...change, total });

@@ -425,7 +425,11 @@ describe('judging panels (e2e)', () => {
   it('counts confirmed scores only, flags a spread over 20, and the chair has the outlier rescore', async () => {
     await scenario('assigned');
     const [a, b, c] = await judgesOf(entry.mt);
+    const scoredAt = async () => (await t.db.source.query('SELECT scores_locked_at FROM stages WHERE id = $1', [stageId]))[0].scores_locked_at;
+    expect(await scoredAt()).toBeNull();
     await score(a, entry.mt, FULL(25, 30, 30)); // 85
+    // The stage's first confirmed score marks it scored: its rubric is fixed from then on.
+    expect(await scoredAt()).not.toBeNull();
     await score(b, entry.mt, FULL(24, 30, 29)); // 83
     const scores = async () => (await t.as('chair@test.vn').get(`${panelUrl()}/scores`)).json().entries.find((e: any) => e.entryId === entry.mt);
     expect((await scores()).score).toBe('84.00');
@@ -435,6 +439,17 @@ describe('judging panels (e2e)', () => {
     const confirmed = await t.as(c).post(`${sheetUrl(entry.mt)}/confirm`, { version: draft.json().version });
     expect(confirmed.json().flagged).toBe(true);
     expect(await scores()).toMatchObject({ confirmed: 3, score: '76.00', spread: '25.00', openFlag: true });
+    // Each confirmation is audited as written (draft before, confirmed after, the next version); the flag with its spread.
+    const confirms = await auditRows('score.confirm');
+    expect(
+      confirms.map((r: { before: { status: string; version: number }; after: { status: string; version: number } }) => [r.before.status, r.after.status, r.after.version - r.before.version]),
+    ).toEqual([
+      ['draft', 'confirmed', 1],
+      ['draft', 'confirmed', 1],
+      ['draft', 'confirmed', 1],
+    ]);
+    expect(confirms.at(-1).after).toMatchObject({ version: confirmed.json().version, total: 60 });
+    expect(await auditRows('score.flag')).toEqual([expect.objectContaining({ entity_id: panelId, after: { entryId: entry.mt, spread: '25.00' } })]);
 
     const rescore = await t.as('chair@test.vn').post(`${panelUrl()}/entries/${entry.mt}/flag/settle`, { action: 'rescore', judgeId: user(c), note: 'Đề nghị xem lại tiêu chí tính mới' });
     expect(rescore.statusCode).toBe(200);
