@@ -64,13 +64,13 @@ export class JudgedStages {
     return rest;
   }
 
-  /** `markScored` as a part of a larger statement (SqlPart): a confirmation writes it with the sheet. */
+  /**
+   * Marks the stage as scored (once), as a part of a larger statement (SqlPart): from then on the edition lifecycle
+   * refuses to change its rubric, judges per entry and aggregation. Judging writes it with the stage's first
+   * confirmed score.
+   */
   scoredMark(stageId: string): SqlPart {
-    return { sql: MARK_SCORED, params: [stageId] };
-  }
-
-  markScored(manager: EntityManager, stageId: string): Promise<void> {
-    return markStageScored(manager, stageId);
+    return { sql: 'UPDATE stages SET scores_locked_at = now() WHERE id = $1 AND scores_locked_at IS NULL', params: [stageId] };
   }
 }
 
@@ -108,14 +108,4 @@ async function judgedStage(manager: EntityManager, stageId: string): Promise<(Om
     rubric: row.rubric.map((c: { code: string; name: string; maxPoints: string | number }) => ({ ...c, maxPoints: Number(c.maxPoints) })),
     fields: row.fields,
   };
-}
-
-/**
- * Marks the stage as scored (once): from then on the edition lifecycle refuses to change its rubric, judges
- * per entry and aggregation. Judging calls this in the transaction that confirms the stage's first score.
- */
-const MARK_SCORED = 'UPDATE stages SET scores_locked_at = now() WHERE id = $1 AND scores_locked_at IS NULL';
-
-async function markStageScored(manager: EntityManager, stageId: string): Promise<void> {
-  await manager.query(MARK_SCORED, [stageId]);
 }

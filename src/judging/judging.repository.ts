@@ -208,7 +208,6 @@ export class JudgingRepository {
     return locked(qb, lock).getOne();
   }
 
-  /** The panels of a stage at one unit. */
   /** The panels of a stage at each of these units, by id. */
   async panelsAt(manager: EntityManager, stageId: string, unitIds: readonly string[]): Promise<Panel[]> {
     return manager.find(Panel, { where: { stageId, unitId: In([...unitIds]) }, order: { id: 'ASC' } });
@@ -590,7 +589,7 @@ export class JudgingRepository {
     return this.accounts.people(manager, userIds);
   }
 
-  /** An active account holding some grant at or under `unitPath`: who an organiser may seat on a panel there. */
+  /** Of these accounts, the active ones holding some grant at or under `unitPath`: whom an organiser may seat on a panel there. */
   accountsUnder(manager: EntityManager, userIds: readonly string[], unitPath: string) {
     return this.accounts.activeUnderMany(manager, userIds, unitPath);
   }

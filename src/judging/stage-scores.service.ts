@@ -17,7 +17,7 @@ export interface JudgedEntryScore {
 }
 
 /**
- * What judging tells results: the scores of a stage at one unit, from the panels there. Only a closed panel's
+ * What judging tells results: the scores of a stage at some units, from the panels there. Only a closed panel's
  * scores are final; entries of a panel still open come back without a score. Results reads this through its
  * StageScoreReader seam and never reads judging's tables.
  */
