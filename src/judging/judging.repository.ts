@@ -71,8 +71,16 @@ function snapshotSql(alias: string): string {
 const SHEET_SNAPSHOT = snapshotSql('s');
 /** A flag on an entry's scores, unless one is open already. */
 const RAISE_FLAG = `INSERT INTO score_flags (panel_id, entry_id, spread) VALUES ($1, $2, $3) ON CONFLICT (panel_id, entry_id) WHERE status = 'open' DO NOTHING`;
+/** A confirmation's read, put together once: only its parameters change. */
+const confirmationRead = fixedWithParts();
 /** The draft save's text, put together once: only its parameters change from one save to the next. */
 const draftSaveStatement = fixedWithParts();
+
+/** The panel as a confirmation checks it: the judge's seat was its condition. */
+export type ConfirmingPanel = Pick<Panel, 'id' | 'stageId' | 'unitPath' | 'state' | 'scoringOpensAt' | 'scoringClosesAt' | 'scoreStep'>;
+
+/** An active sheet of the entry being confirmed, as locked. */
+export type ConfirmingSheet = Pick<ScoreSheet, 'id' | 'judgeId' | 'status' | 'points' | 'total' | 'comment' | 'version'>;
 
 /** A judge's draft points for their sheet of an entry, as checked against the panel's rules. */
 export interface DraftSave {
@@ -452,6 +460,65 @@ export class JudgingRepository {
       [sheetId, version, change.status, JSON.stringify(change.points), change.total, change.comment],
     );
     return rows.length ? { version: rows[0].version, confirmedAt: rows[0].confirmed_at } : null;
+  }
+
+  /**
+   * What a judge's confirmation decides from, in one statement: the panel if the judge sits on it (share-locked,
+   * null otherwise), the stage's row as `stage` reads it (contests' part), and the entry's active sheets of that
+   * panel locked in id order, so that confirmations of one entry follow each other.
+   */
+  async confirmationState(
+    manager: EntityManager,
+    at: { panelId: string; judgeId: string; entryId: string },
+    stage: SqlPart,
+  ): Promise<{ panel: ConfirmingPanel | null; stage: Record<string, any> | null; sheets: ConfirmingSheet[] }> {
+    const statement = confirmationRead(
+      [
+        [
+          'panel',
+          {
+            sql: `SELECT p.id, p.stage_id, p.unit_path, p.state, p.scoring_opens_at, p.scoring_closes_at, p.score_step FROM judging_panels p
+                   WHERE p.id = $1 AND EXISTS (SELECT 1 FROM panel_members pm WHERE pm.panel_id = p.id AND pm.user_id = $2 AND pm.removed_at IS NULL AND pm.role = 'judge')
+                     FOR SHARE`,
+            params: [at.panelId, at.judgeId],
+          },
+        ],
+        ['stage', stage],
+        [
+          'sheets',
+          {
+            sql: `SELECT s.id, s.judge_id, s.status, s.points, s.total, s.comment, s.version FROM score_sheets s
+                   WHERE s.panel_id = (SELECT id FROM panel) AND s.entry_id = $1 AND s.active ORDER BY s.id FOR UPDATE`,
+            params: [at.entryId],
+          },
+        ],
+      ],
+      {
+        sql: `SELECT (SELECT row_to_json(panel) FROM panel) AS panel, (SELECT row_to_json(stage) FROM stage) AS stage,
+                     (SELECT coalesce(json_agg(sheets ORDER BY sheets.id), '[]') FROM sheets) AS sheets`,
+        params: [],
+      },
+    );
+    const [row] = await preparedQuery<{ panel: Record<string, any> | null; stage: Record<string, any> | null; sheets: Array<Record<string, any>> }>(manager, statement.sql, statement.params);
+    const panel = row.panel && {
+      id: row.panel.id,
+      stageId: row.panel.stage_id,
+      unitPath: row.panel.unit_path,
+      state: row.panel.state,
+      scoringOpensAt: new Date(row.panel.scoring_opens_at),
+      scoringClosesAt: new Date(row.panel.scoring_closes_at),
+      scoreStep: Number(row.panel.score_step),
+    };
+    const sheets = row.sheets.map((r) => ({
+      id: r.id,
+      judgeId: r.judge_id,
+      status: r.status,
+      points: r.points,
+      total: r.total === null ? null : Number(r.total),
+      comment: r.comment,
+      version: r.version,
+    }));
+    return { panel, stage: row.stage, sheets };
   }
 
   /**

@@ -654,12 +654,17 @@ export class JudgingService {
    */
   async confirm(actor: Actor, panelId: string, entryId: string, dto: ConfirmSheetDto) {
     return this.db.transaction(async (manager) => {
-      // The judge's seat and the panel's window; their active sheet among the entry's locked ones is the assignment
-      // check (assignedSheet would read the same row again: one statement more on the hottest write of a season).
-      const panel = await panelFor(this.repo, manager, actor, panelId, 'judge', 'share');
+      // The panel's stage is fixed once it is formed: remembered with its scoring rules, so the stage's rules are read
+      // in the same statement as the judge's seat and the entry's sheets (their active sheet among them is the
+      // assignment check).
+      const rules = await this.rules.get(panelId, () => this.loadScoringRules(panelId));
+      if (!rules) throw new NotFoundError('Panel');
+      const stageRead = this.stages.rulesRead(rules.stageId);
+      const state = await this.repo.confirmationState(manager, { panelId, judgeId: actor.userId, entryId }, stageRead.part);
+      const { panel, sheets: locked } = state;
+      if (!panel) throw new NotFoundError('Panel');
       openForScoring(panel);
-      const stage = (await this.stages.rules(manager, panel.stageId))!;
-      const locked = await this.repo.lockEntrySheets(manager, panelId, entryId);
+      const stage = stageRead.parse(state.stage)!;
       const sheet = locked.find((s) => s.judgeId === actor.userId);
       if (!sheet) throw new NotFoundError('Entry');
       if (sheet.version !== dto.version) throw staleSheet(dto.version, sheet.version);
@@ -688,8 +693,7 @@ export class JudgingService {
         ],
       );
       if (!written) throw staleSheet(sheet.version, (await manager.findOneByOrFail(ScoreSheet, { id: sheet.id })).version);
-      const after = Object.assign(new ScoreSheet(), sheet, { status: 'confirmed', total: Number(total), version: written.version, confirmedAt: written.confirmedAt });
-      return { ...sheetView(after), flagged: written.flagged };
+      return { ...sheetView({ ...sheet, status: 'confirmed', total: Number(total), version: written.version, confirmedAt: written.confirmedAt }), flagged: written.flagged };
     });
   }
 
