@@ -7,7 +7,7 @@
 import { stringify } from 'csv-stringify/sync';
 import { Api, ApiError, inPool } from './client';
 import { describeRouteTimes, RouteTime, RouteTimes } from './route-times';
-import { advanceInBulk, pinJudges, UnitPicks } from './bulk-calls';
+import { advanceInBulk, pinJudges, seatMembers, UnitPicks } from './bulk-calls';
 import { DEFAULT_LEVELS, judgeBias, modelTotal, resolveEntries, resolveUnits, shareOut, SimEntry, splitTotal } from './generate';
 import type { JudgeSpec, PanelPlan, Scenario, StagePlay, UnitSpec } from './scenario';
 
@@ -329,15 +329,15 @@ export async function playSeason(scenario: Scenario, options: SeasonOptions): Pr
         ...window,
         ...(spec.scoreStep ? { scoreStep: spec.scoreStep } : {}),
       });
-      for (const j of spec.judges) {
-        await organiser.post(`/panels/${created.id}/members`, {
-          userId: userIds.get(emailOfJudge(j)),
-          role: 'judge',
+      await seatMembers((path, body) => organiser.post(path, body), created.id, [
+        ...spec.judges.map((j) => ({
+          userId: userIds.get(emailOfJudge(j))!,
+          role: 'judge' as const,
           affiliationUnitId: j.affiliation ? idOf(j.affiliation) : null,
           fieldCodes: j.fields ?? spec.fields,
-        });
-      }
-      await organiser.post(`/panels/${created.id}/members`, { userId: userIds.get(emailOfJudge(spec.chair)), role: 'chair' });
+        })),
+        { userId: userIds.get(emailOfJudge(spec.chair))!, role: 'chair' },
+      ]);
       // Explicit scores name the judges of an entry: the organiser pins them to it, and the assignment fills the rest.
       const explicit = scenario.play[s]?.scores ?? {};
       const pins = (byUnit.get(spec.unit) ?? [])

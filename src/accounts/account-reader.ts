@@ -29,20 +29,22 @@ export class AccountReader {
     return new Map(rows.map((r) => [r.email, r.language]));
   }
 
-  /** An active account holding some grant at or under `unitPath` (on a unit still in use), else null. */
-  async activeUnder(manager: EntityManager, userId: string, unitPath: string): Promise<Person | null> {
+  /** Of these accounts, the active ones holding some grant at or under `unitPath` (on a unit still in use), by id. */
+  async activeUnderMany(manager: EntityManager, userIds: readonly string[], unitPath: string): Promise<Map<string, Person>> {
+    if (userIds.length === 0) return new Map();
     // An account holds a handful of grants: their units are read through the unit tree's reader and matched here.
     const rows: Array<{ id: string; email: string; full_name: string; unit_ids: string[] }> = await manager.query(
       `SELECT u.id, u.email, u.full_name, array_agg(g.unit_id::text) AS unit_ids
          FROM users u JOIN role_grants g ON g.user_id = u.id
-        WHERE u.id = $1 AND u.active
+        WHERE u.id = ANY ($1::uuid[]) AND u.active
         GROUP BY u.id`,
-      [userId],
+      [[...new Set(userIds)]],
     );
-    const account = rows[0];
-    if (!account) return null;
-    const units = await this.units.withRetirement(account.unit_ids, manager);
-    const holdsUnder = [...units.values()].some((unit) => !unit.retired && unit.path.startsWith(unitPath));
-    return holdsUnder ? { id: account.id, email: account.email, fullName: account.full_name } : null;
+    const units = await this.units.withRetirement(
+      rows.flatMap((r) => r.unit_ids),
+      manager,
+    );
+    const holdsUnder = (unitIds: string[]) => unitIds.some((id) => units.has(id) && !units.get(id)!.retired && units.get(id)!.path.startsWith(unitPath));
+    return new Map(rows.filter((r) => holdsUnder(r.unit_ids)).map((r) => [r.id, { id: r.id, email: r.email, fullName: r.full_name }]));
   }
 }

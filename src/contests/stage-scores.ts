@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import type { SqlPart } from '../core/database/sql-part';
 import { UnitReader } from '../units/unit-reader';
 import type { RejudgeMode, StageDefinition } from './edition.types';
 import type { EditionState } from './edition-lifecycle';
@@ -18,6 +19,9 @@ export interface JudgedStage extends Pick<StageDefinition, 'name' | 'levelCode' 
   rubric: Array<{ code: string; name: string; maxPoints: number }>;
   fields: Array<{ id: string; code: string; name: string }>;
 }
+
+/** A judged stage's rules without the path of the unit running its edition. */
+export type StageRules = Omit<JudgedStage, 'editionUnitPath'>;
 
 /** The read (and the one write) contests offers judging, exported by ContestsModule: judging never queries contests' tables. */
 @Injectable()
@@ -57,25 +61,47 @@ export class JudgedStages {
     return JSON.stringify(rubric.map((c) => [c.code, c.maxPoints]));
   }
 
-  markScored(manager: EntityManager, stageId: string): Promise<void> {
-    return markStageScored(manager, stageId);
+  /**
+   * The stage with its rules, without the path of the unit running its edition, as a part of a larger statement
+   * (SqlPart, one row or none) and how to read its row: what a confirmation checks against, read with the sheets.
+   */
+  rulesRead(stageId: string): { part: SqlPart; parse: (row: Record<string, any> | null) => StageRules | null } {
+    return {
+      part: { sql: JUDGED_STAGE, params: [stageId] },
+      parse: (row) => {
+        if (!row) return null;
+        const { editionUnitId: _unit, ...rules } = judgedStageOf(row);
+        return rules;
+      },
+    };
+  }
+
+  /**
+   * Marks the stage as scored (once), as a part of a larger statement (SqlPart): from then on the edition lifecycle
+   * refuses to change its rubric, judges per entry and aggregation. Judging writes it with the stage's first
+   * confirmed score.
+   */
+  scoredMark(stageId: string): SqlPart {
+    return { sql: 'UPDATE stages SET scores_locked_at = now() WHERE id = $1 AND scores_locked_at IS NULL', params: [stageId] };
   }
 }
 
-async function judgedStage(manager: EntityManager, stageId: string): Promise<(Omit<JudgedStage, 'editionUnitPath'> & { editionUnitId: string }) | null> {
-  const rows: Array<Record<string, any>> = await manager.query(
-    `SELECT s.id, s.edition_id, e.state, e.archived_at IS NOT NULL AS archived, e.unit_id, s.name, s.level_code, s.judged,
+const JUDGED_STAGE = `SELECT s.id, s.edition_id, e.state, e.archived_at IS NOT NULL AS archived, e.unit_id, s.name, s.level_code, s.judged,
             s.judges_per_entry, s.aggregation, s.discrepancy_spread, s.tie_break, s.scores_locked_at IS NOT NULL AS locked, s.blind, s.normalise_bias, s.rejudge_mode,
             (SELECT coalesce(json_agg(json_build_object('code', c.code, 'name', c.name, 'maxPoints', c.max_points) ORDER BY c.position), '[]')
                FROM rubric_criteria c WHERE c.edition_id = s.edition_id) AS rubric,
             (SELECT coalesce(json_agg(json_build_object('id', f.id, 'code', f.code, 'name', f.name) ORDER BY f.position), '[]')
                FROM edition_fields f WHERE f.edition_id = s.edition_id) AS fields
        FROM stages s JOIN editions e ON e.id = s.edition_id
-      WHERE s.id = $1`,
-    [stageId],
-  );
-  const row = rows[0];
-  if (!row) return null;
+      WHERE s.id = $1`;
+
+async function judgedStage(manager: EntityManager, stageId: string): Promise<(StageRules & { editionUnitId: string }) | null> {
+  const rows: Array<Record<string, any>> = await manager.query(JUDGED_STAGE, [stageId]);
+  return rows[0] ? judgedStageOf(rows[0]) : null;
+}
+
+/** A row of JUDGED_STAGE, read as it comes from the driver or from row_to_json. */
+function judgedStageOf(row: Record<string, any>): StageRules & { editionUnitId: string } {
   return {
     id: row.id,
     editionId: row.edition_id,
@@ -96,12 +122,4 @@ async function judgedStage(manager: EntityManager, stageId: string): Promise<(Om
     rubric: row.rubric.map((c: { code: string; name: string; maxPoints: string | number }) => ({ ...c, maxPoints: Number(c.maxPoints) })),
     fields: row.fields,
   };
-}
-
-/**
- * Marks the stage as scored (once): from then on the edition lifecycle refuses to change its rubric, judges
- * per entry and aggregation. Judging calls this in the transaction that confirms the stage's first score.
- */
-async function markStageScored(manager: EntityManager, stageId: string): Promise<void> {
-  await manager.query('UPDATE stages SET scores_locked_at = now() WHERE id = $1 AND scores_locked_at IS NULL', [stageId]);
 }

@@ -46,14 +46,21 @@ export class EntryReader {
 
   /** The registered entries in `stageId` at `unitId` (through `entry_stages`) in one of `fieldIds`, by id. */
   async inStage(manager: EntityManager, stageId: string, unitId: string, fieldIds: string[]): Promise<StageEntry[]> {
+    return (await this.inStageAt(manager, stageId, [unitId], fieldIds)).get(unitId) ?? [];
+  }
+
+  /** As `inStage` for each of these units at once, by the unit the stage runs at. */
+  async inStageAt(manager: EntityManager, stageId: string, unitIds: readonly string[], fieldIds: readonly string[]): Promise<Map<string, StageEntry[]>> {
     const rows: Array<Record<string, string>> = await manager.query(
-      `SELECT e.id, e.unit_id, e.unit_path, e.field_id, e.title, e.reference
+      `SELECT e.id, e.unit_id, e.unit_path, e.field_id, e.title, e.reference, es.unit_id AS stage_unit_id
          FROM entry_stages es JOIN entries e ON e.id = es.entry_id
-        WHERE es.stage_id = $1 AND es.unit_id = $2 AND e.status = 'registered' AND e.field_id = ANY ($3::uuid[])
+        WHERE es.stage_id = $1 AND es.unit_id = ANY ($2::uuid[]) AND e.status = 'registered' AND e.field_id = ANY ($3::uuid[])
         ORDER BY e.id`,
-      [stageId, unitId, fieldIds],
+      [stageId, unitIds, fieldIds],
     );
-    return rows.map((r) => ({ id: r.id, unitId: r.unit_id, unitPath: r.unit_path, fieldId: r.field_id, title: r.title, reference: r.reference }));
+    const byUnit = new Map<string, StageEntry[]>(unitIds.map((id) => [id, []]));
+    for (const r of rows) byUnit.get(r.stage_unit_id)!.push({ id: r.id, unitId: r.unit_id, unitPath: r.unit_path, fieldId: r.field_id, title: r.title, reference: r.reference });
+    return byUnit;
   }
 
   async dossier(manager: EntityManager, entryId: string): Promise<EntryDossier | null> {

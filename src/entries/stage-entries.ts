@@ -42,15 +42,20 @@ export class StageEntries {
 
   /** Registered entries of a stage at a unit, in entry id order. */
   async at(stageId: string, unitId: string, manager: EntityManager = this.db.manager): Promise<StageEntry[]> {
-    const rows: Array<EntryFieldRow & Omit<StageEntry, 'entryId' | 'fieldCode' | 'fieldName' | 'schoolName' | 'districtName'>> = await manager.query(
+    return (await this.atUnits(stageId, [unitId], manager)).get(unitId) ?? [];
+  }
+
+  /** Registered entries of a stage at each of these units, in entry id order: one read for a whole batch of units. */
+  async atUnits(stageId: string, unitIds: readonly string[], manager: EntityManager = this.db.manager): Promise<Map<string, StageEntry[]>> {
+    const rows: Array<EntryFieldRow & { stageUnitId: string } & Omit<StageEntry, 'entryId' | 'fieldCode' | 'fieldName' | 'schoolName' | 'districtName'>> = await manager.query(
       `SELECT e.id, e.edition_id AS "editionId", e.field_id AS "fieldId", e.reference, e.title,
               COALESCE((SELECT string_agg(a.full_name, ', ' ORDER BY a.position) FROM entry_authors a WHERE a.entry_id = e.id), '') AS authors,
-              e.unit_id AS "schoolId", e.contact_email AS "contactEmail", e.unit_path AS "unitPath"
+              e.unit_id AS "schoolId", e.contact_email AS "contactEmail", e.unit_path AS "unitPath", es.unit_id AS "stageUnitId"
          FROM entry_stages es
          JOIN entries e ON e.id = es.entry_id AND e.status = 'registered'
-        WHERE es.stage_id = $1 AND es.unit_id = $2
+        WHERE es.stage_id = $1 AND es.unit_id = ANY($2::uuid[])
         ORDER BY e.id`,
-      [stageId, unitId],
+      [stageId, unitIds],
     );
     const schoolsAndParents = async () => {
       const schools = await this.unitReader.many(
@@ -68,10 +73,11 @@ export class StageEntries {
       ? [await this.fieldsOf(manager, rows), await schoolsAndParents()]
       : await Promise.all([this.fieldsOf(manager, rows), schoolsAndParents()]);
     // One literal per row, no rest or spread: a stage of thousands is read on every prize list preview (bench/results.ts).
-    return rows.map((row) => {
+    const byUnit = new Map<string, StageEntry[]>(unitIds.map((id) => [id, []]));
+    for (const row of rows) {
       const school = schools.get(row.schoolId);
       const field = fields.get(row.id);
-      return {
+      byUnit.get(row.stageUnitId)!.push({
         entryId: row.id,
         fieldId: row.fieldId,
         reference: row.reference,
@@ -84,8 +90,9 @@ export class StageEntries {
         fieldName: field?.name ?? '',
         schoolName: school?.name ?? '',
         districtName: (school?.parentId && parents.get(school.parentId)?.name) || null,
-      };
-    });
+      });
+    }
+    return byUnit;
   }
 
   /** The field code of each of these entries, whatever their status. */
@@ -95,14 +102,15 @@ export class StageEntries {
   }
 
   /**
-   * Puts the entries in a stage at a unit; an entry already in that stage stays as it is (the unique (entry, stage)
+   * Puts each entry in a stage at its unit; an entry already in that stage stays as it is (the unique (entry, stage)
    * key), so a repeat or a concurrent move moves each entry once. Answers the entries this call moved.
    */
-  async moveTo(manager: EntityManager, entryIds: readonly string[], stageId: string, unitId: string): Promise<string[]> {
-    if (entryIds.length === 0) return [];
+  async moveTo(manager: EntityManager, stageId: string, moves: ReadonlyArray<{ entryId: string; unitId: string }>): Promise<string[]> {
+    if (moves.length === 0) return [];
     const moved: Array<{ entry_id: string }> = await manager.query(
-      `INSERT INTO entry_stages (entry_id, stage_id, unit_id) SELECT id, $2, $3 FROM unnest($1::uuid[]) AS id ON CONFLICT (entry_id, stage_id) DO NOTHING RETURNING entry_id`,
-      [entryIds, stageId, unitId],
+      `INSERT INTO entry_stages (entry_id, stage_id, unit_id) SELECT m.entry_id, $3, m.unit_id FROM unnest($1::uuid[], $2::uuid[]) AS m(entry_id, unit_id)
+       ON CONFLICT (entry_id, stage_id) DO NOTHING RETURNING entry_id`,
+      [moves.map((m) => m.entryId), moves.map((m) => m.unitId), stageId],
     );
     return moved.map((m) => m.entry_id);
   }

@@ -8,6 +8,7 @@ import { download, SPREADSHEET_TYPES } from '../core/http/file-download';
 import { PageQuery } from '../core/http/paging';
 import {
   AddMemberDto,
+  AddMembersDto,
   AssignedEntryView,
   AssignmentView,
   PinsView,
@@ -81,6 +82,18 @@ export class JudgingController {
   @ApiErrors(400, 403, 404, 409)
   addMember(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() dto: AddMemberDto) {
     return this.judging.addMember(actor, id, dto);
+  }
+
+  @Post('panels/:id/members/batch')
+  @Requires(Permission.PanelManage)
+  @ApiOperation({
+    summary: 'Seat several judges and the chair at once, each as `POST /panels/{id}/members` seats one',
+    description: 'All or nothing: a member listed twice answers 400, a refused member 404 or 409 naming `members[i]…`, and nobody is seated. One audit row per member.',
+  })
+  @ApiCreatedResponse({ type: PanelView })
+  @ApiErrors(400, 403, 404, 409)
+  addMembers(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() dto: AddMembersDto) {
+    return this.judging.addMembers(actor, id, dto.members);
   }
 
   @Delete('panels/:id/members/:userId')

@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import { EntityManager, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+import { EntityManager, In, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import { AccountReader } from '../accounts/account-reader';
 import type { JudgedStage } from '../contests/stage-scores';
 import { preparedQuery } from '../core/database/prepared-query';
-import { fixedWithParts, SqlPart } from '../core/database/sql-part';
+import { fixedWithParts, SqlPart, withParts } from '../core/database/sql-part';
 import { accessCondition, Condition, Permission } from '../core/access/policy';
 import type { Actor } from '../core/auth/actor';
 import type { PageQuery } from '../core/http/paging';
-import { EntryReader } from '../entries/entry-reader';
+import { EntryReader, StageEntry } from '../entries/entry-reader';
 import { UnitReader } from '../units/unit-reader';
 import type { CurrentPair, PanelEntry, PanelJudge, PinnedPair, RecordedConflict } from './assignment';
 import type { Lock, PanelReach } from './judging-access';
@@ -77,8 +77,18 @@ function snapshotSql(alias: string): string {
 
 /** A sheet's snapshot under the alias `s`, as the draft save reads and returns it. */
 const SHEET_SNAPSHOT = snapshotSql('s');
+/** A flag on an entry's scores, unless one is open already. */
+const RAISE_FLAG = `INSERT INTO score_flags (panel_id, entry_id, spread) VALUES ($1, $2, $3) ON CONFLICT (panel_id, entry_id) WHERE status = 'open' DO NOTHING`;
+/** A confirmation's read, put together once: only its parameters change. */
+const confirmationRead = fixedWithParts();
 /** The draft saves' text, put together once: only its parameters change from one batch to the next. */
 const draftSaveStatement = fixedWithParts();
+
+/** The panel as a confirmation checks it: the judge's seat was its condition. */
+export type ConfirmingPanel = Pick<Panel, 'id' | 'stageId' | 'unitPath' | 'state' | 'scoringOpensAt' | 'scoringClosesAt' | 'scoreStep'>;
+
+/** An active sheet of the entry being confirmed, as locked. */
+export type ConfirmingSheet = Pick<ScoreSheet, 'id' | 'judgeId' | 'status' | 'points' | 'total' | 'comment' | 'version'>;
 
 /** A judge's draft points for their sheet of an entry, as checked against the panel's rules. */
 export interface DraftSave {
@@ -234,9 +244,15 @@ export class JudgingRepository {
     return locked(qb, lock).getOne();
   }
 
-  /** The panels of a stage at one unit. */
-  async panelsAt(manager: EntityManager, stageId: string, unitId: string): Promise<Panel[]> {
-    return manager.find(Panel, { where: { stageId, unitId }, order: { id: 'ASC' } });
+  /** The panels of a stage at each of these units, by id. */
+  async panelsAt(manager: EntityManager, stageId: string, unitIds: readonly string[]): Promise<Panel[]> {
+    return manager.find(Panel, { where: { stageId, unitId: In([...unitIds]) }, order: { id: 'ASC' } });
+  }
+
+  /** Each panel's registered entries (without blind numbers), all panels of one stage read at once. */
+  async entriesOfPanels(manager: EntityManager, stageId: string, panels: ReadonlyArray<Pick<Panel, 'id' | 'unitId' | 'fieldIds'>>): Promise<Map<string, StageEntry[]>> {
+    const atUnit = await this.entryReader.inStageAt(manager, stageId, [...new Set(panels.map((p) => p.unitId))], [...new Set(panels.flatMap((p) => p.fieldIds))]);
+    return new Map(panels.map((p) => [p.id, atUnit.get(p.unitId)!.filter((e) => p.fieldIds.includes(e.fieldId))]));
   }
 
   async entry(manager: EntityManager, panel: Pick<Panel, 'id' | 'stageId' | 'unitId' | 'fieldIds'>, stage: Pick<JudgedStage, 'fields'>, entryId: string): Promise<PanelEntryRow | null> {
@@ -514,13 +530,105 @@ export class JudgingRepository {
     return rows.length ? { version: rows[0].version, confirmedAt: rows[0].confirmed_at } : null;
   }
 
-  /** Raises a flag on the entry's scores with their spread (hundredths as text); false when one is open already. */
-  async raiseFlag(manager: EntityManager, panelId: string, entryId: string, spread: string): Promise<boolean> {
-    const raised: Array<{ id: string }> = await manager.query(
-      `INSERT INTO score_flags (panel_id, entry_id, spread) VALUES ($1, $2, $3) ON CONFLICT (panel_id, entry_id) WHERE status = 'open' DO NOTHING RETURNING id`,
-      [panelId, entryId, spread],
+  /**
+   * What a judge's confirmation decides from, in one statement: the panel if the judge sits on it (share-locked,
+   * null otherwise), the stage's row as `stage` reads it (contests' part), and the entry's active sheets of that
+   * panel locked in id order, so that confirmations of one entry follow each other.
+   */
+  async confirmationState(
+    manager: EntityManager,
+    at: { panelId: string; judgeId: string; entryId: string },
+    stage: SqlPart,
+  ): Promise<{ panel: ConfirmingPanel | null; stage: Record<string, any> | null; sheets: ConfirmingSheet[] }> {
+    const statement = confirmationRead(
+      [
+        [
+          'panel',
+          {
+            sql: `SELECT p.id, p.stage_id, p.unit_path, p.state, p.scoring_opens_at, p.scoring_closes_at, p.score_step FROM judging_panels p
+                   WHERE p.id = $1 AND EXISTS (SELECT 1 FROM panel_members pm WHERE pm.panel_id = p.id AND pm.user_id = $2 AND pm.removed_at IS NULL AND pm.role = 'judge')
+                     FOR SHARE`,
+            params: [at.panelId, at.judgeId],
+          },
+        ],
+        ['stage', stage],
+        [
+          'sheets',
+          {
+            sql: `SELECT s.id, s.judge_id, s.status, s.points, s.total, s.comment, s.version FROM score_sheets s
+                   WHERE s.panel_id = (SELECT id FROM panel) AND s.entry_id = $1 AND s.active ORDER BY s.id FOR UPDATE`,
+            params: [at.entryId],
+          },
+        ],
+      ],
+      {
+        sql: `SELECT (SELECT row_to_json(panel) FROM panel) AS panel, (SELECT row_to_json(stage) FROM stage) AS stage,
+                     (SELECT coalesce(json_agg(sheets ORDER BY sheets.id), '[]') FROM sheets) AS sheets`,
+        params: [],
+      },
     );
-    return raised.length > 0;
+    const [row] = await preparedQuery<{ panel: Record<string, any> | null; stage: Record<string, any> | null; sheets: Array<Record<string, any>> }>(manager, statement.sql, statement.params);
+    const panel = row.panel && {
+      id: row.panel.id,
+      stageId: row.panel.stage_id,
+      unitPath: row.panel.unit_path,
+      state: row.panel.state,
+      scoringOpensAt: new Date(row.panel.scoring_opens_at),
+      scoringClosesAt: new Date(row.panel.scoring_closes_at),
+      scoreStep: Number(row.panel.score_step),
+    };
+    const sheets = row.sheets.map((r) => ({
+      id: r.id,
+      judgeId: r.judge_id,
+      status: r.status,
+      points: r.points,
+      total: r.total === null ? null : Number(r.total),
+      comment: r.comment,
+      version: r.version,
+    }));
+    return { panel, stage: row.stage, sheets };
+  }
+
+  /**
+   * A judge's confirmation written in one statement: the sheet (at the version read, its total from its points),
+   * its audit row (before and after as the update saw them), and `with` (the stage's scored mark, a flag and its
+   * audit row, as the caller decided). Null when the sheet was no longer at that version.
+   */
+  async confirmSheet(
+    manager: EntityManager,
+    sheet: { id: string; version: number; total: string | null; actorId: string; unitPath: string },
+    audit: (rows: string) => SqlPart,
+    withWrites: Array<[name: string, part: SqlPart]>,
+  ): Promise<{ version: number; confirmedAt: Date; flagged: boolean } | null> {
+    const statement = withParts(
+      [
+        [
+          'sheet',
+          {
+            sql: `SELECT s.id, ${SHEET_SNAPSHOT} AS snapshot, $3::uuid AS actor_id, $4::text AS unit_path FROM score_sheets s WHERE s.id = $1 AND s.version = $2`,
+            params: [sheet.id, sheet.version, sheet.actorId, sheet.unitPath],
+          },
+        ],
+        [
+          'written',
+          {
+            sql: `UPDATE score_sheets s SET status = 'confirmed', total = $1::numeric, version = s.version + 1, updated_at = now(), confirmed_at = now()
+                    FROM sheet WHERE s.id = sheet.id RETURNING s.id, s.version, s.confirmed_at, ${SHEET_SNAPSHOT} AS snapshot`,
+            params: [sheet.total],
+          },
+        ],
+        ['audited', audit('SELECT sheet.actor_id, sheet.unit_path, w.id::text AS entity_id, sheet.snapshot AS before, w.snapshot AS after FROM written w, sheet')],
+        ...withWrites,
+      ],
+      { sql: `SELECT w.version, w.confirmed_at, ${withWrites.some(([name]) => name === 'flagged') ? 'EXISTS (SELECT 1 FROM flagged)' : 'false'} AS flagged FROM written w`, params: [] },
+    );
+    const [row] = await preparedQuery<{ version: number; confirmed_at: Date; flagged: boolean }>(manager, statement.sql, statement.params);
+    return row ? { version: row.version, confirmedAt: row.confirmed_at, flagged: row.flagged } : null;
+  }
+
+  /** A flag on the entry's scores with their spread (hundredths as text), unless one is open already: a part of a confirmation's statement, named `flagged` (its row when raised). */
+  flagRaising(panelId: string, entryId: string, spread: string): SqlPart {
+    return { sql: `${RAISE_FLAG} RETURNING id`, params: [panelId, entryId, spread] };
   }
 
   /** The entry's open flag, locked until commit; null when none is open. */
@@ -545,6 +653,12 @@ export class JudgingRepository {
 
   async sheets(manager: EntityManager, panelId: string): Promise<ScoreSheet[]> {
     return manager.find(ScoreSheet, { where: { panelId }, order: { entryId: 'ASC', judgeId: 'ASC' } });
+  }
+
+  /** The active, confirmed sheets of these panels: what a stage's scores count. */
+  async confirmedSheets(manager: EntityManager, panelIds: readonly string[]): Promise<ScoreSheet[]> {
+    if (panelIds.length === 0) return [];
+    return manager.find(ScoreSheet, { where: { panelId: In([...panelIds]), active: true, status: 'confirmed' }, order: { entryId: 'ASC', judgeId: 'ASC' } });
   }
 
   /** Locks the entry's counting sheets in one order, so confirmations of one entry follow each other. */
@@ -616,13 +730,32 @@ export class JudgingRepository {
     return this.accounts.people(manager, userIds);
   }
 
-  /** An active account holding some grant at or under `unitPath`: who an organiser may seat on a panel there. */
-  accountUnder(manager: EntityManager, userId: string, unitPath: string) {
-    return this.accounts.activeUnder(manager, userId, unitPath);
+  /** Of these accounts, the active ones holding some grant at or under `unitPath`: whom an organiser may seat on a panel there. */
+  accountsUnder(manager: EntityManager, userIds: readonly string[], unitPath: string) {
+    return this.accounts.activeUnderMany(manager, userIds, unitPath);
   }
 
   unit(manager: EntityManager, unitId: string) {
     return this.unitReader.active(manager, unitId);
+  }
+
+  /** Of these units, the ids of those in use (not retired). */
+  async activeUnitIds(manager: EntityManager, unitIds: readonly string[]): Promise<Set<string>> {
+    const units = await this.unitReader.withRetirement(unitIds, manager);
+    return new Set([...units.values()].filter((u) => !u.retired).map((u) => u.id));
+  }
+
+  /**
+   * Seats these members on the panel in one statement: new ones inserted, removed ones seated again with their new
+   * role, affiliation and fields. The caller has refused anyone already seated, under the panel's lock.
+   */
+  async seatMembers(manager: EntityManager, panelId: string, members: ReadonlyArray<{ userId: string; role: MemberRole; affiliationUnitId: string | null; fieldCodes: string[] }>): Promise<void> {
+    await manager.query(
+      `INSERT INTO panel_members (panel_id, user_id, role, affiliation_unit_id, field_codes)
+       SELECT $1, m."userId", m.role, m."affiliationUnitId", m."fieldCodes" FROM jsonb_to_recordset($2::jsonb) AS m("userId" uuid, role text, "affiliationUnitId" uuid, "fieldCodes" text[])
+       ON CONFLICT (panel_id, user_id) DO UPDATE SET role = EXCLUDED.role, affiliation_unit_id = EXCLUDED.affiliation_unit_id, field_codes = EXCLUDED.field_codes, removed_at = NULL`,
+      [panelId, JSON.stringify(members)],
+    );
   }
 
   /** A file of an entry's dossier, opened for reading, with its place among the entry's files (for its blind name). */

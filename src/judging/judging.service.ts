@@ -1,14 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { DataSource, EntityManager, In, QueryFailedError } from 'typeorm';
 import { JudgedStage, JudgedStages } from '../contests/stage-scores';
 import { AuditService } from '../core/audit/audit.service';
 import { Actor } from '../core/auth/actor';
-import { ConflictError, DomainError, FieldProblem, NotFoundError, problem, problemOf, reason, Reason, RuleViolationError, ValidationError } from '../core/errors/domain-error';
+import { ConflictError, DomainError, FieldProblem, invalidRequest, NotFoundError, problem, problemOf, reason, Reason, RuleViolationError, ValidationError } from '../core/errors/domain-error';
 import { pageOf, PageQuery } from '../core/http/paging';
 import { changeNeedsTransaction } from '../core/idempotency/idempotency-scope';
 import { StatementGatherer } from '../core/database/statement-gatherer';
+import type { SqlPart } from '../core/database/sql-part';
 import { OutboxService } from '../core/outbox/outbox.service';
 import { toXlsx } from '../core/spreadsheet';
 import { aggregateTotals, closeProblems, formatHundredths, needsReview, normalisedTotals, panelProgress, sheetProblems, sheetTotal, spreadOf, toHundredths } from './aggregation';
@@ -134,25 +135,56 @@ export class JudgingService {
 
   /** Seats a judge or the chair: an active account with a grant at or under the panel's unit. */
   async addMember(actor: Actor, panelId: string, dto: AddMemberDto) {
+    return this.seat(actor, panelId, [dto], (_i, field) => field);
+  }
+
+  /** `addMember` for several members in one transaction: any refused refuses all, its problems named `members[i].…`. */
+  async addMembers(actor: Actor, panelId: string, members: AddMemberDto[]) {
+    const at = (i: number, field: string) => `members[${i}].${field}`;
+    const twice = members.flatMap((m, i) => (members.findIndex((q) => q.userId === m.userId) < i ? [problem(at(i, 'userId'), 'LISTED_TWICE', { id: m.userId })] : []));
+    if (twice.length > 0) throw invalidRequest(twice);
+    const secondChair = members.findIndex((m, i) => m.role === 'chair' && members.findIndex((q) => q.role === 'chair') < i);
+    if (secondChair >= 0) throw new ConflictError('PANEL_HAS_CHAIR', {}, { problems: [problem(at(secondChair, 'role'), 'PANEL_HAS_CHAIR', {})] });
+    return this.seat(actor, panelId, members, at);
+  }
+
+  /** Seats members in one statement, each checked as a single seat is; `at` names a member's field in a refusal. */
+  private async seat(actor: Actor, panelId: string, members: AddMemberDto[], at: (index: number, field: string) => string) {
     return this.db.transaction(async (manager) => {
       const panel = await panelFor(this.repo, manager, actor, panelId, 'organise', 'update');
-      const account = await this.repo.accountUnder(manager, dto.userId, panel.unitPath);
-      if (!account) throw new NotFoundError('User', { problems: [problem('userId', 'NO_ACCOUNT_UNDER_PANEL', {})] });
-      if (dto.affiliationUnitId && !(await this.repo.unit(manager, dto.affiliationUnitId))) {
-        throw new NotFoundError('Unit', { problems: [problem('affiliationUnitId', 'NO_ACTIVE_UNIT', {})] });
-      }
-      const existing = await manager.findOneBy(PanelMember, { panelId, userId: dto.userId });
-      if (existing && !existing.removedAt) throw new ConflictError('ALREADY_ON_PANEL', {}, { problems: [problem('userId', 'ALREADY_PANEL_ROLE', { role: existing.role })] });
-      const values = { role: dto.role, affiliationUnitId: dto.affiliationUnitId ?? null, fieldCodes: dto.fieldCodes ?? [], removedAt: null };
+      const [accounts, activeUnits, seated] = await Promise.all([
+        this.repo.accountsUnder(
+          manager,
+          members.map((m) => m.userId),
+          panel.unitPath,
+        ),
+        this.repo.activeUnitIds(
+          manager,
+          members.flatMap((m) => (m.affiliationUnitId ? [m.affiliationUnitId] : [])),
+        ),
+        manager.findBy(PanelMember, { panelId, userId: In(members.map((m) => m.userId)) }),
+      ]);
+      const seatedAs = new Map(seated.filter((m) => !m.removedAt).map((m) => [m.userId, m.role]));
+      members.forEach((dto, i) => {
+        if (!accounts.has(dto.userId)) throw new NotFoundError('User', { problems: [problem(at(i, 'userId'), 'NO_ACCOUNT_UNDER_PANEL', {})] });
+        if (dto.affiliationUnitId && !activeUnits.has(dto.affiliationUnitId)) throw new NotFoundError('Unit', { problems: [problem(at(i, 'affiliationUnitId'), 'NO_ACTIVE_UNIT', {})] });
+        const role = seatedAs.get(dto.userId);
+        if (role) throw new ConflictError('ALREADY_ON_PANEL', {}, { problems: [problem(at(i, 'userId'), 'ALREADY_PANEL_ROLE', { role })] });
+      });
+      const seats = members.map((dto) => ({ userId: dto.userId, role: dto.role, affiliationUnitId: dto.affiliationUnitId ?? null, fieldCodes: dto.fieldCodes ?? [] }));
       try {
-        if (existing) await manager.update(PanelMember, { id: existing.id }, values);
-        else await manager.insert(PanelMember, { panelId, userId: dto.userId, ...values });
+        await this.repo.seatMembers(manager, panelId, seats);
       } catch (error) {
         const driver = error instanceof QueryFailedError ? (error.driverError as { constraint?: string }) : undefined;
-        if (driver?.constraint === 'panel_members_one_chair_key') throw new ConflictError('PANEL_HAS_CHAIR', {}, { problems: [problem('role', 'PANEL_HAS_CHAIR', {})] });
+        const chair = members.findIndex((m) => m.role === 'chair');
+        if (driver?.constraint === 'panel_members_one_chair_key') throw new ConflictError('PANEL_HAS_CHAIR', {}, { problems: [problem(at(chair, 'role'), 'PANEL_HAS_CHAIR', {})] });
         throw error;
       }
-      await this.audit.record(manager, actor, { action: 'panel.member-add', entityType: 'panel', entityId: panelId, unitPath: panel.unitPath, after: { userId: dto.userId, ...values } });
+      await this.audit.record(
+        manager,
+        actor,
+        seats.map(({ userId, ...values }) => ({ action: 'panel.member-add', entityType: 'panel', entityId: panelId, unitPath: panel.unitPath, after: { userId, ...values, removedAt: null } })),
+      );
       return this.view(manager, panel);
     });
   }
@@ -638,32 +670,46 @@ export class JudgingService {
    */
   async confirm(actor: Actor, panelId: string, entryId: string, dto: ConfirmSheetDto) {
     return this.db.transaction(async (manager) => {
-      // scoringPanel checked the judge's seat; their active sheet among the entry's locked ones is the assignment
-      // check (assignedSheet would read the same row again: one statement more on the hottest write of a season).
-      const { panel, stage } = await this.scoringPanel(manager, actor, panelId);
-      const locked = await this.repo.lockEntrySheets(manager, panelId, entryId);
+      // The panel's stage is fixed once it is formed: remembered with its scoring rules, so the stage's rules are read
+      // in the same statement as the judge's seat and the entry's sheets (their active sheet among them is the
+      // assignment check).
+      const rules = await this.rules.get(panelId, () => this.loadScoringRules(panelId));
+      if (!rules) throw new NotFoundError('Panel');
+      const stageRead = this.stages.rulesRead(rules.stageId);
+      const state = await this.repo.confirmationState(manager, { panelId, judgeId: actor.userId, entryId }, stageRead.part);
+      const { panel, sheets: locked } = state;
+      if (!panel) throw new NotFoundError('Panel');
+      openForScoring(panel);
+      const stage = stageRead.parse(state.stage)!;
       const sheet = locked.find((s) => s.judgeId === actor.userId);
       if (!sheet) throw new NotFoundError('Entry');
       if (sheet.version !== dto.version) throw staleSheet(dto.version, sheet.version);
       if (sheet.status === 'confirmed') throw new RuleViolationError('SHEET_ALREADY_CONFIRMED', {}, [problem('status', 'SHEET_STATUS', { status: 'confirmed' })]);
       const problems = sheetProblems(stage.rubric, sheet.points, panel.scoreStep, true);
       if (problems.length) throw new RuleViolationError('SHEET_INCOMPLETE', { fields: problems.map((p) => p.field) }, problems);
-      const after = await this.writeSheet(manager, sheet, { status: 'confirmed', points: sheet.points, comment: sheet.comment });
-      // Read in this transaction: once the stage is marked, every later confirmation skips the no-op UPDATE.
-      if (!stage.scoresLocked) await this.stages.markScored(manager, panel.stageId);
-      const totals = locked
-        .map((s) => (s.id === sheet.id ? after : s))
-        .filter((s) => s.status === 'confirmed')
-        .map((s) => toHundredths(s.total!)!);
-      let flagged = false;
-      if (needsReview(totals, stage.judgesPerEntry, stage.discrepancySpread)) {
-        flagged = await this.repo.raiseFlag(manager, panelId, entryId, formatHundredths(spreadOf(totals)));
-      }
-      await this.audit.record(manager, actor, [
-        { action: 'score.confirm', entityType: 'score_sheet', entityId: sheet.id, unitPath: panel.unitPath, before: sheetSnapshot(sheet), after: sheetSnapshot(after) },
-        ...(flagged ? [{ action: 'score.flag', entityType: 'panel', entityId: panelId, unitPath: panel.unitPath, after: { entryId, spread: formatHundredths(spreadOf(totals)) } }] : []),
-      ]);
-      return { ...sheetView(after), flagged };
+      const total = formatHundredths(sheetTotal(sheet.points));
+      // The flag is decided before the write, from the entry's locked sheets with this one's total as confirmed.
+      const totals = [...locked.filter((s) => s.id !== sheet.id && s.status === 'confirmed').map((s) => toHundredths(s.total!)!), toHundredths(Number(total))!];
+      const review = needsReview(totals, stage.judgesPerEntry, stage.discrepancySpread);
+      const spread = formatHundredths(spreadOf(totals));
+      const flagAudit = { action: 'score.flag', entityType: 'panel', entityId: panelId, unitPath: panel.unitPath, after: { entryId, spread } };
+      const written = await this.repo.confirmSheet(
+        manager,
+        { id: sheet.id, version: sheet.version, total, actorId: actor.userId, unitPath: panel.unitPath },
+        (rows) => this.audit.insertionOf({ action: 'score.confirm', entityType: 'score_sheet' }, rows),
+        [
+          // Read in this transaction: once the stage is marked, every later confirmation leaves the mark out.
+          ...(stage.scoresLocked ? [] : [['marked', this.stages.scoredMark(panel.stageId)] as [string, SqlPart]]),
+          ...(review
+            ? [
+                ['flagged', this.repo.flagRaising(panelId, entryId, spread)] as [string, SqlPart],
+                ['flag_audited', this.audit.insertion(actor, [flagAudit], 'EXISTS (SELECT 1 FROM flagged)')] as [string, SqlPart],
+              ]
+            : []),
+        ],
+      );
+      if (!written) throw staleSheet(sheet.version, (await manager.findOneByOrFail(ScoreSheet, { id: sheet.id })).version);
+      return { ...sheetView({ ...sheet, status: 'confirmed', total: Number(total), version: written.version, confirmedAt: written.confirmedAt }), flagged: written.flagged };
     });
   }
 
@@ -798,13 +844,6 @@ export class JudgingService {
   // ---------------------------------------------------------------- shared
 
   /** The panel a judge scores in, share-locked so closing waits for the score and the score for closing; open, in its window. */
-  private async scoringPanel(manager: EntityManager, actor: Actor, panelId: string): Promise<{ panel: Panel; stage: JudgedStage }> {
-    const panel = await panelFor(this.repo, manager, actor, panelId, 'judge', 'share');
-    openForScoring(panel);
-    return { panel, stage: (await this.stages.get(manager, panel.stageId))! };
-  }
-
-  /** Writes a sheet if its version is still the one read (a lost update is a 409), and returns it as written. */
   /** A confirmed sheet back to draft, for the chair's reopening or a rescore the chair asked for; audited with the reason. */
   private async reopenConfirmed(manager: EntityManager, actor: Actor, unitPath: string, sheet: ScoreSheet, reason: string): Promise<ScoreSheet> {
     const after = await this.writeSheet(manager, sheet, { status: 'draft', points: sheet.points, comment: sheet.comment });
@@ -819,6 +858,7 @@ export class JudgingService {
     return after;
   }
 
+  /** Writes a sheet if its version is still the one read (a lost update is a 409), and returns it as written. */
   private async writeSheet(manager: EntityManager, sheet: ScoreSheet, change: { status: ScoreSheet['status']; points: Record<string, number>; comment: string | null }): Promise<ScoreSheet> {
     const total = Object.keys(change.points).length ? formatHundredths(sheetTotal(change.points)) : null;
     const written = await this.repo.writeSheet(manager, sheet.id, sheet.version, { ...change, total });

@@ -17,7 +17,7 @@ export interface JudgedEntryScore {
 }
 
 /**
- * What judging tells results: the scores of a stage at one unit, from the panels there. Only a closed panel's
+ * What judging tells results: the scores of a stage at some units, from the panels there. Only a closed panel's
  * scores are final; entries of a panel still open come back without a score. Results reads this through its
  * StageScoreReader seam and never reads judging's tables.
  */
@@ -29,14 +29,27 @@ export class JudgedStageScores {
     private readonly stages: JudgedStages,
   ) {}
 
-  async scoresAt(stageId: string, unitId: string): Promise<JudgedEntryScore[]> {
+  /** The scores of a stage at each of these units, read for all of them at once (a bulk advancement's hundreds of units). */
+  async scoresAt(stageId: string, unitIds: readonly string[]): Promise<JudgedEntryScore[]> {
     const manager = this.db.manager;
     const stage = await this.stages.get(manager, stageId);
-    if (!stage) return [];
+    if (!stage || unitIds.length === 0) return [];
+    const panels = await this.repo.panelsAt(manager, stageId, unitIds);
+    if (panels.length === 0) return [];
+    const [allSheets, entriesOf] = await Promise.all([
+      this.repo.confirmedSheets(
+        manager,
+        panels.map((p) => p.id),
+      ),
+      this.repo.entriesOfPanels(manager, stageId, panels),
+    ]);
+    const sheetsOfPanel = new Map<string, typeof allSheets>(panels.map((p) => [p.id, []]));
+    for (const sheet of allSheets) sheetsOfPanel.get(sheet.panelId)!.push(sheet);
     const scores: JudgedEntryScore[] = [];
-    for (const panel of await this.repo.panelsAt(manager, stageId, unitId)) {
-      const sheets = (await this.repo.sheets(manager, panel.id)).filter((s) => s.active && s.status === 'confirmed');
+    for (const panel of panels) {
+      const sheets = sheetsOfPanel.get(panel.id)!;
       const totals = new Map(sheets.map((s) => [s.id, toHundredths(s.total!)!]));
+      // Bias is normalised within a panel: each judge against the other judges of the same panel.
       const counted = stage.normaliseBias ? normalisedTotals(sheets.map((s) => ({ id: s.id, judgeId: s.judgeId, total: totals.get(s.id)! }))) : totals;
       // Sheets by entry, once per panel: a panel of thousands of entries is read in one pass, not one scan per entry.
       const sheetsOf = new Map<string, typeof sheets>();
@@ -45,7 +58,7 @@ export class JudgedStageScores {
         if (own) own.push(sheet);
         else sheetsOf.set(sheet.entryId, [sheet]);
       }
-      for (const entry of await this.repo.entries(manager, panel, stage)) {
+      for (const entry of entriesOf.get(panel.id)!) {
         const own = sheetsOf.get(entry.id) ?? [];
         const aggregate =
           panel.state === 'closed'

@@ -62,6 +62,12 @@ interface SelectionLine {
 /** Selections larger than this are not listed in one answer. */
 const SELECTION_LIMIT = 5000;
 
+/** What a unit's selection is decided from. */
+interface Standing {
+  scored: Candidate[];
+  already: Array<{ entryId: string; fieldCode: string }>;
+}
+
 interface Context {
   stage: StageRow;
   unit: UnitRow;
@@ -85,73 +91,94 @@ export class AdvancementService {
   ) {}
 
   async preview(actor: Actor, stageId: string, unitId: string, entryIds: string[] | undefined): Promise<AdvancementPlan> {
-    const context = await this.context(actor, stageId, unitId);
-    const { plan } = await this.plan(this.repo.manager, context, entryIds);
-    return plan;
+    const [context] = await this.contexts(actor, stageId, [unitId], unplaced);
+    const [standing] = await this.standings(this.repo.manager, [context]);
+    return this.plan(context, standing, entryIds).plan;
   }
 
   /** Moves the selection; each entry moves once however often or concurrently this is called. */
   async confirm(actor: Actor, stageId: string, unitId: string, entryIds: string[] | undefined): Promise<AdvancementOutcomeView> {
-    const context = await this.context(actor, stageId, unitId);
-    return this.repo.transaction((manager) => this.advance(manager, actor, context, entryIds));
+    const [context] = await this.contexts(actor, stageId, [unitId], unplaced);
+    const [outcome] = await this.repo.transaction((manager) => this.advance(manager, actor, [{ context, entryIds }], unplaced));
+    return outcome;
   }
 
   /**
    * `confirm` for many units of one stage in one transaction: any unit refused refuses all, its problems named
-   * `units[i].…`. Units are locked in id order, so two overlapping calls cannot deadlock.
+   * `units[i].…`. The batch is read and written in a few statements whatever its size; only the choice of each
+   * unit's entries is made unit by unit, by the rule's pure decision.
    */
   async confirmMany(actor: Actor, stageId: string, picks: Array<{ unitId: string; entryIds?: string[] }>): Promise<{ units: Array<{ unitId: string; moved: string[]; alreadyAdvanced: string[] }> }> {
     const twice = picks.flatMap((p, i) => (picks.findIndex((q) => q.unitId === p.unitId) < i ? [problem(`units[${i}].unitId`, 'LISTED_TWICE', { id: p.unitId })] : []));
     if (twice.length > 0) throw invalidRequest(twice);
-    const contexts = await Promise.all(picks.map((p, i) => forUnit(i, () => this.context(actor, stageId, p.unitId))));
-    const order = picks.map((_, i) => i).sort((a, b) => (picks[a].unitId < picks[b].unitId ? -1 : 1));
-    return this.repo.transaction(async (manager) => {
-      const outcomes = new Array<{ unitId: string; moved: string[]; alreadyAdvanced: string[] }>(picks.length);
-      for (const i of order) {
-        const { moved, alreadyAdvanced } = await forUnit(i, () => this.advance(manager, actor, contexts[i], picks[i].entryIds));
-        outcomes[i] = { unitId: picks[i].unitId, moved, alreadyAdvanced };
-      }
-      return { units: outcomes };
-    });
+    const contexts = await this.contexts(
+      actor,
+      stageId,
+      picks.map((p) => p.unitId),
+      placedAtUnit,
+    );
+    const outcomes = await this.repo.transaction((manager) =>
+      this.advance(
+        manager,
+        actor,
+        picks.map((p, i) => ({ context: contexts[i], entryIds: p.entryIds })),
+        placedAtUnit,
+      ),
+    );
+    return { units: outcomes.map(({ moved, alreadyAdvanced }, i) => ({ unitId: picks[i].unitId, moved, alreadyAdvanced })) };
   }
 
-  private async advance(manager: EntityManager, actor: Actor, context: Context, entryIds: string[] | undefined): Promise<AdvancementOutcomeView> {
-    await this.repo.lockAdvancementSource(manager, context.stage.id, context.unit.id);
-    const { plan, selected, already } = await this.plan(manager, context, entryIds);
-    const rankOf = new Map(plan.lines.map((l) => [l.entryId, l.rank]));
-    const moved = await this.entries.moveTo(
+  /** Moves each unit's selection (all units of one stage): one lock statement, one read of each kind, one write of each kind. */
+  private async advance(manager: EntityManager, actor: Actor, batch: Array<{ context: Context; entryIds: string[] | undefined }>, place: Placer): Promise<AdvancementOutcomeView[]> {
+    const contexts = batch.map((b) => b.context);
+    const { stage, next, rule } = contexts[0];
+    await this.repo.lockAdvancementSources(
       manager,
-      selected.map((c) => c.entryId),
-      context.next.id,
-      context.toUnit.id,
+      stage.id,
+      contexts.map((c) => c.unit.id),
     );
-    const movedSet = new Set(moved);
+    const standings = await this.standings(manager, contexts);
+    const plans = batch.map(({ context, entryIds }, i) => place(i, () => this.plan(context, standings[i], entryIds)));
+    const moved = new Set(
+      await this.entries.moveTo(
+        manager,
+        next.id,
+        plans.flatMap(({ selected }, i) => selected.map((c) => ({ entryId: c.entryId, unitId: contexts[i].toUnit.id }))),
+      ),
+    );
+    const movedOf = plans.map(({ selected }) => selected.filter((c) => moved.has(c.entryId)));
     await this.repo.recordAdvancements(
       manager,
-      { fromStageId: context.stage.id, fromUnitId: context.unit.id, toStageId: context.next.id, toUnitId: context.toUnit.id, rule: context.rule.kind, actorId: actor.userId },
-      selected.filter((c) => movedSet.has(c.entryId)).map((c) => ({ entryId: c.entryId, score: c.scoreText, rank: rankOf.get(c.entryId) ?? null })),
+      { fromStageId: stage.id, toStageId: next.id, rule: rule.kind, actorId: actor.userId },
+      movedOf.flatMap((list, i) => {
+        const rankOf = new Map(plans[i].plan.lines.map((l) => [l.entryId, l.rank]));
+        return list.map((c) => ({ entryId: c.entryId, fromUnitId: contexts[i].unit.id, toUnitId: contexts[i].toUnit.id, score: c.scoreText, rank: rankOf.get(c.entryId) ?? null }));
+      }),
     );
     await this.audit.record(
       manager,
       actor,
-      selected
-        .filter((c) => movedSet.has(c.entryId))
-        .map((c) => ({
+      movedOf.flatMap((list, i) =>
+        list.map((c) => ({
           action: 'entry.advance',
           entityType: 'entry',
           entityId: c.entryId,
           unitPath: c.row.unitPath,
-          before: { stageId: context.stage.id, unitId: context.unit.id },
-          after: { stageId: context.next.id, unitId: context.toUnit.id, rule: context.rule.kind, score: c.scoreText },
+          before: { stageId: stage.id, unitId: contexts[i].unit.id },
+          after: { stageId: next.id, unitId: contexts[i].toUnit.id, rule: rule.kind, score: c.scoreText },
         })),
+      ),
     );
-    await this.notify(
+    await this.outbox.add(
       manager,
-      context,
-      selected.filter((c) => movedSet.has(c.entryId)),
+      movedOf.flatMap((list, i) => this.digests(contexts[i], list)),
     );
     // Already there: what an earlier call sent up, and what a concurrent one moved first.
-    return { ...plan, moved, alreadyAdvanced: [...already, ...selected.map((c) => c.entryId).filter((id) => !movedSet.has(id))] };
+    return plans.map(({ plan, selected, already }, i) => ({
+      ...plan,
+      moved: movedOf[i].map((c) => c.entryId),
+      alreadyAdvanced: [...already, ...selected.map((c) => c.entryId).filter((id) => !moved.has(id))],
+    }));
   }
 
   /** The window in which schools under `unitId` pick their entries of an unjudged stage. */
@@ -227,20 +254,39 @@ export class AdvancementService {
     return { entryId, stages: stages.sort((a, b) => a.position - b.position) };
   }
 
-  private async context(actor: Actor, stageId: string, unitId: string): Promise<Context> {
-    const [stage, unit] = await Promise.all([this.stages.stage(stageId), this.units.unit(unitId)]);
-    if (!stage || !unit || unit.levelCode !== stage.levelCode) throw new NotFoundError('Stage at this unit');
-    const as = requireAdvancerAt(actor, unit, stage.judged);
-    const rule = stage.advancement;
-    const next = await this.stages.nextStage(stage);
-    if (!rule || !next) throw new RuleViolationError('LAST_STAGE_NO_PICK', { stage: stage.name }, [problem('stageId', 'NO_NEXT_STAGE', {})]);
-    const allowed = resultsActionProblem('advance', stage.editionState, stage.editionArchived);
-    if (allowed) throw new RuleViolationError(allowed.code, allowed.params, [problem('editionState', 'EDITION_STATE', { state: stage.editionState })]);
-    const toUnit = await this.units.ancestorAt(unit.path, next.levelCode);
-    if (!toUnit)
-      throw new RuleViolationError('NO_NEXT_STAGE_RUNNER', { levelCode: next.levelCode, stageName: next.name }, [problem('unitId', 'NO_UNIT_AT_LEVEL_ABOVE', { levelCode: next.levelCode })]);
-    if (as === 'school') await this.requirePickWindowOpen(stage, unit);
-    return { stage, unit, next, toUnit, rule, as };
+  /**
+   * Each unit's context, read for all units at once; what refuses a unit is named through `place` (its place in a
+   * bulk call). A unit's checks run in the order a single call makes them.
+   */
+  private async contexts(actor: Actor, stageId: string, unitIds: readonly string[], place: Placer): Promise<Context[]> {
+    const [stage, units] = await Promise.all([this.stages.stage(stageId), this.units.many(unitIds)]);
+    const next = stage?.advancement ? await this.stages.nextStage(stage) : null;
+    const targetOf = next
+      ? await this.units.ancestorsAt(
+          this.repo.manager,
+          [...units.values()].map((u) => u.path),
+          next.levelCode,
+        )
+      : new Map<string, string | null>();
+    const targets = await this.units.many([...targetOf.values()].filter((id): id is string => id !== null));
+    const checked = unitIds.map((unitId, i) =>
+      place(i, () => {
+        const unit = units.get(unitId);
+        if (!stage || !unit || unit.levelCode !== stage.levelCode) throw new NotFoundError('Stage at this unit');
+        const as = requireAdvancerAt(actor, unit, stage.judged);
+        const rule = stage.advancement;
+        if (!rule || !next) throw new RuleViolationError('LAST_STAGE_NO_PICK', { stage: stage.name }, [problem('stageId', 'NO_NEXT_STAGE', {})]);
+        const allowed = resultsActionProblem('advance', stage.editionState, stage.editionArchived);
+        if (allowed) throw new RuleViolationError(allowed.code, allowed.params, [problem('editionState', 'EDITION_STATE', { state: stage.editionState })]);
+        const toUnit = targets.get(targetOf.get(unit.path) ?? '');
+        if (!toUnit)
+          throw new RuleViolationError('NO_NEXT_STAGE_RUNNER', { levelCode: next.levelCode, stageName: next.name }, [problem('unitId', 'NO_UNIT_AT_LEVEL_ABOVE', { levelCode: next.levelCode })]);
+        return { stage, unit, next, toUnit, rule, as };
+      }),
+    );
+    // A school acts for itself only: a bulk call holds at most a few of these.
+    for (const [i, context] of checked.entries()) if (context.as === 'school') await placeAsync(place, i, () => this.requirePickWindowOpen(context.stage, context.unit));
+    return checked;
   }
 
   private async requirePickWindowOpen(stage: StageRow, school: UnitRow): Promise<void> {
@@ -253,17 +299,33 @@ export class AdvancementService {
     }
   }
 
-  /** The selection and every entry's line; picks that break the rule refuse the whole request, naming each. */
-  private async plan(manager: EntityManager, context: Context, entryIds: string[] | undefined): Promise<{ plan: AdvancementPlan; selected: Candidate[]; already: string[] }> {
-    const { stage, unit, next, toUnit, rule } = context;
-    const [rows, scores, alreadyIds] = await Promise.all([
-      this.entries.at(stage.id, unit.id, manager),
-      stage.judged ? this.scores.scoresAt(stage.id, unit.id) : [],
-      this.repo.advancedFrom(manager, stage.id, unit.id).then((ids) => new Set(ids)),
+  /** What the rule decides from, for each unit (all of one stage): its entries with their scores, and what already went up. */
+  private async standings(manager: EntityManager, contexts: readonly Context[]): Promise<Standing[]> {
+    const stage = contexts[0].stage;
+    const unitIds = contexts.map((c) => c.unit.id);
+    const [rowsAt, scores, advanced] = await Promise.all([
+      this.entries.atUnits(stage.id, unitIds, manager),
+      stage.judged ? this.scores.scoresAt(stage.id, unitIds) : [],
+      this.repo.advancedFrom(manager, stage.id, unitIds),
     ]);
-    const scored = candidates(stage, rows, scores);
-    const fieldOf = await this.entries.fieldCodes([...alreadyIds], manager);
-    const already = [...alreadyIds].map((entryId) => ({ entryId, fieldCode: fieldOf.get(entryId) ?? '' }));
+    const fieldOf = await this.entries.fieldCodes(
+      advanced.map((a) => a.entryId),
+      manager,
+    );
+    const scoreOf = new Map(scores.map((s) => [s.entryId, s]));
+    const alreadyAt = new Map<string, Standing['already']>(unitIds.map((id) => [id, []]));
+    for (const a of advanced) alreadyAt.get(a.fromUnitId)!.push({ entryId: a.entryId, fieldCode: fieldOf.get(a.entryId) ?? '' });
+    return contexts.map(({ unit }) => {
+      const rows = rowsAt.get(unit.id)!;
+      const own = rows.flatMap((r) => scoreOf.get(r.entryId) ?? []);
+      return { scored: candidates(stage, rows, own), already: alreadyAt.get(unit.id)! };
+    });
+  }
+
+  /** The selection and every entry's line, pure; picks that break the rule refuse the whole request, naming each. */
+  private plan(context: Context, { scored, already }: Standing, entryIds: string[] | undefined): { plan: AdvancementPlan; selected: Candidate[]; already: string[] } {
+    const { stage, unit, next, toUnit, rule } = context;
+    const alreadyIds = new Set(already.map((a) => a.entryId));
     const byId = new Map(scored.map((c) => [c.entryId, c]));
     const line = (c: Candidate, outcome: AdvancementLine['outcome'], rank: number | null, limit: number | null): AdvancementLine => ({
       entryId: c.entryId,
@@ -297,9 +359,9 @@ export class AdvancementService {
     return { plan: { ...base, count: result.count, lines }, selected, already: result.decisions.filter((d) => d.outcome === 'already_advanced').map((d) => d.entryId) };
   }
 
-  /** One digest per school of what this confirmation moved; the national stage's is a national-selection notice. */
-  private async notify(manager: EntityManager, context: Context, moved: Candidate[]): Promise<void> {
-    if (moved.length === 0) return;
+  /** One digest per school of what this confirmation moved from one unit; the national stage's is a national-selection notice. */
+  private digests(context: Context, moved: Candidate[]): MailEvent[] {
+    if (moved.length === 0) return [];
     const batch = randomUUID();
     const national = context.toUnit.parentId === null;
     const to = { contestName: context.next.contestName, editionNumber: context.next.editionNumber, seasonLabel: context.next.seasonLabel, stageName: context.next.name, unitName: context.toUnit.name };
@@ -309,26 +371,39 @@ export class AdvancementService {
       if (school) school.push(c);
       else bySchool.set(c.row.schoolId, [c]);
     }
-    await this.outbox.add(
-      manager,
-      [...bySchool.values()].flatMap((entries): MailEvent[] => {
-        const school = { id: entries[0].row.schoolId, name: entries[0].row.schoolName, emails: [...new Set(entries.map((e) => e.row.contactEmail))] };
-        const list = entries.map((e) => ({ reference: e.row.reference, title: e.row.title }));
-        return national ? nationalSelectionMail(batch, school, to, list) : advancementDigestMail(batch, school, to, list);
-      }),
-    );
+    return [...bySchool.values()].flatMap((entries): MailEvent[] => {
+      const school = { id: entries[0].row.schoolId, name: entries[0].row.schoolName, emails: [...new Set(entries.map((e) => e.row.contactEmail))] };
+      const list = entries.map((e) => ({ reference: e.row.reference, title: e.row.title }));
+      return national ? nationalSelectionMail(batch, school, to, list) : advancementDigestMail(batch, school, to, list);
+    });
   }
 }
 
+/** How a unit's refusal is named: as the single call's own, or by the unit's place in a bulk call. */
+type Placer = <T>(index: number, work: () => T) => T;
+
+const unplaced: Placer = (_index, work) => work();
+
 /** Runs one unit's part of a bulk call; what refuses it names the unit's place in the list (`units[i].entryIds…`). */
-async function forUnit<T>(index: number, work: () => Promise<T>): Promise<T> {
+const placedAtUnit: Placer = (index, work) => {
   try {
-    return await work();
+    return work();
   } catch (error) {
     if (!(error instanceof DomainError)) throw error;
     const details = error.details as { problems?: FieldProblem[] };
     const problems = details.problems?.length ? details.problems : [problem('unitId', 'NOT_IN_SCOPE', { what: 'Stage at this unit' })];
     const placed = problems.map((p) => ({ ...p, field: `units[${index}].${p.field}` }));
     throw new DomainError(error.code, error.reason, error.params, { ...details, problems: placed });
+  }
+};
+
+/** `place` for asynchronous work: a rejection is named as a throw would be. */
+async function placeAsync(place: Placer, index: number, work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (error) {
+    place(index, () => {
+      throw error;
+    });
   }
 }

@@ -207,7 +207,7 @@ export class PrizeListsService {
   /** Ranks and allocates through the one allocation module, then dresses each entry for the list. */
   private async compute(stage: StageRow, unit: UnitRow, scheme: PrizeScheme): Promise<{ items: NewItem[]; levels: unknown }> {
     // Two reads, one per domain, side by side.
-    const [rows, scores] = await Promise.all([this.entries.at(stage.id, unit.id), stage.judged ? this.scores.scoresAt(stage.id, unit.id) : []]);
+    const [rows, scores] = await Promise.all([this.entries.at(stage.id, unit.id), stage.judged ? this.scores.scoresAt(stage.id, [unit.id]) : []]);
     const scored = candidates(stage, rows, scores);
     const list = allocatePrizes(scored, stage.tieBreak, scheme);
     const byId = new Map(scored.map((c) => [c.entryId, c]));

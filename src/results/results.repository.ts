@@ -169,29 +169,37 @@ export class ResultsRepository {
 
   // Advancement
 
-  /** Serialises advancement from one stage at one unit: the quota check and the move see the same state. */
-  async lockAdvancementSource(manager: EntityManager, stageId: string, unitId: string): Promise<void> {
-    await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`advance:${stageId}:${unitId}`]);
+  /**
+   * Serialises advancement from one stage at each of these units: the quota check and the move see the same state.
+   * The locks are taken in unit id order, so two calls over overlapping units cannot deadlock.
+   */
+  async lockAdvancementSources(manager: EntityManager, stageId: string, unitIds: readonly string[]): Promise<void> {
+    await manager.query(
+      `SELECT pg_advisory_xact_lock(hashtextextended('advance:' || $1 || ':' || u.id, 0))
+         FROM (SELECT DISTINCT id FROM unnest($2::text[]) AS id ORDER BY id OFFSET 0) u`,
+      [stageId, unitIds],
+    );
   }
 
-  /** Entries already sent up from this stage at this unit. */
-  async advancedFrom(manager: EntityManager, stageId: string, unitId: string): Promise<string[]> {
-    const rows: Array<{ entryId: string }> = await manager.query(`SELECT entry_id AS "entryId" FROM advancements WHERE from_stage_id = $1 AND from_unit_id = $2`, [stageId, unitId]);
-    return rows.map((r) => r.entryId);
+  /** Entries already sent up from this stage at each of these units. */
+  async advancedFrom(manager: EntityManager, stageId: string, unitIds: readonly string[]): Promise<Array<{ entryId: string; fromUnitId: string }>> {
+    return manager.query(`SELECT entry_id AS "entryId", from_unit_id AS "fromUnitId" FROM advancements WHERE from_stage_id = $1 AND from_unit_id = ANY($2::uuid[])`, [stageId, unitIds]);
   }
 
   /** Records the moves an entries-side move made (each entry once: the unique (entry, to stage) key). */
   async recordAdvancements(
     manager: EntityManager,
-    move: { fromStageId: string; fromUnitId: string; toStageId: string; toUnitId: string; rule: string; actorId: string },
-    rows: Array<{ entryId: string; score: string | null; rank: number | null }>,
+    move: { fromStageId: string; toStageId: string; rule: string; actorId: string },
+    rows: Array<{ entryId: string; fromUnitId: string; toUnitId: string; score: string | null; rank: number | null }>,
   ): Promise<void> {
     if (rows.length === 0) return;
+    const col = <K extends keyof (typeof rows)[number]>(key: K) => rows.map((r) => r[key]);
     await manager.query(
       `INSERT INTO advancements (entry_id, from_stage_id, from_unit_id, to_stage_id, to_unit_id, score, rank, rule, actor_id)
-       SELECT r.entry_id, $4, $5, $6, $7, r.score, r.rank, $8, $9 FROM unnest($1::uuid[], $2::numeric[], $3::int[]) AS r(entry_id, score, rank)
+       SELECT r.entry_id, $6, r.from_unit_id, $7, r.to_unit_id, r.score, r.rank, $8, $9
+         FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::numeric[], $5::int[]) AS r(entry_id, from_unit_id, to_unit_id, score, rank)
        ON CONFLICT (entry_id, to_stage_id) DO NOTHING`,
-      [rows.map((r) => r.entryId), rows.map((r) => r.score), rows.map((r) => r.rank), move.fromStageId, move.fromUnitId, move.toStageId, move.toUnitId, move.rule, move.actorId],
+      [col('entryId'), col('fromUnitId'), col('toUnitId'), col('score'), col('rank'), move.fromStageId, move.toStageId, move.rule, move.actorId],
     );
   }
 

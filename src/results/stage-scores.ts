@@ -1,6 +1,6 @@
 /**
  * The seam between judging and results. Results never reads judging's tables: it asks for the scores of one
- * stage at one unit through this interface, bound to STAGE_SCORE_READER (judging's JudgedStageScores in the app;
+ * stage at some units through this interface, bound to STAGE_SCORE_READER (judging's JudgedStageScores in the app;
  * tests may put their own scores behind it).
  */
 
@@ -16,8 +16,8 @@ export interface StageScore {
 }
 
 export interface StageScoreReader {
-  /** Scores of the entries of `stageId` run at `unitId` (closed panels only count as judged). */
-  scoresAt(stageId: string, unitId: string): Promise<StageScore[]>;
+  /** Scores of the entries of `stageId` run at any of `unitIds` (closed panels only count as judged). */
+  scoresAt(stageId: string, unitIds: readonly string[]): Promise<StageScore[]>;
 }
 
 export const STAGE_SCORE_READER = Symbol('STAGE_SCORE_READER');

@@ -399,6 +399,15 @@ describe('hostile input (e2e)', () => {
       required: ['userId', 'role'],
     },
     {
+      name: 'seat several panel members',
+      operation: 'POST /panels/{id}/members/batch',
+      method: 'POST',
+      url: () => `/panels/${panelId}/members/batch`,
+      as: 'admin@test.vn',
+      body: () => ({ members: [{ userId, role: 'judge', affiliationUnitId: t.unitId('ST-KS-02'), fieldCodes: ['HT'] }] }),
+      required: ['members'],
+    },
+    {
       name: 'record a conflict of interest',
       operation: 'POST /panels/{id}/conflicts',
       method: 'POST',

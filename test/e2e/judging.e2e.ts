@@ -85,7 +85,7 @@ describe('judging panels (e2e)', () => {
   /** Audit rows of the panel and its sheets. */
   const auditRows = (action: string) =>
     t.db.source.query(
-      `SELECT entity_id, before, after FROM audit_log
+      `SELECT actor_id, unit_path, entity_id, before, after FROM audit_log
         WHERE action = $1 AND (entity_id = $2 OR entity_id IN (SELECT id::text FROM score_sheets WHERE panel_id = $2::uuid)) ORDER BY id`,
       [action, panelId],
     );
@@ -186,6 +186,51 @@ describe('judging panels (e2e)', () => {
     expect(noGrant.json().details.problems[0].field).toBe('userId');
     const secondChair = await organiser().post(`${panelUrl()}/members`, { userId: user('gk5@test.vn'), role: 'chair' });
     expect(secondChair.statusCode).toBe(409);
+  });
+
+  it('seats several members in one call, all or nothing, naming the refused one by its place; one audit row each', async () => {
+    await scenario('panel');
+    await seat('gk1@test.vn', 'judge', 'ST');
+    const batch = (members: object[]) => organiser().post(`${panelUrl()}/members/batch`, { members });
+    const member = (email: string, role = 'judge', affiliation: string | null = null) => ({ userId: user(email), role, affiliationUnitId: affiliation && t.unitId(affiliation), fieldCodes: ['CNTT'] });
+    const refusedWith = async (members: object[], status: number, field: string) => {
+      const refused = await batch(members);
+      expect(refused.statusCode).toBe(status);
+      expect(refused.json().details.problems.map((p: { field: string }) => p.field)).toContain(field);
+    };
+    await refusedWith([member('gk2@test.vn'), member('gk2@test.vn')], 400, 'members[1].userId');
+    await refusedWith([member('gk2@test.vn'), member('nobody@test.vn')], 404, 'members[1].userId');
+    await refusedWith([member('gk2@test.vn'), member('gk1@test.vn')], 409, 'members[1].userId');
+    await refusedWith([member('chair@test.vn', 'chair'), member('gk5@test.vn', 'chair')], 409, 'members[1].role');
+    expect((await organiser().get(panelUrl())).json().members).toHaveLength(1);
+
+    const seated = await batch([member('gk2@test.vn', 'judge', 'ST-KS'), member('gk3@test.vn'), member('chair@test.vn', 'chair')]);
+    expect(seated.statusCode).toBe(201);
+    expect(
+      seated
+        .json()
+        .members.map((m: { userId: string; role: string }) => [m.userId, m.role])
+        .sort(),
+    ).toEqual(
+      [
+        [user('gk1@test.vn'), 'judge'],
+        [user('gk2@test.vn'), 'judge'],
+        [user('gk3@test.vn'), 'judge'],
+        [user('chair@test.vn'), 'chair'],
+      ].sort(),
+    );
+    expect((await auditRows('panel.member-add')).map((r: { after: { userId: string } }) => r.after.userId)).toEqual([
+      user('gk1@test.vn'),
+      user('gk2@test.vn'),
+      user('gk3@test.vn'),
+      user('chair@test.vn'),
+    ]);
+    // The panel has its chair now; a judge taken off comes back through a batch, seated again.
+    await refusedWith([member('gk4@test.vn'), member('gk5@test.vn', 'chair')], 409, 'members[1].role');
+    expect((await organiser().delete(`${panelUrl()}/members/${user('gk3@test.vn')}`)).statusCode).toBe(200);
+    const again = await batch([member('gk3@test.vn', 'judge', 'ST-MT'), member('gk4@test.vn')]);
+    expect(again.statusCode).toBe(201);
+    expect(again.json().members.filter((m: { role: string }) => m.role === 'judge')).toHaveLength(4);
   });
 
   it('refuses an infeasible assignment with 422 naming the entries and why, and writes nothing', async () => {
@@ -306,6 +351,8 @@ describe('judging panels (e2e)', () => {
     expect(notYet.json().details.problems.map((p: any) => p.field)).toEqual(['points.applicability', 'points.effect']);
     expect((await assignedTo('gk1@test.vn')).get(entryId).sheet).toMatchObject({ status: 'draft', points: { novelty: 10 } });
     const [draft] = await auditRows('score.draft');
+    // Who and where, though the row was written by a statement gathered from several judges' saves.
+    expect(draft).toMatchObject({ actor_id: user('gk1@test.vn'), unit_path: t.world.units.get('ST')!.path });
     expect(draft.before).toMatchObject({ status: 'assigned', points: {} });
     expect(draft.after).toMatchObject({ status: 'draft', points: { novelty: 10 } });
   });
@@ -386,7 +433,11 @@ describe('judging panels (e2e)', () => {
   it('counts confirmed scores only, flags a spread over 20, and the chair has the outlier rescore', async () => {
     await scenario('assigned');
     const [a, b, c] = await judgesOf(entry.mt);
+    const scoredAt = async () => (await t.db.source.query('SELECT scores_locked_at FROM stages WHERE id = $1', [stageId]))[0].scores_locked_at;
+    expect(await scoredAt()).toBeNull();
     await score(a, entry.mt, FULL(25, 30, 30)); // 85
+    // The stage's first confirmed score marks it scored: its rubric is fixed from then on.
+    expect(await scoredAt()).not.toBeNull();
     await score(b, entry.mt, FULL(24, 30, 29)); // 83
     const scores = async () => (await t.as('chair@test.vn').get(`${panelUrl()}/scores`)).json().entries.find((e: any) => e.entryId === entry.mt);
     expect((await scores()).score).toBe('84.00');
@@ -396,6 +447,17 @@ describe('judging panels (e2e)', () => {
     const confirmed = await t.as(c).post(`${sheetUrl(entry.mt)}/confirm`, { version: draft.json().version });
     expect(confirmed.json().flagged).toBe(true);
     expect(await scores()).toMatchObject({ confirmed: 3, score: '76.00', spread: '25.00', openFlag: true });
+    // Each confirmation is audited as written (draft before, confirmed after, the next version); the flag with its spread.
+    const confirms = await auditRows('score.confirm');
+    expect(
+      confirms.map((r: { before: { status: string; version: number }; after: { status: string; version: number } }) => [r.before.status, r.after.status, r.after.version - r.before.version]),
+    ).toEqual([
+      ['draft', 'confirmed', 1],
+      ['draft', 'confirmed', 1],
+      ['draft', 'confirmed', 1],
+    ]);
+    expect(confirms.at(-1)).toMatchObject({ actor_id: user(c), unit_path: t.world.units.get('ST')!.path, after: { version: confirmed.json().version, total: 60 } });
+    expect(await auditRows('score.flag')).toEqual([expect.objectContaining({ entity_id: panelId, after: { entryId: entry.mt, spread: '25.00' } })]);
 
     const rescore = await t.as('chair@test.vn').post(`${panelUrl()}/entries/${entry.mt}/flag/settle`, { action: 'rescore', judgeId: user(c), note: 'Đề nghị xem lại tiêu chí tính mới' });
     expect(rescore.statusCode).toBe(200);

@@ -204,6 +204,43 @@ describe('results (e2e)', () => {
       expect(await count('SELECT count(*) FROM advancements WHERE from_stage_id = $1 AND from_unit_id = $2', [stage.district, unit('ST-KS')])).toBe(5);
     });
 
+    it('many districts sent up by the rule in one call, raced by a reversed call and a single one: each entry moves, is audited and mailed once', async () => {
+      await toDistrict();
+      await setRule(stage.district, { kind: 'top_n', count: 5 });
+      // From scratch at the province stage, so that this race moves what it checks.
+      await t.db.source.query('DELETE FROM advancements WHERE to_stage_id = $1', [stage.province]);
+      await t.db.source.query('DELETE FROM entry_stages WHERE stage_id = $1', [stage.province]);
+      const digests = () => count(`SELECT count(*) FROM outbox WHERE event_key LIKE 'advancement-digest:%' AND payload->'data'->>'stageName' = 'Cấp tỉnh'`);
+      const audited = () => count(`SELECT count(*) FROM audit_log WHERE action = 'entry.advance' AND after->>'stageId' = $1`, [stage.province]);
+      const [digestsBefore, auditedBefore] = [await digests(), await audited()];
+      const districts = [unit('ST-KS'), unit('ST-MT')];
+      const bulk = `/stages/${stage.district}/advancement`;
+      const answers = await Promise.all([
+        province().post(bulk, { units: districts.map((unitId) => ({ unitId })) }),
+        province().post(bulk, { units: [...districts].reverse().map((unitId) => ({ unitId })) }),
+        t.as('ks@test.vn').post(`/stages/${stage.district}/units/${unit('ST-KS')}/advancement`, {}),
+      ]);
+      expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 200]);
+      const [a, b, single] = answers.map((r) => r.json());
+      const moved: string[] = [...a.units, ...b.units, single].flatMap((u: { moved: string[] }) => u.moved);
+      // Kế Sách's top 5 and Ngã Năm's three scored entries.
+      expect(moved.sort()).toEqual([...entries['ST-KS-01'].slice(0, 3), ...entries['ST-KS-02'].slice(0, 2), ...entries['ST-MT-01'].slice(0, 3)].sort());
+      // Each answer names every unit's selection in the order it was asked: what it moved and what was there before.
+      const sentOf = (answer: { units: Array<{ unitId: string; moved: string[]; alreadyAdvanced: string[] }> }) => answer.units.map((u) => [u.unitId, u.moved.length + u.alreadyAdvanced.length]);
+      expect(sentOf(a)).toEqual([
+        [districts[0], 5],
+        [districts[1], 3],
+      ]);
+      expect(sentOf(b)).toEqual([
+        [districts[1], 3],
+        [districts[0], 5],
+      ]);
+      expect(await count('SELECT count(*) FROM advancements WHERE to_stage_id = $1', [stage.province])).toBe(8);
+      expect((await audited()) - auditedBefore).toBe(8);
+      // One digest per school: its unit's selection moves in one call, whichever won the race.
+      expect((await digests()) - digestsBefore).toBe(3);
+    });
+
     it('sends up the picks of many schools in one call, or nothing when one of them is refused', async () => {
       const url = `/stages/${stage.school}/advancement`;
       const picks = { 'ST-KS-01': entries['ST-KS-01'].slice(2, 4), 'ST-KS-02': entries['ST-KS-02'].slice(2, 4) };

@@ -542,6 +542,13 @@ describe('route access (e2e)', () => {
       body: 'json',
       bodyRef: 'userId',
     },
+    'POST /panels/:id/members/batch': {
+      rule: PANEL_ORGANISERS,
+      call: async () => ({ url: `${judgingPanel()}/members/batch`, payload: { members: [{ userId: await once('batchMember', () => judgeAt('ST-MT')), role: 'judge' }] } }),
+      consumed: usedUp('batchMember'),
+      allowed: [201],
+      body: 'json',
+    },
     'DELETE /panels/:id/members/:userId': {
       rule: PANEL_ORGANISERS,
       call: async () => {

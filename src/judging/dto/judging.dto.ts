@@ -104,6 +104,19 @@ export class AddMemberDto {
   fieldCodes?: string[];
 }
 
+/** Most members one call seats: a panel's judges and its chair, many times over. */
+export const MAX_MEMBERS_PER_CALL = 200;
+
+export class AddMembersDto {
+  @ApiProperty({ type: [AddMemberDto], description: 'Each as `POST /panels/{id}/members` takes it; at most one chair' })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(MAX_MEMBERS_PER_CALL)
+  @ValidateNested({ each: true })
+  @Type(() => AddMemberDto)
+  members: AddMemberDto[];
+}
+
 export const RECORDED_CONFLICT_KINDS = ['relative', 'supervisor', 'other'] as const;
 
 export class RecordConflictDto {

@@ -444,6 +444,15 @@ export interface paths {
      */
     delete: operations["JudgingController_removeMember"];
   };
+  "/panels/{id}/members/batch": {
+    /**
+     * Seat several judges and the chair at once, each as `POST /panels/{id}/members` seats one
+     * @description All or nothing: a member listed twice answers 400, a refused member 404 or 409 naming `members[i]…`, and nobody is seated. One audit row per member.
+     *
+     * Ai được gọi: quản trị; ban tổ chức (trong đơn vị của mình và các đơn vị trực thuộc). [panel.manage]
+     */
+    post: operations["JudgingController_addMembers"];
+  };
   "/panels/{id}/pins": {
     /**
      * Pin judges to entries: the assignment keeps them among each entry’s judges
@@ -762,6 +771,10 @@ export interface components {
        * @description An account holding a grant at or under the panel’s unit
        */
       userId: string;
+    };
+    AddMembersDto: {
+      /** @description Each as `POST /panels/{id}/members` takes it; at most one chair */
+      members: components["schemas"]["AddMemberDto"][];
     };
     AdvancedManyView: {
       units: components["schemas"]["UnitAdvancementView"][];
@@ -5261,6 +5274,65 @@ export interface operations {
       };
       /** @description Breaks a contest rule, or an Idempotency-Key reused with another body */
       422: {
+        content: {
+          "application/json": components["schemas"]["ErrorResponse"];
+        };
+      };
+    };
+  };
+  /**
+   * Seat several judges and the chair at once, each as `POST /panels/{id}/members` seats one
+   * @description All or nothing: a member listed twice answers 400, a refused member 404 or 409 naming `members[i]…`, and nobody is seated. One audit row per member.
+   *
+   * Ai được gọi: quản trị; ban tổ chức (trong đơn vị của mình và các đơn vị trực thuộc). [panel.manage]
+   */
+  JudgingController_addMembers: {
+    parameters: {
+      header?: {
+        /** @description Sent again with the same body, the request runs once and the first answer is replayed (Idempotent-Replay: true); reused with another body it is refused with 422. */
+        "Idempotency-Key"?: string;
+      };
+      path: {
+        id: string;
+      };
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["AddMembersDto"];
+      };
+    };
+    responses: {
+      201: {
+        content: {
+          "application/json": components["schemas"]["PanelView"];
+        };
+      };
+      /** @description Invalid input: details.problems names every bad field */
+      400: {
+        content: {
+          "application/json": components["schemas"]["ErrorResponse"];
+        };
+      };
+      /** @description Not logged in, or the token expired */
+      401: {
+        content: {
+          "application/json": components["schemas"]["ErrorResponse"];
+        };
+      };
+      /** @description Your role may not call this route */
+      403: {
+        content: {
+          "application/json": components["schemas"]["ErrorResponse"];
+        };
+      };
+      /** @description Not found, or outside your scope */
+      404: {
+        content: {
+          "application/json": components["schemas"]["ErrorResponse"];
+        };
+      };
+      /** @description Conflicts with the current state (duplicate, stale version, request in progress) */
+      409: {
         content: {
           "application/json": components["schemas"]["ErrorResponse"];
         };
