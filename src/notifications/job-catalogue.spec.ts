@@ -62,6 +62,17 @@ describe('outboxJobs', () => {
     expect(rowsPerJob * jobsPerSecond).toBeGreaterThan(rate / 2);
   });
 
+  it.each([
+    [10_000, 100, 2],
+    [700, 70, 3],
+    [500, 50, 4],
+    [50, 5, 4],
+  ])('at a budget of %i holds %i-row jobs, %i at once', (rate, rows, inHand) => {
+    const shape = jobShape(mail, rate);
+    expect(shape.rowsPerJob).toBe(rows);
+    expect(shape.jobsInHand).toBe(inHand);
+  });
+
   it('gives each requeue of a row its own job id, never one BullMQ refuses', () => {
     const ids = [0, 1, 2].map((requeues) => jobIdFor(id, requeues));
     expect(new Set(ids).size).toBe(3);

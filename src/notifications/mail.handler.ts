@@ -6,9 +6,6 @@ import { JOB_CATALOGUE, jobShape, OutboxJobData } from './job-catalogue';
 import { JobHandler } from './job-workers';
 import { MailDeliveryService } from './mail-delivery.service';
 
-/** Jobs in hand: the next one's mails fill the connections while the last mails of the one before are still going out. */
-const JOBS_IN_HAND = 4;
-
 /** The mail queue: a few outbox mails per job, within the transport's rate limit. */
 @Injectable()
 export class MailHandler implements JobHandler {
@@ -22,10 +19,11 @@ export class MailHandler implements JobHandler {
     // The limiter counts across every worker process on this Redis: MAIL_RATE_PER_SECOND is the transport's whole budget,
     // which the relay's job shape turns into jobs a second.
     const definition = JOB_CATALOGUE.find((job) => job.topic === MAIL_TOPIC)!;
+    const shape = jobShape(definition, config.mail.ratePerSecond);
     this.queue = definition.queue;
     this.options = {
-      concurrency: JOBS_IN_HAND,
-      limiter: { max: jobShape(definition, config.mail.ratePerSecond).jobsPerSecond, duration: 1000 },
+      concurrency: shape.jobsInHand,
+      limiter: { max: shape.jobsPerSecond, duration: 1000 },
       // A job taken up again after its worker stalled (a starved or killed process) sends nothing twice: it may stall
       // a few times rather than strand its mails until the lost-job sweep.
       maxStalledCount: 5,

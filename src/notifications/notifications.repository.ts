@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ClientBase } from 'pg';
 import { EntityManager } from 'typeorm';
+import { preparedQuery } from '../core/database/prepared-query';
 import type { DeliveryView } from './dto/mail-admin.dto';
 
 /** An outbox row the relay claimed; `jobId` is null for rows enqueued before jobs carried several. */
@@ -104,9 +105,14 @@ export class NotificationsRepository {
     await manager.query(`UPDATE outbox o SET enqueued_at = now(), job_id = j.job_id FROM unnest($1::uuid[], $2::text[]) j(id, job_id) WHERE o.id = j.id`, [ids, jobIds]);
   }
 
-  /** In one statement: the outbox rows and the delivery row of each (one per event, recipient and kind, made when missing). */
+  /**
+   * In one statement: the outbox rows and the delivery row of each (one per event, recipient and kind, made when missing).
+   * This, `settledDeliveries` and `recordSent` run for every job or every few mails: prepared, so PostgreSQL plans them
+   * once per connection.
+   */
   claimMailRows(manager: EntityManager, ids: string[]): Promise<OutboxMailRow[]> {
-    return manager.query(
+    return preparedQuery(
+      manager,
       `WITH o AS (
          SELECT id, event_key, payload, delivered_at,
                 CASE WHEN jsonb_typeof(payload->'to') = 'string' THEN lower(payload->>'to') ELSE '' END AS recipient,
@@ -126,7 +132,7 @@ export class NotificationsRepository {
 
   /** The deliveries among `ids` no longer pending. */
   settledDeliveries(manager: EntityManager, ids: string[]): Promise<SettledDelivery[]> {
-    return manager.query(`SELECT id, status, sent_at AS "sentAt" FROM mail_deliveries WHERE id = ANY($1::uuid[]) AND status <> 'pending'`, [ids]);
+    return preparedQuery(manager, `SELECT id, status, sent_at AS "sentAt" FROM mail_deliveries WHERE id = ANY($1::uuid[]) AND status <> 'pending'`, [ids]);
   }
 
   /** Marks outbox rows delivered at the time their mail was sent (`sentAt[i]` for `outboxIds[i]`). */
@@ -136,7 +142,8 @@ export class NotificationsRepository {
 
   /** In one statement: the deliveries recorded sent now, and their outbox rows delivered. */
   async recordSent(manager: EntityManager, deliveryIds: string[], outboxIds: string[]): Promise<void> {
-    await manager.query(
+    await preparedQuery(
+      manager,
       `WITH delivery AS (
          UPDATE mail_deliveries SET status = 'sent', attempts = attempts + 1, last_error = NULL, updated_at = now(), sent_at = now() WHERE id = ANY($1::uuid[]))
        UPDATE outbox SET attempts = attempts + 1, last_error = NULL, delivered_at = now() WHERE id = ANY($2::uuid[])`,
