@@ -191,9 +191,10 @@ export async function playSeason(scenario: Scenario, options: SeasonOptions): Pr
     const byUploader = new Map<string, SimEntry[]>();
     for (const e of entries) {
       const uploader = withAccount.has(e.unit) ? emailOf('truong', e.unit) : organiserOf(unitByCode.get(e.unit)?.parent ?? scenario.contest.unit);
-      byUploader.set(uploader, [...(byUploader.get(uploader) ?? []), e]);
+      addTo(byUploader, uploader, e);
     }
-    const maxAuthors = Math.max(1, ...entries.map((e) => e.authors.length));
+    // A national season's 150,000 entries are too many to spread into Math.max's arguments.
+    const maxAuthors = entries.reduce((most, e) => Math.max(most, e.authors.length), 1);
     const technical = scenario.contest.kind === 'technical';
     const header = ['unit_code', 'reference', 'title', 'field', 'summary', 'contact_name', 'contact_email', ...(technical ? ['created_year'] : [])];
     for (let a = 1; a <= maxAuthors; a++) header.push(`author${a}_name`, ...(technical ? [] : [`author${a}_birth_date`]), `author${a}_class`);
@@ -230,7 +231,7 @@ export async function playSeason(scenario: Scenario, options: SeasonOptions): Pr
     if (!play || atStage.size === 0) break;
     const label = `${s + 1}. ${stage.name}`;
     const byUnit = new Map<string, SimEntry[]>();
-    for (const [ref, unit] of atStage) byUnit.set(unit, [...(byUnit.get(unit) ?? []), entryByRef.get(ref)!]);
+    for (const [ref, unit] of atStage) addTo(byUnit, unit, entryByRef.get(ref)!);
     const score = new Map<string, number>();
 
     if (stage.judged) {
@@ -558,4 +559,11 @@ export function formatSeason(result: SeasonResult): string {
   if (result.mails !== null) lines.push(`Mails delivered to the development mailbox: ${n(result.mails)}`);
   lines.push(result.mismatches.length ? `Expectations NOT met:\n${result.mismatches.map((m) => `  - ${m}`).join('\n')}` : result.report && 'Expectations of the scenario: all met');
   return lines.join('\n');
+}
+
+/** Appends to the key's list in place: copying the list on every entry is quadratic in a national season. */
+function addTo<K, V>(lists: Map<K, V[]>, key: K, value: V): void {
+  const list = lists.get(key);
+  if (list) list.push(value);
+  else lists.set(key, [value]);
 }
