@@ -434,6 +434,9 @@ export async function playSeason(scenario: Scenario, options: SeasonOptions): Pr
         const [{ unit, picks }] = list;
         const result = await as(by).post(`/stages/${stage.id}/units/${picks.unitId}/advancement`, picks.entryIds ? { entryIds: picks.entryIds } : {});
         sentUp(unit, [...result.moved, ...result.alreadyAdvanced]);
+        // A count is a maximum: the entries tied at the cut stay behind together, and the unit sends fewer up.
+        const tied = (result.lines as Array<{ outcome: string }>).filter((line) => line.outcome === 'tie_at_cut').length;
+        if (tied) log(`  ${unit}: ${tied} entries tied at the cut stay behind, ${result.moved.length + result.alreadyAdvanced.length} go up`);
         return;
       }
       const codeOf = new Map(list.map((l) => [l.picks.unitId, l.unit]));
