@@ -153,12 +153,12 @@ export async function benchResults(adminUrl: string, runs: number): Promise<{ re
     const [stOrganiser, vnOrganiser] = [organiserAt(world, ACCOUNTS.province, 'ST'), organiserAt(world, ACCOUNTS.national, 'VN')];
 
     const reader: StageScoreReader = {
-      scoresAt: async (stageId, unitId): Promise<StageScore[]> =>
+      scoresAt: async (stageId, unitIds): Promise<StageScore[]> =>
         source.query(
           `SELECT bs.entry_id AS "entryId", bs.field_id AS "fieldId", bs.unit_id AS "unitId", bs.score::text AS score,
                   ARRAY[bs.novelty::text, bs.applicability::text, bs.science::text] AS "tieBreak"
-             FROM entry_stages es JOIN bench_scores bs ON bs.entry_id = es.entry_id WHERE es.stage_id = $1 AND es.unit_id = $2`,
-          [stageId, unitId],
+             FROM entry_stages es JOIN bench_scores bs ON bs.entry_id = es.entry_id WHERE es.stage_id = $1 AND es.unit_id = ANY($2::uuid[])`,
+          [stageId, unitIds],
         ),
     };
     const repo = new ResultsRepository(source);
