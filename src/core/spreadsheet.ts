@@ -408,13 +408,17 @@ export interface RowBatches<T> {
   close(): Promise<void>;
 }
 
-/** Rows formatted between two turns of the event loop: a few milliseconds, so that other requests are not held up. */
-const EXPORT_ROWS_PER_TURN = 100;
+/**
+ * Rows formatted between two turns of the event loop: about a millisecond, so that other requests are not held up.
+ * Measured at 150,000 entries beside 10 clients of GET /auth/me: at 100 rows a turn an XLSX export took their p99
+ * from 3 ms to 26-34 ms, at 25 to 8 ms, for the same export time.
+ */
+const EXPORT_ROWS_PER_TURN = 25;
 /** Bytes the response may hold unsent before more rows are written: memory stays flat however slow the client. */
 const EXPORT_BUFFER_BYTES = 1024 * 1024;
 
 /**
- * Writes the batches into `out` as they come, a hundred rows per turn of the event loop, waiting while the client has
+ * Writes the batches into `out` as they come, EXPORT_ROWS_PER_TURN rows per turn of the event loop, waiting while the client has
  * not taken what was already written. A client that goes away closes `out`, which closes the rows (their query
  * stops); a failing batch destroys `out`, so the download ends short instead of looking complete.
  */
