@@ -20,7 +20,7 @@ import { serveWebFront } from './core/http/web-front';
 import { startEmbeddedPostgres } from './core/infrastructure/embedded-postgres';
 import { privateDirSync } from './core/infrastructure/private-files';
 import { resolveLocalRedis } from './core/infrastructure/local-redis';
-import { GracefulStop, gracefulStop } from './core/infrastructure/shutdown';
+import { GracefulStop, gracefulStop, takeOverStopSignals } from './core/infrastructure/shutdown';
 import { StartupRefusal } from './core/infrastructure/startup-refusal';
 import { startDevMailbox } from './notifications/dev-mailbox';
 
@@ -188,9 +188,7 @@ export function closeOnSignals(app: INestApplicationContext, started: StartedRun
     exit: (code) => process.exit(code),
     graceMs: SHUTDOWN_GRACE_MS,
   });
-  const onSignal = (signal: NodeJS.Signals) => void shutdown(signal);
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  takeOverStopSignals((signal) => void shutdown(signal));
 }
 
 /**

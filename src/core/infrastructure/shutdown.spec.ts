@@ -1,4 +1,4 @@
-import { gracefulStop, stoppingLine } from './shutdown';
+import { gracefulStop, stoppingLine, takeOverStopSignals } from './shutdown';
 
 describe('stopping on a signal', () => {
   it('names what it stops', () => {
@@ -55,5 +55,24 @@ describe('stopping on a signal', () => {
     expect(lines[1]).toBe('SIGINT again: exiting without waiting');
     release();
     await first;
+  });
+
+  it('is the only one to hear SIGINT and SIGTERM: a library that stops the database at once no longer does', () => {
+    const kept = { SIGINT: process.listeners('SIGINT'), SIGTERM: process.listeners('SIGTERM') };
+    const heard: string[] = [];
+    try {
+      const stopsDatabaseAtOnce = () => heard.push('database stopped');
+      process.on('SIGINT', stopsDatabaseAtOnce);
+      process.on('SIGTERM', stopsDatabaseAtOnce);
+      takeOverStopSignals((signal) => heard.push(`graceful stop on ${signal}`));
+      process.emit('SIGTERM', 'SIGTERM');
+      process.emit('SIGINT', 'SIGINT');
+      expect(heard).toEqual(['graceful stop on SIGTERM', 'graceful stop on SIGINT']);
+    } finally {
+      for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+        process.removeAllListeners(signal);
+        for (const listener of kept[signal]) process.on(signal, listener as NodeJS.SignalsListener);
+      }
+    }
   });
 });

