@@ -77,8 +77,6 @@ function snapshotSql(alias: string): string {
 
 /** A sheet's snapshot under the alias `s`, as the draft save reads and returns it. */
 const SHEET_SNAPSHOT = snapshotSql('s');
-/** A flag on an entry's scores, unless one is open already. */
-const RAISE_FLAG = `INSERT INTO score_flags (panel_id, entry_id, spread) VALUES ($1, $2, $3) ON CONFLICT (panel_id, entry_id) WHERE status = 'open' DO NOTHING`;
 /** A confirmation's read, put together once: only its parameters change. */
 const confirmationRead = fixedWithParts();
 /** The draft saves' text, put together once: only its parameters change from one batch to the next. */
@@ -628,7 +626,10 @@ export class JudgingRepository {
 
   /** A flag on the entry's scores with their spread (hundredths as text), unless one is open already: a part of a confirmation's statement, named `flagged` (its row when raised). */
   flagRaising(panelId: string, entryId: string, spread: string): SqlPart {
-    return { sql: `${RAISE_FLAG} RETURNING id`, params: [panelId, entryId, spread] };
+    return {
+      sql: `INSERT INTO score_flags (panel_id, entry_id, spread) VALUES ($1, $2, $3) ON CONFLICT (panel_id, entry_id) WHERE status = 'open' DO NOTHING RETURNING id`,
+      params: [panelId, entryId, spread],
+    };
   }
 
   /** The entry's open flag, locked until commit; null when none is open. */

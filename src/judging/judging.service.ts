@@ -843,7 +843,6 @@ export class JudgingService {
 
   // ---------------------------------------------------------------- shared
 
-  /** The panel a judge scores in, share-locked so closing waits for the score and the score for closing; open, in its window. */
   /** A confirmed sheet back to draft, for the chair's reopening or a rescore the chair asked for; audited with the reason. */
   private async reopenConfirmed(manager: EntityManager, actor: Actor, unitPath: string, sheet: ScoreSheet, reason: string): Promise<ScoreSheet> {
     const after = await this.writeSheet(manager, sheet, { status: 'draft', points: sheet.points, comment: sheet.comment });
