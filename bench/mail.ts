@@ -1,5 +1,5 @@
 import { NestFactory } from '@nestjs/core';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import IORedis from 'ioredis';
@@ -29,11 +29,16 @@ const RUNS = Number(process.env.BENCH_MAIL_RUNS ?? 3);
 export interface MailBench {
   mails: number;
   runs: number;
-  /** Mails per second of each run, outbox row written → accepted by the sink. */
+  /** Mails per second of each run, from the commit of the outbox rows to the sink's acceptance of the last mail. */
   outbox: number[];
+  /** Of each run, ms the bench took to write and commit its batch of outbox rows (as a registration's transaction would). */
+  batchWriteMs: number[];
   /** Mails per second of each run, bare pooled nodemailer to the same sink. */
   nodemailer: number[];
-  /** CPU per mail of each run through the outbox (ms): this process (app and sink), PostgreSQL, Redis. */
+  /** Of each run, ms from the outbox rows' commit to the sink's first mail; the same from bare nodemailer's first send. */
+  outboxFirstMailMs: number[];
+  nodemailerFirstMailMs: number[];
+  /** CPU per mail of each run through the outbox (ms): this process (app and sink), PostgreSQL, Redis; writing the batch included. */
   outboxCpu: CpuPerMail[];
   /** The same for bare nodemailer (sending and the sink alone): what the outbox path adds is the difference. */
   nodemailerCpu: CpuPerMail[];
@@ -92,8 +97,9 @@ function cpuText(cpu: CpuPerMail): string {
 }
 
 /** A local SMTP server that accepts everything and counts. */
-async function sink(): Promise<{ url: string; count(): number; reset(): void; stop(): Promise<void> }> {
+async function sink(): Promise<{ url: string; count(): number; firstAt(): number; reset(): void; stop(): Promise<void> }> {
   let received = 0;
+  let firstAt = NaN;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -101,6 +107,7 @@ async function sink(): Promise<{ url: string; count(): number; reset(): void; st
     onData(stream, _session, callback) {
       stream.on('end', () => {
         received += 1;
+        if (received === 1) firstAt = performance.now();
         callback();
       });
       stream.resume();
@@ -108,7 +115,16 @@ async function sink(): Promise<{ url: string; count(): number; reset(): void; st
   });
   const port = await freePort();
   await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return { url: `smtp://127.0.0.1:${port}`, count: () => received, reset: () => (received = 0), stop: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    count: () => received,
+    firstAt: () => firstAt,
+    reset: () => {
+      received = 0;
+      firstAt = NaN;
+    },
+    stop: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 async function until(done: () => boolean | Promise<boolean>, timeoutMs = 300_000): Promise<void> {
@@ -145,13 +161,14 @@ export async function benchMail(databaseUrl: string, redisUrl: string, runs: num
   const source = new DataSource(dataSourceOptions(databaseUrl, [], []));
   await source.initialize();
   const meter = await cpuMeter(source, redisUrl);
-  const result: MailBench = { mails: MAILS, runs, outbox: [], nodemailer: [], outboxCpu: [], nodemailerCpu: [] };
+  const result: MailBench = { mails: MAILS, runs, outbox: [], batchWriteMs: [], nodemailer: [], outboxFirstMailMs: [], nodemailerFirstMailMs: [], outboxCpu: [], nodemailerCpu: [] };
   const sample = new MailTemplates().render('entries-registered', 'vi', batch(0)[0].payload.data);
   try {
     for (let run = 0; run <= runs; run++) {
       await source.query('TRUNCATE outbox, mail_deliveries');
+      const dataDir = mkdtempSync(join(tmpdir(), 'contest-bench-mail-'));
       const config = loadConfig({
-        DATA_DIR: mkdtempSync(join(tmpdir(), 'contest-bench-mail-')),
+        DATA_DIR: dataDir,
         JWT_SECRET: 'bench-secret-that-is-long-enough-for-hs256',
         REDIS_PREFIX: `bench-mail-${Date.now()}-${run}`,
         LOG_LEVEL: 'error',
@@ -165,12 +182,17 @@ export async function benchMail(databaseUrl: string, redisUrl: string, runs: num
       await until(async () => (await source.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND query = $1`, [`LISTEN ${OUTBOX_CHANNEL}`])).length > 0);
       smtp.reset();
       const outboxCpu = await meter.read();
-      const started = performance.now();
+      const writing = performance.now();
       await source.transaction((manager) => new OutboxService().add(manager, batch(run)));
+      // From the commit on the mail is the outbox's to deliver: bare nodemailer's clock too starts with its mail in hand.
+      const started = performance.now();
       await until(() => smtp.count() >= MAILS);
       const outboxRate = MAILS / ((performance.now() - started) / 1000);
+      const outboxFirstMailMs = smtp.firstAt() - started;
+      const batchWriteMs = started - writing;
       const outboxCpuPerMail = perMail(outboxCpu, await meter.read());
       await app.close();
+      rmSync(dataDir, { recursive: true, force: true });
 
       const transport = createTransport({ url: smtp.url, pool: true, maxConnections: CONNECTIONS, logger: false });
       smtp.reset();
@@ -195,12 +217,16 @@ export async function benchMail(databaseUrl: string, redisUrl: string, runs: num
       );
       await until(() => smtp.count() >= MAILS);
       const bareRate = MAILS / ((performance.now() - bareStarted) / 1000);
+      const bareFirstMailMs = smtp.firstAt() - bareStarted;
       const bareCpuPerMail = perMail(bareCpu, await meter.read());
       transport.close();
       // Run 0 warms up (compilation, connections) and is not kept.
       if (run > 0) {
         result.outbox.push(Math.round(outboxRate));
         result.nodemailer.push(Math.round(bareRate));
+        result.outboxFirstMailMs.push(Math.round(outboxFirstMailMs));
+        result.batchWriteMs.push(Math.round(batchWriteMs));
+        result.nodemailerFirstMailMs.push(Math.round(bareFirstMailMs));
         result.outboxCpu.push(outboxCpuPerMail);
         result.nodemailerCpu.push(bareCpuPerMail);
       }
@@ -229,6 +255,7 @@ export const mailModule: BenchModule = {
       const nodemailer = median(mail.nodemailer);
       const ratioToBare = ratio(outbox, nodemailer);
       const runs = mail.outbox.map((rate, i) => `${rate}/${mail.nodemailer[i]}`).join(', ');
+      const firstMails = mail.outbox.map((_, i) => `${mail.outboxFirstMailMs[i]}/${mail.nodemailerFirstMailMs[i]}`).join(', ');
       const cpu = mail.outbox.map((_, i) => `${cpuText(mail.outboxCpu[i])} / ${cpuText(mail.nodemailerCpu[i])}`).join(', ');
       return {
         rows: [
@@ -243,7 +270,7 @@ export const mailModule: BenchModule = {
           },
         ],
         details: mail,
-        text: `Mail, outbox → local SMTP beside bare pooled nodemailer (${mail.mails} mails, ${CONNECTIONS} connections), each run outbox/nodemailer mails/s: ${runs}; median ratio ${ratioToBare}; CPU ms per mail (bench process + PostgreSQL + Redis), outbox / nodemailer: ${cpu}; load average ${loadavg()[0].toFixed(2)}`,
+        text: `Mail, outbox → local SMTP beside bare pooled nodemailer (${mail.mails} mails, ${CONNECTIONS} connections), each run outbox/nodemailer mails/s: ${runs}; ms to the first mail after the commit: ${firstMails}; ms writing the batch (not counted): ${mail.batchWriteMs.join(', ')}; median ratio ${ratioToBare}; CPU ms per mail (bench process + PostgreSQL + Redis), outbox / nodemailer: ${cpu}; load average ${loadavg()[0].toFixed(2)}`,
       };
     } finally {
       await redis.stop();

@@ -19,6 +19,11 @@ export class DeliveryLocks {
     private readonly repository: NotificationsRepository,
   ) {}
 
+  /** Opens the connection ahead of the first mail, which would otherwise wait for it; a failure is tried again by the first lock. */
+  open(): void {
+    this.connection().catch(() => undefined);
+  }
+
   /** Locks what it can of `ids` without waiting; answers the ids now held by the caller. */
   async tryLock(ids: string[]): Promise<Set<string>> {
     const free = [...new Set(ids)].filter((id) => !this.held.has(id));

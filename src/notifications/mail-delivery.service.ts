@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { UnrecoverableError } from 'bullmq';
 import { Client } from 'pg';
@@ -59,7 +59,7 @@ class BeingSentError extends Error {
  * permanent ones (5xx, a refused address, a mail no template can render) mark the delivery failed at once.
  */
 @Injectable()
-export class MailDeliveryService implements OnApplicationShutdown {
+export class MailDeliveryService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(MailDeliveryService.name);
   private readonly locks: DeliveryLocks;
   private readonly sentRecords: Coalescer<Send>;
@@ -97,6 +97,10 @@ export class MailDeliveryService implements OnApplicationShutdown {
     const failures = settled.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
     if (failures.length === 0) return settled.map((result) => (result as PromiseFulfilledResult<DeliveryOutcome>).value);
     throw failures.find((error) => !(error instanceof UnrecoverableError)) ?? failures[0];
+  }
+
+  onApplicationBootstrap(): void {
+    this.locks.open();
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -167,9 +171,11 @@ export class MailDeliveryService implements OnApplicationShutdown {
   /** `language`: the recipient's own setting when the address belongs to an account, else Vietnamese. */
   private async send(send: Send, language: MailLanguage): Promise<void> {
     try {
-      const mail = parseMailPayload(send.row.payload);
-      const content = this.templates.render(mail.kind, language, mailView(mail, { publicUrl: this.runtime.config.publicUrl, secret: this.runtime.config.jwtSecret }));
-      await this.sender.send({ ...content, to: mail.to, messageId: messageIdFor(send.row.id) });
+      await this.sender.send(() => {
+        const mail = parseMailPayload(send.row.payload);
+        const content = this.templates.render(mail.kind, language, mailView(mail, { publicUrl: this.runtime.config.publicUrl, secret: this.runtime.config.jwtSecret }));
+        return { ...content, to: mail.to, messageId: messageIdFor(send.row.id) };
+      });
     } catch (error) {
       await this.recordFailure(send, error);
       return;

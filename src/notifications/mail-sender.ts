@@ -8,11 +8,22 @@ export interface OutgoingMail extends RenderedMail {
   messageId: string;
 }
 
-/** The one place that sends mail: a pooled SMTP transport to SMTP_URL (or the development mailbox). */
+/**
+ * The one place that sends mail: a pooled SMTP transport to SMTP_URL (or the development mailbox).
+ *
+ * At most two mails per connection are in the transport at once (one on the wire, one ready to follow it), and a
+ * mail is composed only when its turn comes: the jobs in hand hand over hundreds of mails together, and each one
+ * built and queued in the transport at once would hold its rendered parts and MIME tree in memory until a connection
+ * frees, the first mail waiting behind all of them being rendered.
+ */
 @Injectable()
 export class MailSender implements OnApplicationShutdown {
   private readonly transport: Transporter;
   private readonly from: string;
+  private readonly inTransportAtMost: number;
+  private sending = 0;
+  /** Mails waiting for a connection, in the order asked: each is handed the slot of the mail that ends. */
+  private readonly waiting: Array<() => void> = [];
 
   constructor(@Inject(RUNTIME) runtime: Runtime) {
     // The URL may carry credentials: it goes to nodemailer only, never to a log (nodemailer's logger stays off).
@@ -28,17 +39,28 @@ export class MailSender implements OnApplicationShutdown {
       logger: false,
     });
     this.from = runtime.config.mailFrom;
+    this.inTransportAtMost = 2 * runtime.config.mail.concurrency;
   }
 
-  async send(mail: OutgoingMail): Promise<void> {
-    await this.transport.sendMail({
-      from: this.from,
-      to: mail.to,
-      subject: mail.subject,
-      text: mail.text,
-      html: mail.html,
-      messageId: mail.messageId,
-    });
+  /** Sends the mail `compose` builds once a connection is free; an error of `compose` fails this mail alone. */
+  async send(compose: () => OutgoingMail): Promise<void> {
+    if (this.sending < this.inTransportAtMost) this.sending += 1;
+    else await new Promise<void>((takeSlot) => this.waiting.push(takeSlot));
+    try {
+      const mail = compose();
+      await this.transport.sendMail({
+        from: this.from,
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        html: mail.html,
+        messageId: mail.messageId,
+      });
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.sending -= 1;
+    }
   }
 
   onApplicationShutdown(): void {
