@@ -24,6 +24,13 @@ export type ScopedEntry = Omit<Entry, 'edition'> & { edition: EntryEditionRules 
 const AUTHORS_JSON = `(SELECT COALESCE(json_agg(json_build_object('position', a.position, 'fullName', a.full_name, 'birthDate', a.birth_date, 'classOrJob', a.class_or_job) ORDER BY a.position), '[]'::json)
     FROM entry_authors a WHERE a.entry_id = e.id)`;
 const STAGES_REACHED_JSON = `(SELECT COALESCE(json_agg(json_build_object('id', es.stage_id, 'unitId', es.unit_id)), '[]'::json) FROM entry_stages es WHERE es.entry_id = e.id)`;
+/**
+ * A list page's authors and stages as arrays of values rather than objects: the driver parses JSON without the key
+ * names repeated on every author (a two-byte string key looked up on each), a fifth of the cost of a page's rows.
+ */
+const AUTHOR_VALUES_JSON = `(SELECT COALESCE(json_agg(json_build_array(a.position, a.full_name, a.birth_date, a.class_or_job) ORDER BY a.position), '[]'::json)
+    FROM entry_authors a WHERE a.entry_id = e.id)`;
+const STAGE_VALUES_JSON = `(SELECT COALESCE(json_agg(json_build_array(es.stage_id, es.unit_id)), '[]'::json) FROM entry_stages es WHERE es.entry_id = e.id)`;
 
 /**
  * List order: edition, then unit path (a school's entries together, a district's schools together), then the
@@ -46,6 +53,30 @@ export type ListedRow = Omit<StoredEntryRow, 'summary' | 'contactName' | 'contac
   /** ISO 8601 in UTC, as the page answers it. */
   createdAt: string;
 };
+
+/** A list row as read: its authors as [position, fullName, birthDate, classOrJob] and its stages as [id, unitId]. */
+type ListedRecord = Omit<ListedRow, 'authors' | 'stages'> & {
+  authors: Array<[number, string, string | null, string | null]>;
+  stages: Array<[string, string]>;
+};
+
+/** The row a list page shows, its authors and stages as objects again (one literal each: no spread, no rest). */
+function listedRow(record: ListedRecord): ListedRow {
+  return {
+    id: record.id,
+    editionId: record.editionId,
+    unitId: record.unitId,
+    unitPath: record.unitPath,
+    fieldId: record.fieldId,
+    reference: record.reference,
+    title: record.title,
+    status: record.status,
+    version: record.version,
+    createdAt: record.createdAt,
+    authors: record.authors.map(([position, fullName, birthDate, classOrJob]) => ({ position, fullName, birthDate, classOrJob })),
+    stages: record.stages.map(([id, unitId]) => ({ id, unitId })),
+  };
+}
 
 /** A list's filter with its unit and field codes resolved: the school's path, the field's ids (none: nothing matches). */
 export interface ListFilter {
@@ -358,9 +389,10 @@ export class EntriesRepository {
           : `(e.edition_id, e.unit_path COLLATE "C", e.reference COLLATE "C", e.id) > (:afterEdition::uuid, :afterPath COLLATE "C", :afterReference COLLATE "C", :afterId::uuid)`,
       );
     }
-    const rows: ListedRow[] = await manager.query(...rowsSql(manager, { conditions, params }, 'list', page.limit + 1));
-    const more = rows.length > page.limit;
-    if (more) rows.pop();
+    const records: ListedRecord[] = await manager.query(...rowsSql(manager, { conditions, params }, 'list', page.limit + 1));
+    const more = records.length > page.limit;
+    if (more) records.pop();
+    const rows = records.map(listedRow);
     const last = rows.at(-1);
     return { rows, next: more && last ? { editionId: last.editionId, unitPath: last.unitPath, reference: last.reference, id: last.id } : null, total };
   }
@@ -432,7 +464,8 @@ export function dossierFileView(file: DossierFile): DossierFileView {
  * order, each with its authors and the stages it reached (by id: EntryNaming names them, the school and the field);
  * an export also reads the summary and the contact, which a list page does not show (every column read is parsed on
  * every row of every page). A list page reads its creation time as the text it answers
- * (ISO 8601 in UTC, to the millisecond, as JSON writes a Date), not as a Date parsed only to be written out again.
+ * (ISO 8601 in UTC, to the millisecond, as JSON writes a Date), not as a Date parsed only to be written out again,
+ * and its authors and stages as arrays of values (see listedRow).
  */
 function rowsSql(manager: EntityManager, matching: Matching, use: 'list' | 'export', limit?: number): [string, unknown[]] {
   const exported = use === 'export' ? `e.summary, e.contact_name AS "contactName", e.contact_email AS "contactEmail", e.contact_phone AS "contactPhone", e.created_year AS "createdYear",` : '';
@@ -442,7 +475,8 @@ function rowsSql(manager: EntityManager, matching: Matching, use: 'list' | 'expo
   return positional(
     manager,
     `SELECT e.id, ${exported} e.edition_id AS "editionId", e.unit_id AS "unitId", e.unit_path AS "unitPath", e.field_id AS "fieldId",
-            e.reference, e.title, e.status, e.version, ${createdAt} AS "createdAt", ${AUTHORS_JSON} AS authors, ${STAGES_REACHED_JSON} AS stages
+            e.reference, e.title, e.status, e.version, ${createdAt} AS "createdAt", ${use === 'export' ? AUTHORS_JSON : AUTHOR_VALUES_JSON} AS authors,
+            ${use === 'export' ? STAGES_REACHED_JSON : STAGE_VALUES_JSON} AS stages
        FROM (${ids}) listed
        JOIN entries e ON e.id = listed.id
       ORDER BY ${order}`,
