@@ -365,7 +365,8 @@ export class EntriesRepository {
    * One page of the entries in scope that pass the filter, in list order, starting after `after`; `next` is
    * where the following page starts (null on the last). Read on the lists' own connection: an index range
    * (edition, then the scope's path prefix) walked in order from the position, then the page's rows alone read
-   * with their authors and stages. `total` is the filter's count (see LIST_TOTAL_CAP), remembered for a while.
+   * with their authors and stages; when every entry of the range is shown (see walksShownRows), the rows are read
+   * as the range is walked. `total` is the filter's count (see LIST_TOTAL_CAP), remembered for a while.
    */
   async page(
     manager: EntityManager,
@@ -389,7 +390,7 @@ export class EntriesRepository {
           : `(e.edition_id, e.unit_path COLLATE "C", e.reference COLLATE "C", e.id) > (:afterEdition::uuid, :afterPath COLLATE "C", :afterReference COLLATE "C", :afterId::uuid)`,
       );
     }
-    const records: ListedRecord[] = await manager.query(...rowsSql(manager, { conditions, params }, 'list', page.limit + 1));
+    const records: ListedRecord[] = await manager.query(...rowsSql(manager, { conditions, params }, walksShownRows(scope, filter) ? 'list-walk' : 'list', page.limit + 1));
     const more = records.length > page.limit;
     if (more) records.pop();
     const rows = records.map(listedRow);
@@ -460,26 +461,37 @@ export function dossierFileView(file: DossierFile): DossierFileView {
 }
 
 /**
+ * Whether a list's range holds only entries it shows: one path prefix or path (or none) in scope and no filter but
+ * the unit and edition. Its rows are then best read as the range is walked, each entry once; otherwise the range
+ * is walked in the index alone (field and status are in it) and only the page's rows are read (the same rows
+ * either way, a choice of plan). A scope of several reaches (OR, IN) is filtered row by row, as the others are.
+ */
+function walksShownRows([scope]: Condition, filter: ListFilter): boolean {
+  return !/\b(OR|IN)\b/.test(scope) && !filter.fieldIds && !filter.status && !filter.stageId && !filter.q;
+}
+
+/**
  * The statement reading the rows of the entries `matching` selects (the first `limit` of them, if given), in list
  * order, each with its authors and the stages it reached (by id: EntryNaming names them, the school and the field);
  * an export also reads the summary and the contact, which a list page does not show (every column read is parsed on
  * every row of every page). A list page reads its creation time as the text it answers
  * (ISO 8601 in UTC, to the millisecond, as JSON writes a Date), not as a Date parsed only to be written out again,
- * and its authors and stages as arrays of values (see listedRow).
+ * and its authors and stages as arrays of values (see listedRow). `list-walk` reads a list page's rows straight
+ * from the walk of the range (see walksShownRows): each entry is found once rather than by id again, and its authors
+ * and stages are still read for the page's rows alone (PostgreSQL evaluates them after the LIMIT).
  */
-function rowsSql(manager: EntityManager, matching: Matching, use: 'list' | 'export', limit?: number): [string, unknown[]] {
+function rowsSql(manager: EntityManager, matching: Matching, use: 'list' | 'list-walk' | 'export', limit?: number): [string, unknown[]] {
   const exported = use === 'export' ? `e.summary, e.contact_name AS "contactName", e.contact_email AS "contactEmail", e.contact_phone AS "contactPhone", e.created_year AS "createdYear",` : '';
   const createdAt = use === 'export' ? 'e.created_at' : `to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
   const order = LIST_ORDER.join(', ');
-  const ids = `SELECT e.id FROM entries e WHERE ${matching.conditions.join(' AND ')} ORDER BY ${order}${limit === undefined ? '' : ` LIMIT ${Number(limit)}`}`;
+  const where = `WHERE ${matching.conditions.join(' AND ')} ORDER BY ${order}${limit === undefined ? '' : ` LIMIT ${Number(limit)}`}`;
+  const from = use === 'list-walk' ? `entries e ${where}` : `(SELECT e.id FROM entries e ${where}) listed JOIN entries e ON e.id = listed.id ORDER BY ${order}`;
   return positional(
     manager,
     `SELECT e.id, ${exported} e.edition_id AS "editionId", e.unit_id AS "unitId", e.unit_path AS "unitPath", e.field_id AS "fieldId",
             e.reference, e.title, e.status, e.version, ${createdAt} AS "createdAt", ${use === 'export' ? AUTHORS_JSON : AUTHOR_VALUES_JSON} AS authors,
             ${use === 'export' ? STAGES_REACHED_JSON : STAGE_VALUES_JSON} AS stages
-       FROM (${ids}) listed
-       JOIN entries e ON e.id = listed.id
-      ORDER BY ${order}`,
+       FROM ${from}`,
     matching.params,
   );
 }
