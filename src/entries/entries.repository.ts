@@ -27,9 +27,12 @@ const STAGES_REACHED_JSON = `(SELECT COALESCE(json_agg(json_build_object('id', e
 /**
  * A list page's authors and stages as arrays of values rather than objects: the driver parses JSON without the key
  * names repeated on every author (a two-byte string key looked up on each), a fifth of the cost of a page's rows.
+ * The authors are read from a subquery in position order so that PostgreSQL walks the (entry, position) index for
+ * them rather than building a bitmap for two rows (a quarter of a page's run time); the aggregate's own ORDER BY
+ * is what guarantees the order.
  */
 const AUTHOR_VALUES_JSON = `(SELECT COALESCE(json_agg(json_build_array(a.position, a.full_name, a.birth_date, a.class_or_job) ORDER BY a.position), '[]'::json)
-    FROM entry_authors a WHERE a.entry_id = e.id)`;
+    FROM (SELECT * FROM entry_authors a WHERE a.entry_id = e.id ORDER BY a.position) a)`;
 const STAGE_VALUES_JSON = `(SELECT COALESCE(json_agg(json_build_array(es.stage_id, es.unit_id)), '[]'::json) FROM entry_stages es WHERE es.entry_id = e.id)`;
 
 /**
