@@ -368,8 +368,8 @@ export class EntriesRepository {
    * One page of the entries in scope that pass the filter, in list order, starting after `after`; `next` is
    * where the following page starts (null on the last). Read on the lists' own connection: an index range
    * (edition, then the scope's path prefix) walked in order from the position, then the page's rows alone read
-   * with their authors and stages; when every entry of the range is shown (see walksShownRows), the rows are read
-   * as the range is walked. `total` is the filter's count (see LIST_TOTAL_CAP), remembered for a while.
+   * with their authors and stages; when the index alone answers none of the filters (see walksShownRows), the
+   * rows are read as the range is walked. `total` is the filter's count (see LIST_TOTAL_CAP), remembered for a while.
    */
   async page(
     manager: EntityManager,
@@ -464,13 +464,14 @@ export function dossierFileView(file: DossierFile): DossierFileView {
 }
 
 /**
- * Whether a list's range holds only entries it shows: one path prefix or path (or none) in scope and no filter but
- * the unit and edition. Its rows are then best read as the range is walked, each entry once; otherwise the range
- * is walked in the index alone (field and status are in it) and only the page's rows are read (the same rows
- * either way, a choice of plan). A scope of several reaches (OR, IN) is filtered row by row, as the others are.
+ * Whether a list page is best read as its range is walked: when the index alone answers none of its filters (field
+ * and status are in it, a stage is found by the entry's id), every row walked is read from the table anyway (to be
+ * shown, or to match the searched text), so reading it there once costs less than walking the index for ids and
+ * reading the page's rows again by id. A scope of several reaches (OR, IN) is walked in the index alone, which skips
+ * the rows between its paths. The same rows either way: a choice of plan.
  */
 function walksShownRows([scope]: Condition, filter: ListFilter): boolean {
-  return !/\b(OR|IN)\b/.test(scope) && !filter.fieldIds && !filter.status && !filter.stageId && !filter.q;
+  return !/\b(OR|IN)\b/.test(scope) && !filter.fieldIds && !filter.status && !filter.stageId;
 }
 
 /**
