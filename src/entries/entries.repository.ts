@@ -104,6 +104,14 @@ export function everyEntryWritten(count: number): string {
   return `(SELECT count(*) FROM ${WRITTEN_ENTRIES}) = ${Number(count)}`;
 }
 
+/**
+ * A condition for an `alongside` part of insertMany, row by row: `value` (an SQL expression over the part's row) is
+ * `key` (an SQL expression over a written entry's `id`) of an entry the statement wrote.
+ */
+export function entryWritten(value: string, key = 'id'): string {
+  return `${value} IN (SELECT ${key} FROM ${WRITTEN_ENTRIES})`;
+}
+
 /** An entry about to be registered: its content, its school and where it starts (first stage, at the unit running it). */
 export interface NewEntry {
   id: string;
@@ -149,9 +157,9 @@ export class EntriesRepository {
    * data-modifying CTEs, each column bound as one array (unnest), so it takes a few dozen parameters whatever
    * the row count, far from PostgreSQL's 65,535, and is atomic even outside a transaction. An entry whose
    * (edition, school, reference) is already taken is left out with its authors and stage; the conditions of the
-   * `alongside` parts may read what was written through `everyEntryWritten`. Returns the entries written, with
-   * the time they were created. `prepared` (for a single entry, whose statement text is one of a few) runs it as a
-   * prepared statement, planned once per connection.
+   * `alongside` parts may read what was written through `everyEntryWritten` (all of it) or `entryWritten` (row by
+   * row). Returns the entries written, with the time they were created. `prepared` (for forms, whose statement text
+   * never varies) runs it as a prepared statement, planned once per connection.
    */
   async insertMany(manager: EntityManager, entries: NewEntry[], alongside: SqlPart[] = [], prepared = false): Promise<Map<string, Date>> {
     if (entries.length === 0) return new Map();

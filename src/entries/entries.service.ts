@@ -13,7 +13,8 @@ import { AuditService } from '../core/audit/audit.service';
 import { ConflictError, FieldProblem, invalidRequest, NotFoundError, problem, problemOf, RuleViolationError, staleVersion } from '../core/errors/domain-error';
 import { LIST_DATABASE, RouteClassDatabase } from '../core/database/route-class';
 import { OutboxService } from '../core/outbox/outbox.service';
-import { singleStatement } from '../core/idempotency/idempotency-scope';
+import { changeNeedsTransaction } from '../core/idempotency/idempotency-scope';
+import { StatementGatherer } from '../core/database/statement-gatherer';
 import { csvStream, RowBatches, xlsxStream } from '../core/spreadsheet';
 import { ExportCursors } from '../core/database/export-cursor';
 import { UnitReader } from '../units/unit-reader';
@@ -28,7 +29,7 @@ import { EntryNaming, RowNames, StoredEntryRow } from './entry-naming';
 import { draftProblems, EntryDraft } from './entry-draft';
 import { RegistrationWindow, windowProblem } from '../contests/edition-lifecycle';
 import { ENTRY_EXPORT_COLUMNS, EntryRow, exportFileName } from './entry-export';
-import { schoolPlacement, writeRegistrations } from './entry-registration';
+import { FormRegistration, schoolPlacement, writeForms } from './entry-registration';
 import { Entry, EntryAuthor } from './entry.entity';
 import { decodeCursor, encodeCursor } from './list-cursor';
 
@@ -107,10 +108,14 @@ export class EntriesService {
     private readonly stages: StageReader,
   ) {}
 
+  /** Forms arriving together are written by one statement (writeForms): one round trip, one commit for tens of them. */
+  private readonly forms = new StatementGatherer((forms: FormRegistration[]) => writeForms(this.db.manager, this, forms));
+
   /**
    * A school (or an organiser on its behalf) registers one entry in the first stage of an edition: its school and
    * edition read in one statement (another when a unit above the school runs the first stage), then everything the
-   * registration writes in one statement. The answer is built from what was written.
+   * registration writes in one statement, shared with the other forms sent at that moment; a form holding an
+   * Idempotency-Key is written alone, in the transaction that marks its key. The answer is built from what was written.
    */
   async register(actor: Actor, editionId: string, dto: RegisterEntryDto): Promise<EntryView> {
     const read = selectParts([
@@ -130,12 +135,13 @@ export class EntriesService {
     refuseIfProblems(draftProblems(draft, edition, new Set(fields.keys())));
     const placement = await schoolPlacement(this.db.manager, firstStage, school);
     const field = fields.get(draft.fieldCode)!;
-    const written = await singleStatement(this.db, (manager) =>
-      writeRegistrations(manager, this, actor, { ...edition, contestName: edition.contest!.name }, [{ id, school, fieldId: field.id, draft }], {
-        placements: new Map([[school.path, placement]]),
-      }),
-    );
-    const createdAt = written.get(id);
+    const form: FormRegistration = {
+      actor,
+      edition: { id: edition.id, seasonLabel: edition.seasonLabel, number: edition.number, contestName: edition.contest!.name },
+      registration: { id, school, fieldId: field.id, draft },
+      placement,
+    };
+    const createdAt = changeNeedsTransaction() ? (await this.db.transaction((manager) => writeForms(manager, this, [form])))[0] : await this.forms.submit(form);
     if (!createdAt) throw duplicateReference(draft.reference);
     return {
       id,

@@ -3,10 +3,10 @@ import { EditionRepository, FirstStage } from '../contests/edition.repository';
 import type { Actor } from '../core/auth/actor';
 import type { AuditService } from '../core/audit/audit.service';
 import { NotFoundError, problem, RuleViolationError } from '../core/errors/domain-error';
-import { registrationMail } from '../core/outbox/mail-catalogue';
+import { registrationMail, registrationMailKeySql } from '../core/outbox/mail-catalogue';
 import type { OutboxService } from '../core/outbox/outbox.service';
 import { UnitsRepository } from '../units/units.repository';
-import { type EntriesRepository, everyEntryWritten } from './entries.repository';
+import { type EntriesRepository, entryWritten, everyEntryWritten, type NewEntry } from './entries.repository';
 import type { EntryDraft } from './entry-draft';
 
 export interface Placement {
@@ -57,18 +57,88 @@ export interface Registration {
   draft: EntryDraft;
 }
 
+/** The edition a registration goes into, as its confirmation mail names it. */
+export interface RegisteredEdition {
+  id: string;
+  seasonLabel: string;
+  number: number;
+  contestName: string;
+}
+
+/** The `entry.register` audit row of a registration: the same however the entry came in, so its trail reads alike. */
+function registrationAudit(r: Registration, extra: Record<string, unknown> = {}) {
+  return { action: 'entry.register', entityType: 'entry', entityId: r.id, unitPath: r.school.path, after: { ...r.draft, status: 'registered', ...extra } };
+}
+
+/** The entry row of a registration, in the first stage at `placement`. */
+function newEntry(actor: Actor, editionId: string, r: Registration, placement: Placement): NewEntry {
+  return {
+    id: r.id,
+    editionId,
+    unitId: r.school.id,
+    unitPath: r.school.path,
+    fieldId: r.fieldId,
+    draft: r.draft,
+    stageId: placement.stageId,
+    stageUnitId: placement.unitId,
+    createdBy: actor.userId,
+  };
+}
+
+/** One school's form: an entry one request registers, checked and placed in its first stage. */
+export interface FormRegistration {
+  actor: Actor;
+  edition: RegisteredEdition;
+  registration: Registration;
+  placement: Placement;
+}
+
 /**
- * What every registration writes, a form's single entry or a file's thousands alike: the entries in their first
- * stage, one `entry.register` audit row and one confirmation mail per school and contact (none for a past
- * season's entries recorded afterwards: `mail: false`), in one statement (EntriesRepository.insertMany) per
- * REGISTRATIONS_PER_STATEMENT entries inside the caller's transaction. Returns the entries written with the time they were created; an entry whose
- * reference its school already used is left out, and so are its audit row and its place in the mail.
+ * Forms sent one by one and written together (the forms a StatementGatherer holds at one moment, or one form alone):
+ * each exactly as if written alone, with its entry in its first stage, its `entry.register` audit row by its own
+ * actor and its own confirmation mail, in ONE statement whose text never varies with the count (so it is prepared),
+ * atomic without a transaction of its own. A form whose reference its school already used (by an earlier entry, or
+ * by an earlier form of the same statement) is left out with its audit row and its mail. Answers, form by form, the
+ * time its entry was created, or null when it was left out.
+ */
+export async function writeForms(manager: EntityManager, ports: { entries: EntriesRepository; audit: AuditService; outbox: OutboxService }, forms: FormRegistration[]): Promise<Array<Date | null>> {
+  const audit = ports.audit.insertion(
+    forms.map((f) => f.actor),
+    forms.map((f) => registrationAudit(f.registration)),
+    entryWritten('c.entity_id', 'id::text'),
+  );
+  const mails = ports.outbox.insertion(
+    forms.flatMap(({ edition, registration: r }) =>
+      registrationMail({
+        contestName: edition.contestName,
+        edition,
+        entries: [{ id: r.id, title: r.draft.title, reference: r.draft.reference, school: r.school, contactEmail: r.draft.contactEmail }],
+      }),
+    ),
+    entryWritten('e.event_key', registrationMailKeySql('id')),
+  );
+  const written = await ports.entries.insertMany(
+    manager,
+    forms.map((f) => newEntry(f.actor, f.edition.id, f.registration, f.placement)),
+    [audit, mails],
+    true,
+  );
+  if (written.size > 0) ports.outbox.written(manager);
+  return forms.map((f) => written.get(f.registration.id) ?? null);
+}
+
+/**
+ * What a file's registrations write (and the demo's, and a past season's recorded afterwards): the entries in their
+ * first stage, one `entry.register` audit row each and one confirmation mail per school and contact (none with
+ * `mail: false`), in one statement (EntriesRepository.insertMany) per REGISTRATIONS_PER_STATEMENT entries inside the
+ * caller's transaction. Returns the entries written with the time they were created; an entry whose reference its
+ * school already used is left out, and so are its audit row and its place in the mail.
  */
 export async function writeRegistrations(
   manager: EntityManager,
   ports: { entries: EntriesRepository; audit: AuditService; outbox: OutboxService },
   actor: Actor,
-  edition: { id: string; seasonLabel: string; number: number; contestName: string },
+  edition: RegisteredEdition,
   registrations: Registration[],
   options: { auditExtra?: Record<string, unknown>; mail?: boolean; placements?: Map<string, Placement>; perStatement?: number } = {},
 ): Promise<Map<string, Date>> {
@@ -81,9 +151,7 @@ export async function writeRegistrations(
       edition.id,
       registrations.map((r) => r.school.path),
     ));
-  // The same audit row however an entry came in, so its trail reads alike.
-  const audit = (written: Registration[]) =>
-    written.map((r) => ({ action: 'entry.register', entityType: 'entry', entityId: r.id, unitPath: r.school.path, after: { ...r.draft, status: 'registered', ...auditExtra } }));
+  const audit = (written: Registration[]) => written.map((r) => registrationAudit(r, auditExtra));
   // One confirmation per school and contact for the whole batch, not one per entry.
   const mails = (written: Registration[]) =>
     mail
@@ -93,20 +161,7 @@ export async function writeRegistrations(
           entries: written.map((r) => ({ id: r.id, title: r.draft.title, reference: r.draft.reference, school: r.school, contactEmail: r.draft.contactEmail })),
         })
       : [];
-  const entryOf = (r: Registration) => {
-    const placement = placements.get(r.school.path)!;
-    return {
-      id: r.id,
-      editionId: edition.id,
-      unitId: r.school.id,
-      unitPath: r.school.path,
-      fieldId: r.fieldId,
-      draft: r.draft,
-      stageId: placement.stageId,
-      stageUnitId: placement.unitId,
-      createdBy: actor.userId,
-    };
-  };
+  const entryOf = (r: Registration) => newEntry(actor, edition.id, r, placements.get(r.school.path)!);
   const written = new Map<string, Date>();
   const chunks: Registration[][] = [];
   for (let i = 0; i < registrations.length; i += perStatement) chunks.push(registrations.slice(i, i + perStatement));
@@ -118,8 +173,7 @@ export async function writeRegistrations(
     const alongside = [ports.audit.insertion(actor, audit(chunk), everyEntryNew)];
     const events = chunks.length === 1 ? mails(chunk) : [];
     if (events.length) alongside.push(ports.outbox.insertion(events, everyEntryNew));
-    // A form's single entry (the busiest write of a season) is a prepared statement: its text is the same every time.
-    const inChunk = await ports.entries.insertMany(manager, chunk.map(entryOf), alongside, registrations.length === 1);
+    const inChunk = await ports.entries.insertMany(manager, chunk.map(entryOf), alongside);
     for (const [id, createdAt] of inChunk) written.set(id, createdAt);
     if (inChunk.size === chunk.length) {
       mailed = events.length > 0;

@@ -72,6 +72,29 @@ describe('mail for each event (e2e)', () => {
     expectBothParts(mail, 'vi');
   });
 
+  it('confirms forms sent at the same moment each with its own mail and audit row, and registers a reference sent twice once', async () => {
+    const references = ['AT-ONCE-1', 'AT-ONCE-2', 'AT-ONCE-3', 'AT-ONCE-4', 'AT-ONCE-5', 'AT-ONCE-5'];
+    const answers = await Promise.all(references.map((reference) => t.as('school1@test.vn').post(entriesUrl, entryBody(reference, 'cung.luc@school1.vn'))));
+    expect(answers.map((a) => a.statusCode).sort()).toEqual([201, 201, 201, 201, 201, 409]);
+    expect(answers.find((a) => a.statusCode === 409)!.json().details.problems).toEqual([expect.objectContaining({ field: 'reference' })]);
+    const created = answers.filter((a) => a.statusCode === 201).map((a) => a.json());
+    await settled();
+    const mails = to('cung.luc@school1.vn');
+    expect(mails).toHaveLength(5);
+    for (const entry of created) {
+      const own = mails.filter((m) => m.text.includes(entry.id));
+      expect(own).toHaveLength(1);
+      expect(own[0].subject).toBe('Xác nhận đăng ký 1 sản phẩm dự thi: Trường THCS Kế Sách');
+      expect(own[0].text).toContain(`${entry.reference}\n`);
+    }
+    const audited = await t.db.source.query(
+      `SELECT a.entity_id, u.email, a.after->>'reference' AS reference FROM audit_log a JOIN users u ON u.id = a.actor_id WHERE a.action = 'entry.register' AND a.entity_id = ANY($1)`,
+      [created.map((e) => e.id)],
+    );
+    expect(audited.map((a: { entity_id: string }) => a.entity_id).sort()).toEqual(created.map((e) => e.id).sort());
+    for (const row of audited) expect(row).toMatchObject({ email: 'school1@test.vn', reference: created.find((e) => e.id === row.entity_id).reference });
+  });
+
   it('confirms a bulk file of 40 entries of one school with one mail listing all 40 references', async () => {
     const file = bulkFile(40, 'lan.le@school1.vn');
     const response = await t.as('school1@test.vn').post(`${entriesUrl}/import`, file.payload, { headers: file.headers });

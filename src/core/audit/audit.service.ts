@@ -62,19 +62,22 @@ export class AuditService {
 
   /**
    * The INSERT of `record`, for a caller that writes its change and its audit rows in one statement (SqlPart);
-   * `when` is an SQL condition over that statement the rows are written under.
+   * `when` is an SQL condition over that statement each row is written under (it may test the row's entity as
+   * `c.entity_id`). `actor` acts every change, or with an array, `actor[i]` acts `changes[i]` (requests gathered
+   * into one statement).
    */
-  insertion(actor: Actor | null, changes: AuditChange[], when = 'TRUE'): SqlPart {
+  insertion(actor: Actor | null | Array<Actor | null>, changes: AuditChange[], when = 'TRUE'): SqlPart {
     const json = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
+    const actorOf = Array.isArray(actor) ? (i: number) => actor[i] : () => actor;
     // One statement whatever the batch size: an import of thousands of rows audits each change cheaply.
     return {
       sql: `INSERT INTO audit_log (actor_id, unit_path, action, entity_type, entity_id, before, after)
-       SELECT $1::uuid, c.unit_path, c.action, c.entity_type, c.entity_id, c.before::jsonb, c.after::jsonb
-         FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
-           AS c(unit_path, action, entity_type, entity_id, before, after)
+       SELECT c.actor_id, c.unit_path, c.action, c.entity_type, c.entity_id, c.before::jsonb, c.after::jsonb
+         FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+           AS c(actor_id, unit_path, action, entity_type, entity_id, before, after)
         WHERE ${when}`,
       params: [
-        actor?.userId ?? null,
+        changes.map((_, i) => actorOf(i)?.userId ?? null),
         changes.map((c) => c.unitPath),
         changes.map((c) => c.action),
         changes.map((c) => c.entityType),

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { DataSource, EntityManager, EntitySubscriberInterface, EventSubscriber, TransactionCommitEvent } from 'typeorm';
+import { EntitySubscriberInterface, EventSubscriber, TransactionCommitEvent } from 'typeorm';
 import { ConflictError } from '../errors/domain-error';
 
 /** The Idempotency-Key a request holds while its handler runs. */
@@ -41,12 +41,4 @@ export class IdempotencyCommitMark implements EntitySubscriberInterface {
 export function changeNeedsTransaction(): boolean {
   const claim = idempotencyScope.getStore();
   return Boolean(claim && !claim.settled);
-}
-
-/**
- * Runs a change made of one statement, which is atomic by itself: without a transaction (two round trips fewer),
- * unless the request holds an Idempotency-Key, whose commit mark needs one.
- */
-export function singleStatement<T>(db: DataSource, change: (manager: EntityManager) => Promise<T>): Promise<T> {
-  return changeNeedsTransaction() ? db.transaction(change) : change(db.manager);
 }

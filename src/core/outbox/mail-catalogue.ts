@@ -143,6 +143,14 @@ function mailEvent<K extends MailKind>(kind: K, eventKey: string, to: string, da
   return { eventKey: `${kind}:${eventKey}`, topic: MAIL_TOPIC, payload: { kind, to, data } };
 }
 
+/**
+ * The event key of the confirmation registrationMail names after the entry whose id is `entryId` (an SQL expression
+ * of type uuid): the statement writing an entry tests with it whether the entry's own mail goes with it.
+ */
+export function registrationMailKeySql(entryId: string): string {
+  return `'entries-registered:' || ${entryId}`;
+}
+
 export interface RegistrationBatch {
   contestName: string;
   edition: { number: number; seasonLabel: string };

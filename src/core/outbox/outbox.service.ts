@@ -27,7 +27,10 @@ export class OutboxService {
     outboxWritten(manager);
   }
 
-  /** The INSERT of `add`, for a caller that writes its change and its mail in one statement; written only `when`. */
+  /**
+   * The INSERT of `add`, for a caller that writes its change and its mail in one statement; each event written only
+   * `when` (an SQL condition that may test the event's key as `e.event_key`).
+   */
   insertion(events: OutboxEvent[], when = 'TRUE'): SqlPart {
     // One statement with three array parameters, whatever the batch size (a bulk import sends thousands).
     return {
