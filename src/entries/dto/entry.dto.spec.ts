@@ -54,6 +54,8 @@ const VALUES: unknown[] = [
   long(201),
   long(500),
   long(501),
+  long(5000),
+  long(5001),
   '😀'.repeat(200),
   '😀'.repeat(201),
   'gv@example.vn',
