@@ -22,6 +22,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { isIsoDate } from '../../core/dates';
+import { assign, BROKEN, objectOf, optional, text } from '../../core/quick-accept';
 import { cleanEmail, cleanText, invisibleCharacter, SAFE_CODE } from '../../core/text';
 import { CleanEmail, CleanText, IsCalendarDate, NoInvisibleCharacters, SafeCode } from '../../core/validation';
 import type { EntryStatus } from '../entry.entity';
@@ -60,40 +61,9 @@ export class ContactDto {
   phone?: string | null;
 }
 
-/** `body` when it is a plain object holding no key but `keys`. */
-function objectOf(body: unknown, keys: ReadonlySet<string>): Record<string, unknown> | null {
-  if (body === null || typeof body !== 'object' || Array.isArray(body) || Object.getPrototypeOf(body) !== Object.prototype) return null;
-  for (const key in body) if (!keys.has(key)) return null;
-  return body as Record<string, unknown>;
-}
-
-/** Sentinel of the checks below: the value breaks a constraint. */
-const BROKEN = Symbol('broken');
-type Checked<T> = T | typeof BROKEN;
-
-/** A text the decorators `@CleanText() @IsString() @Length(min, max)` (and `@NoInvisibleCharacters()` when `visible`) accept, cleaned. */
-function text(value: unknown, min: number, max: number, visible: boolean): Checked<string> {
-  const cleaned = cleanText(value);
-  return typeof cleaned === 'string' && length(cleaned, min, max) && (!visible || invisibleCharacter(cleaned) === null) ? cleaned : BROKEN;
-}
-
-/** `@IsOptional()` in front of `check`: null and absent pass as they are. */
-function optional<T>(value: unknown, check: (value: unknown) => Checked<T>): Checked<T | null | undefined> {
-  return value === null || value === undefined ? value : check(value);
-}
-
 const AUTHOR_KEYS = new Set(['fullName', 'birthDate', 'classOrJob']);
 const CONTACT_KEYS = new Set(['name', 'email', 'phone']);
 const REGISTER_KEYS = new Set(['unitId', 'title', 'fieldCode', 'summary', 'reference', 'contact', 'createdYear', 'authors']);
-
-/** `target` with the checked value of each key `body` holds; null when a value is broken (a required one absent among them). */
-function assign<T extends object>(target: T, body: Record<string, unknown>, checked: Record<string, unknown>): T | null {
-  for (const key in checked) {
-    if (checked[key] === BROKEN) return null;
-    if (key in body) (target as Record<string, unknown>)[key] = checked[key];
-  }
-  return target;
-}
 
 function quickAuthor(body: unknown): AuthorDto | null {
   const author = objectOf(body, AUTHOR_KEYS);
