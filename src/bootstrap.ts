@@ -14,6 +14,7 @@ import { invalidRequest } from './core/errors/domain-error';
 import { documentIdempotencyKey } from './core/idempotency/idempotency-docs';
 import { createValidationPipe } from './core/errors/validation.pipe';
 import { applyRouteBodyLimit, DEFAULT_BODY_LIMIT } from './core/http/body-limit';
+import { answerClientError, REQUEST_TIMEOUT_MS } from './core/http/client-errors';
 import { addSecurityHeaders } from './core/http/security-headers';
 import { requestInputProblems } from './core/http/input-bounds';
 import { serveWebFront } from './core/http/web-front';
@@ -89,7 +90,12 @@ export async function createApp(runtime: Runtime, options: AppOptions, logger: f
 
 /** Uploads do not count against the body limit: the multipart limits in `configureApp` bound them. */
 export function appAdapter(runtime: Runtime): FastifyAdapter {
-  return new FastifyAdapter({ trustProxy: fastifyTrustProxy(runtime.config.trustProxy), bodyLimit: DEFAULT_BODY_LIMIT });
+  return new FastifyAdapter({
+    trustProxy: fastifyTrustProxy(runtime.config.trustProxy),
+    bodyLimit: DEFAULT_BODY_LIMIT,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    clientErrorHandler: answerClientError,
+  });
 }
 
 export function appCreateOptions(runtime: Runtime, logger: false | undefined) {

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { AddressInfo, connect } from 'node:net';
 import fc from 'fast-check';
+import { REQUEST_TIMEOUT_MS } from '../../src/core/http/client-errors';
 import { YOUTH_RUBRIC, YOUTH_STAGES } from '../../src/seed/demo-world';
 import { PASSWORD, YOUTH_EDITION } from '../support/fixtures';
 import { multipart, TestApp, TestResponse } from '../support/test-app';
@@ -610,6 +612,52 @@ describe('hostile input (e2e)', () => {
       expect({ status: response.statusCode, fields: problemFields(response) }).toEqual({ status: 400, fields: ['body'] });
       expect(ms).toBeLessThan(BOUND_MS);
       expect((await t.request('GET', '/health')).statusCode).toBe(200);
+    });
+
+    it('says in Vietnamese why a body was refused before any handler read it, naming the part at fault', async () => {
+      const vi = { 'accept-language': 'vi' };
+      const refusals = [
+        [await send('POST', '/auth/login', '{"__proto__":{"admin":true},"email":"a@b.vn","password":"x"}', undefined, vi), 400, 'BODY_NOT_JSON', 'body'],
+        [await send('POST', '/auth/login', '{"email":', undefined, vi), 400, 'BODY_NOT_JSON', 'body'],
+        [await send('POST', '/auth/login', '', undefined, vi), 400, 'BODY_EMPTY', 'body'],
+        [await send('POST', '/auth/login', '<login/>', undefined, { ...vi, 'content-type': 'application/xml' }), 415, 'MEDIA_TYPE_NOT_ACCEPTED', 'content-type'],
+        [await send('POST', '/auth/login', JSON.stringify({ email: 'a'.repeat(200_000) }), undefined, vi), 413, 'BODY_TOO_LARGE', 'body'],
+      ] as const;
+      for (const [{ response }, status, reason, field] of refusals) {
+        const body = response.json();
+        expect({ status: response.statusCode, reason: body.reason, fields: problemFields(response) }).toEqual({ status, reason, fields: [field] });
+        // Every word the user reads comes from the catalogue, none from Fastify.
+        expect(body.message).not.toMatch(/body|Unsupported|Request/i);
+      }
+      expect(refusals[3][0].response.json().message).toBe('Máy chủ không nhận nội dung kiểu "application/xml"; hãy gửi JSON (application/json) hoặc tệp (multipart/form-data)');
+    });
+
+    it('answers headers over the limit and bytes that are not HTTP in the one error shape, in Vietnamese, and keeps serving', async () => {
+      await t.app.listen(0, '127.0.0.1');
+      const { port } = t.app.getHttpServer().address() as AddressInfo;
+      /** What the server writes back to `bytes` before it closes the connection. */
+      const raw = (bytes: string) =>
+        new Promise<string>((resolve, reject) => {
+          const chunks: Buffer[] = [];
+          const socket = connect(port, '127.0.0.1', () => socket.write(bytes));
+          socket
+            .on('data', (chunk) => chunks.push(chunk))
+            .on('error', reject)
+            .on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        });
+      const answerOf = (text: string) => {
+        const [head, body] = text.split('\r\n\r\n');
+        return { status: Number(head.split(' ')[1]), length: Number(/content-length: (\d+)/i.exec(head)?.[1]), body: body && JSON.parse(body), bytes: Buffer.byteLength(body ?? '') };
+      };
+      const tooLarge = answerOf(await raw(`GET /health HTTP/1.1\r\nHost: x\r\nX-Padding: ${'a'.repeat(20_000)}\r\n\r\n`));
+      expect(tooLarge).toMatchObject({ status: 431, body: { code: 'VALIDATION_FAILED', reason: 'HEADERS_TOO_LARGE', params: { maxBytes: 16384 } } });
+      expect(tooLarge.body.message).toBe('Phần tiêu đề (headers) của yêu cầu vượt quá 16384 byte mà máy chủ nhận');
+      expect(tooLarge.length).toBe(tooLarge.bytes);
+      const garbage = answerOf(await raw('\u0000\u0001 not http at all\r\n\r\n'));
+      expect(garbage).toMatchObject({ status: 400, body: { code: 'VALIDATION_FAILED', reason: 'NOT_HTTP', message: 'Yêu cầu không đúng giao thức HTTP' } });
+      // A request that trickles in is cut after Node's own five minutes, which Fastify would turn off.
+      expect(t.app.getHttpServer().requestTimeout).toBe(REQUEST_TIMEOUT_MS);
+      expect(answerOf(await raw('GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n')).status).toBe(200);
     });
 
     it('answers 10,000-deep nesting with a 400 naming the field', async () => {

@@ -35,15 +35,37 @@ interface RequestLike {
   params?: Record<string, unknown>;
 }
 
+/** Fastify's refusals of a body, by its error code: the part of the request at fault and why. */
+const BODY_REFUSALS: Record<string, [field: string, reason: ProblemCode]> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: ['body', 'BODY_TOO_LARGE'],
+  FST_ERR_CTP_INVALID_JSON_BODY: ['body', 'BODY_NOT_JSON'],
+  FST_ERR_CTP_EMPTY_JSON_BODY: ['body', 'BODY_EMPTY'],
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: ['content-type', 'MEDIA_TYPE_NOT_ACCEPTED'],
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: ['content-length', 'CONTENT_LENGTH_MISMATCH'],
+};
+
 /**
- * Fastify refuses a body before any handler sees it (too large, not JSON, of no accepted type); Nest hands
- * that error on as the cause of an HttpException. The answer names the part of the request at fault.
+ * Fastify refuses a body before any handler sees it (too large, not JSON, of no accepted type); Nest hands that
+ * error on as the cause of an HttpException. The answer names the part of the request at fault and says why in the
+ * catalogue's words, not Fastify's English.
  */
-function bodyProblems(cause: unknown): { problems: FieldProblem[] } | undefined {
+function bodyRefusal(cause: unknown, request: RequestLike | undefined): { reason: ProblemCode; params: object; details: { problems: FieldProblem[] } } | undefined {
   const code = (cause as { code?: unknown } | undefined)?.code;
   if (typeof code !== 'string' || !code.startsWith('FST_ERR_CTP_')) return undefined;
-  const field = code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'content-type' : code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH' ? 'content-length' : 'body';
-  return { problems: [problem(field, 'BODY_REFUSED', { detail: (cause as Error).message })] };
+  const known = BODY_REFUSALS[code];
+  if (!known) return { reason: 'BODY_REFUSED', params: { detail: (cause as Error).message }, details: { problems: [problem('body', 'BODY_REFUSED', { detail: (cause as Error).message })] } };
+  const [field, reason] = known;
+  const contentType = request?.headers?.['content-type'];
+  const params =
+    reason === 'MEDIA_TYPE_NOT_ACCEPTED'
+      ? {
+          mediaType: String(contentType ?? '')
+            .split(';')[0]
+            .trim()
+            .slice(0, 100),
+        }
+      : {};
+  return { reason, params, details: { problems: [problem(field, reason, params as never)] } };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -115,13 +137,15 @@ export class ErrorFilter implements ExceptionFilter {
     const fastifyStatus = (error as { statusCode?: number })?.statusCode;
     if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
       const code = HTTP_CODES[fastifyStatus] ?? 'VALIDATION_FAILED';
-      return { status: fastifyStatus, body: shaped(code, 'HTTP_ERROR', { status: fastifyStatus, detail: (error as Error).message }, bodyProblems(error) ?? {}) };
+      const refusal = bodyRefusal(error, request);
+      if (refusal) return { status: fastifyStatus, body: shaped(code, refusal.reason, refusal.params, refusal.details) };
+      return { status: fastifyStatus, body: shaped(code, 'HTTP_ERROR', { status: fastifyStatus, detail: (error as Error).message }, {}) };
     }
     return { status: 500, body: shaped('INTERNAL', 'INTERNAL_ERROR', {}, {}) };
   }
 }
 
-function shaped(code: ErrorCode, reason: ProblemCode, params: object, details: object): ErrorBody {
+export function shaped(code: ErrorCode, reason: ProblemCode, params: object, details: object): ErrorBody {
   return { code, reason, params, message: renderProblem(reason, params, 'en'), details };
 }
 
@@ -135,7 +159,9 @@ function fromHttpException(error: HttpException, request: RequestLike | undefine
   const response = error.getResponse();
   const message = typeof response === 'string' ? response : ((response as { message?: unknown }).message ?? error.message);
   const detail = Array.isArray(message) ? message.join('; ') : String(message);
-  return { status, body: shaped(code, 'HTTP_ERROR', { status, detail }, bodyProblems(error.cause) ?? {}) };
+  const refusal = bodyRefusal(error.cause, request);
+  if (refusal) return { status, body: shaped(code, refusal.reason, refusal.params, refusal.details) };
+  return { status, body: shaped(code, 'HTTP_ERROR', { status, detail }, {}) };
 }
 
 function retryAfterSeconds(details: unknown): number {

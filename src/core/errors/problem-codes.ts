@@ -226,6 +226,38 @@ export const PROBLEM_CATALOGUE = {
     (p) => `nội dung yêu cầu bị từ chối: ${p.detail}`,
     (p) => p.detail,
   ),
+  BODY_TOO_LARGE: entry(
+    () => 'Nội dung yêu cầu quá lớn so với mức máy chủ nhận cho thao tác này',
+    () => 'The request body is larger than the server accepts for this operation',
+  ),
+  BODY_NOT_JSON: entry(
+    () => 'Nội dung yêu cầu không phải JSON hợp lệ (hoặc chứa khóa __proto__ / constructor bị cấm)',
+    () => 'The request body is not valid JSON (or holds a forbidden __proto__ / constructor key)',
+  ),
+  BODY_EMPTY: entry(
+    () => 'Yêu cầu khai báo nội dung JSON (Content-Type: application/json) nhưng không gửi nội dung nào',
+    () => 'The request says it sends JSON (Content-Type: application/json) but sends no body',
+  ),
+  MEDIA_TYPE_NOT_ACCEPTED: entry<{ mediaType: string }>(
+    (p) => `Máy chủ không nhận nội dung kiểu "${p.mediaType}"; hãy gửi JSON (application/json) hoặc tệp (multipart/form-data)`,
+    (p) => `The server does not accept "${p.mediaType}" bodies; send JSON (application/json) or a file (multipart/form-data)`,
+  ),
+  CONTENT_LENGTH_MISMATCH: entry(
+    () => 'Độ dài nội dung (Content-Length) không khớp với nội dung đã gửi',
+    () => 'Content-Length does not match the body sent',
+  ),
+  HEADERS_TOO_LARGE: entry<{ maxBytes: number }>(
+    (p) => `Phần tiêu đề (headers) của yêu cầu vượt quá ${p.maxBytes} byte mà máy chủ nhận`,
+    (p) => `The request's headers exceed the ${p.maxBytes} bytes the server accepts`,
+  ),
+  REQUEST_TOO_SLOW: entry<{ seconds: number }>(
+    (p) => `Yêu cầu không đến đủ trong ${p.seconds} giây; hãy gửi lại`,
+    (p) => `The request did not arrive in full within ${p.seconds} seconds; send it again`,
+  ),
+  NOT_HTTP: entry(
+    () => 'Yêu cầu không đúng giao thức HTTP',
+    () => 'The request is not valid HTTP',
+  ),
   IDEMPOTENCY_KEY_TOO_LONG: entry<{ max: number }>(
     (p) => `Idempotency-Key dài nhiều nhất ${p.max} ký tự`,
     (p) => `Idempotency-Key must be at most ${p.max} characters`,
