@@ -152,6 +152,15 @@ export class EntriesRepository {
   }
 
   /**
+   * New entries only add to what a filter matches: a total past the cap ("at least 10,000", a province's or the
+   * nation's, the ones costly to count) stays true, so a season's busiest hours of registration do not have every
+   * national list counted again after each form. Exact totals are counted again, so a new entry shows in them at once.
+   */
+  private forgetListsAddedTo(): void {
+    this.totals.forget((total) => !total.exact);
+  }
+
+  /**
    * The one way entries come into the database (a form, a file, the demo, the tests): entries, their authors,
    * their first-stage records and the rows written `alongside` them (audit, mail) in ONE statement of
    * data-modifying CTEs, each column bound as one array (unnest), so it takes a few dozen parameters whatever
@@ -163,7 +172,7 @@ export class EntriesRepository {
    */
   async insertMany(manager: EntityManager, entries: NewEntry[], alongside: SqlPart[] = [], prepared = false): Promise<Map<string, Date>> {
     if (entries.length === 0) return new Map();
-    this.forgetLists();
+    this.forgetListsAddedTo();
     const authors = entries.flatMap((e) => e.draft.authors.map((author, i) => ({ entryId: e.id, position: i + 1, author })));
     const statement = withParts(
       [

@@ -32,6 +32,20 @@ describe('ListMemory', () => {
     expect(await cache.get('b', async () => 4)).toBe(4);
   });
 
+  it('keeps, when told, the answers a write leaves true, and forgets the others and any still being read', async () => {
+    const cache = new ListMemory<{ count: number; exact: boolean }>(1000, 10, () => clock);
+    await cache.get('province', async () => ({ count: 10_000, exact: false }));
+    await cache.get('school', async () => ({ count: 12, exact: true }));
+    let finish: (total: { count: number; exact: boolean }) => void = () => undefined;
+    const reading = cache.get('district', () => new Promise((resolve) => (finish = resolve)));
+    cache.forget((total) => !total.exact);
+    finish({ count: 10_000, exact: false });
+    await reading;
+    expect(await cache.get('province', async () => ({ count: 1, exact: true }))).toEqual({ count: 10_000, exact: false });
+    expect(await cache.get('school', async () => ({ count: 13, exact: true }))).toEqual({ count: 13, exact: true });
+    expect(await cache.get('district', async () => ({ count: 9_999, exact: true }))).toEqual({ count: 9_999, exact: true });
+  });
+
   it('keeps at most its capacity, dropping the oldest', async () => {
     const cache = totals();
     await cache.get('a', async () => 1);

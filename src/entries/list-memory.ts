@@ -7,7 +7,7 @@
 export class ListMemory<T> {
   /** Counts forget()s: a read begun before one must not be remembered after it. */
   private generation = 0;
-  private readonly remembered = new Map<string, { value: Promise<T>; until: number }>();
+  private readonly remembered = new Map<string, { value: Promise<T>; until: number; settled?: { value: T } }>();
 
   constructor(
     private readonly ttlMs: number,
@@ -22,14 +22,19 @@ export class ListMemory<T> {
     return this.remember(key, read);
   }
 
-  forget(): void {
+  /**
+   * Forgets what is remembered, except the answers `stillTrue` keeps (a write that can only add to what lists match
+   * leaves a count that says "at least" true). An answer still being read is forgotten either way.
+   */
+  forget(stillTrue?: (value: T) => boolean): void {
     this.generation += 1;
-    this.remembered.clear();
+    if (!stillTrue) return this.remembered.clear();
+    for (const [key, entry] of this.remembered) if (!entry.settled || !stillTrue(entry.settled.value)) this.remembered.delete(key);
   }
 
   private remember(key: string, read: () => Promise<T>): Promise<T> {
     const value = read();
-    const entry = { value, until: this.now() + this.ttlMs };
+    const entry: { value: Promise<T>; until: number; settled?: { value: T } } = { value, until: this.now() + this.ttlMs };
     const generation = this.generation;
     const replaces = () => {
       const current = this.remembered.get(key);
@@ -37,7 +42,8 @@ export class ListMemory<T> {
     };
     this.remembered.set(key, entry);
     value.then(
-      () => {
+      (settled) => {
+        entry.settled = { value: settled };
         entry.until = this.now() + this.ttlMs;
         if (replaces()) this.remembered.set(key, entry);
       },
