@@ -52,20 +52,17 @@ const BODY_REFUSALS: Record<string, [field: string, reason: ProblemCode]> = {
 function bodyRefusal(cause: unknown, request: RequestLike | undefined): { reason: ProblemCode; params: object; details: { problems: FieldProblem[] } } | undefined {
   const code = (cause as { code?: unknown } | undefined)?.code;
   if (typeof code !== 'string' || !code.startsWith('FST_ERR_CTP_')) return undefined;
-  const known = BODY_REFUSALS[code];
-  if (!known) return { reason: 'BODY_REFUSED', params: { detail: (cause as Error).message }, details: { problems: [problem('body', 'BODY_REFUSED', { detail: (cause as Error).message })] } };
-  const [field, reason] = known;
-  const contentType = request?.headers?.['content-type'];
-  const params =
-    reason === 'MEDIA_TYPE_NOT_ACCEPTED'
-      ? {
-          mediaType: String(contentType ?? '')
-            .split(';')[0]
-            .trim()
-            .slice(0, 100),
-        }
-      : {};
+  const [field, reason] = BODY_REFUSALS[code] ?? ['body', 'BODY_REFUSED'];
+  const params = reason === 'BODY_REFUSED' ? { detail: (cause as Error).message } : reason === 'MEDIA_TYPE_NOT_ACCEPTED' ? { mediaType: mediaTypeOf(request) } : {};
   return { reason, params, details: { problems: [problem(field, reason, params as never)] } };
+}
+
+/** The media type a request says its body has, without parameters, bounded for the answer. */
+function mediaTypeOf(request: RequestLike | undefined): string {
+  return String(request?.headers?.['content-type'] ?? '')
+    .split(';')[0]
+    .trim()
+    .slice(0, 100);
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -174,8 +174,9 @@ function quickSheet(body: unknown): SaveSheetDto | null {
 }
 
 /**
- * A copy of `value` (as class-transformer makes one) when it is a plain object of numbers under plain codes. class-transformer
- * skips a key that names a member of every object (`constructor`, `toString`…): a body holding one is left to it.
+ * A copy of `value` (as class-transformer makes one) when it is a plain object of numbers under plain codes.
+ * class-transformer skips a key that names a member of every object (`constructor`, `toString`…): a body holding one
+ * is left to it.
  */
 function plainPoints(value: unknown): Record<string, number> | null {
   if (value === null || typeof value !== 'object' || Array.isArray(value) || Object.getPrototypeOf(value) !== Object.prototype) return null;
