@@ -20,7 +20,6 @@ import { ExportCursors } from '../core/database/export-cursor';
 import { UnitReader } from '../units/unit-reader';
 import { UnitsService } from '../units/units.service';
 import type { RegisteringUnit } from '../units/units.repository';
-import { preparedQuery } from '../core/database/prepared-query';
 import { EditEntryDto, EntryPage, EntrySummaryView, EntryView, RegisterEntryDto } from './dto/entry.dto';
 import { EntryFilterQuery, EntryListQuery } from './dto/entry-query.dto';
 import { EntriesRepository, ListedRow, ListFilter, ScopedEntry } from './entries.repository';
@@ -117,11 +116,9 @@ export class EntriesService {
   private readonly forms = new StatementGatherer((forms: FormRegistration[]) => writeForms(this.db.manager, this, forms));
 
   /** The schools and editions of forms arriving together, read by one statement whose text never varies (so it is prepared). */
-  private readonly registrationReads = new StatementGatherer(async (keys: Array<{ schoolId: string; editionId: string }>): Promise<RegistrationRead[]> => {
-    const sql = `SELECT (${this.units.registeringUnitSql('k.school_id')}) AS school, (${this.contests.editionForRegistrationSql('k.edition_id')}) AS edition
-                   FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS k(school_id, edition_id, n) ORDER BY k.n`;
-    return preparedQuery(this.db.manager, sql, [keys.map((k) => k.schoolId), keys.map((k) => k.editionId)]);
-  });
+  private readonly registrationReads = new StatementGatherer((keys: Array<{ schoolId: string; editionId: string }>) =>
+    this.entries.registrationReads<RegistrationRead>(this.db.manager, { school: (id) => this.units.registeringUnitSql(id), edition: (id) => this.contests.editionForRegistrationSql(id) }, keys),
+  );
 
   /**
    * A school (or an organiser on its behalf) registers one entry in the first stage of an edition: its school and
