@@ -15,6 +15,7 @@ import { formatErrors, formatMs, formatTable, ratio } from '../support/stats';
 import { SCRATCH_TABLE } from './insert-server';
 import { ACCOUNTS, BENCH_PASSWORD, EDITION_KEY, nationalWorld, provinceCodes, registrationBody, schoolsOf, seedEntries } from './world';
 import { createBenchDatabase, dropBenchDatabase } from '../support/bench-database';
+import { formatCost, RequestCost, RequestCostMeter } from '../support/request-cost';
 
 /** Clients of every figure, as issue 13 measured them. */
 const CLIENTS = 50;
@@ -42,6 +43,8 @@ export interface HttpFigure extends LoadResult {
   size: number;
   ratioToBare: number | null;
   ratioToInsert: number | null;
+  /** What a request cost, for the figures measured with it (the insert endpoint and registration). */
+  cost?: RequestCost;
   note?: string;
 }
 
@@ -54,6 +57,7 @@ export async function benchHttp(options: HttpBenchOptions) {
   let redisStop: (() => Promise<void>) | null = null;
   const { name: database, url: databaseUrl } = await createBenchDatabase(adminUrl, 'bench_http');
   const db = new Client({ connectionString: databaseUrl });
+  let meter: RequestCostMeter | null = null;
   try {
     const t0 = performance.now();
     await runMigrations(databaseUrl);
@@ -113,14 +117,17 @@ export async function benchHttp(options: HttpBenchOptions) {
     let seeded = 0;
     const seedProvinces = provinceCodes(provinces);
 
-    /** Warm-up (one request per client, not counted), then the measured run. */
-    const measure = async (figure: string, size: number, load: Omit<Parameters<typeof runLoad>[0], 'durationMs' | 'concurrency'> & { concurrency?: number }) => {
+    meter = await RequestCostMeter.open(adminUrl, database);
+    /** Warm-up (one request per client, not counted), then the measured run, with what a request cost `costOf` when given. */
+    const measure = async (figure: string, size: number, load: Omit<Parameters<typeof runLoad>[0], 'durationMs' | 'concurrency'> & { concurrency?: number }, costOf?: ServerProcess) => {
       await runLoad({ ...load, concurrency: load.concurrency ?? CLIENTS, requests: load.concurrency ?? CLIENTS, timeoutMs: REQUEST_TIMEOUT_MS });
-      const result = await runLoad({ ...load, concurrency: load.concurrency ?? CLIENTS, durationMs, timeoutMs: REQUEST_TIMEOUT_MS });
+      const run = () => runLoad({ ...load, concurrency: load.concurrency ?? CLIENTS, durationMs, timeoutMs: REQUEST_TIMEOUT_MS });
+      const [result, cost] = costOf ? await meter!.measure(costOf.pid, run) : [await run(), undefined];
       log(
-        `  ${figure} @ ${size.toLocaleString('en')}: ${result.reqPerSec} req/s, p50 ${formatMs(result.p50Ms)}, p99 ${formatMs(result.p99Ms)}, errors ${formatErrors(result.errors)}, load ${result.loadAverage}`,
+        `  ${figure} @ ${size.toLocaleString('en')}: ${result.reqPerSec} req/s, p50 ${formatMs(result.p50Ms)}, p99 ${formatMs(result.p99Ms)}, errors ${formatErrors(result.errors)}, load ${result.loadAverage}` +
+          (cost ? `; per request: ${formatCost(cost)}` : ''),
       );
-      return result;
+      return { ...result, cost };
     };
 
     for (const [i, size] of sizes.entries()) {
@@ -141,13 +148,25 @@ export async function benchHttp(options: HttpBenchOptions) {
       log(`\n${size.toLocaleString('en')} entries (${size === sizes[0] ? 'Sóc Trăng' : `${seedProvinces.length} provinces`}) seeded in ${((performance.now() - ts) / 1000).toFixed(1)} s`);
 
       const bareRun = await measure('bare Fastify handler', size, { port: bare.port, next: () => ({ method: 'GET', path: '/ping' }) });
-      const insertRun = await measure('insert endpoint', size, {
-        port: insert.port,
-        expected: [201],
-        next: (n) => ({ method: 'POST', path: '/items', body: { title: templates[n % templates.length].title, name: templates[n % templates.length].contact_name, email: `item${n}@bench.vn` } }),
-      });
-      const add = (figure: string, result: LoadResult, note?: string) =>
-        figures.push({ figure, size, ...result, ratioToBare: ratio(result.reqPerSec, bareRun.reqPerSec), ratioToInsert: ratio(result.reqPerSec, insertRun.reqPerSec), note });
+      const insertRun = await measure(
+        'insert endpoint',
+        size,
+        {
+          port: insert.port,
+          expected: [201],
+          next: (n) => ({ method: 'POST', path: '/items', body: { title: templates[n % templates.length].title, name: templates[n % templates.length].contact_name, email: `item${n}@bench.vn` } }),
+        },
+        insert,
+      );
+      const add = (figure: string, result: LoadResult & { cost?: RequestCost }, note?: string) =>
+        figures.push({
+          figure,
+          size,
+          ...result,
+          ratioToBare: ratio(result.reqPerSec, bareRun.reqPerSec),
+          ratioToInsert: ratio(result.reqPerSec, insertRun.reqPerSec),
+          note: note ?? (result.cost && `per request: ${formatCost(result.cost)}`),
+        });
       add('bare Fastify handler (ceiling)', bareRun);
       add('insert endpoint (ceiling)', insertRun);
 
@@ -155,16 +174,21 @@ export async function benchHttp(options: HttpBenchOptions) {
       let registered = 0;
       add(
         'POST /editions/{id}/entries',
-        await measure('POST /editions/{id}/entries', size, {
-          port: api.port,
-          expected: [201],
-          next: (n, client) => ({
-            method: 'POST',
-            path: `/editions/${edition.id}/entries`,
-            headers: { authorization: schoolTokens[client] },
-            body: registrationBody(templates[n % templates.length], `WEB-${size}-${registered++}`),
-          }),
-        }),
+        await measure(
+          'POST /editions/{id}/entries',
+          size,
+          {
+            port: api.port,
+            expected: [201],
+            next: (n, client) => ({
+              method: 'POST',
+              path: `/editions/${edition.id}/entries`,
+              headers: { authorization: schoolTokens[client] },
+              body: registrationBody(templates[n % templates.length], `WEB-${size}-${registered++}`),
+            }),
+          },
+          api,
+        ),
       );
       add('GET /entries province, one field', await measure('GET /entries province, one field', size, { port: api.port, next: get(provinceList, provinceToken) }));
       // The same list read page after page, each client somewhere else in it.
@@ -203,6 +227,7 @@ export async function benchHttp(options: HttpBenchOptions) {
   } finally {
     for (const server of servers.reverse()) await server.stop().catch(() => undefined);
     if (redisStop) await redisStop().catch(() => undefined);
+    await meter?.close().catch(() => undefined);
     await db.end().catch(() => undefined);
     await dropBenchDatabase(adminUrl, database);
   }

@@ -6,8 +6,8 @@ import { runMigrations } from '../../src/core/database/migrate';
 import { ENTITIES } from '../../src/entities';
 import { seedWorld, WorldSpec } from '../../src/seed/world';
 import { fetchOnce, LoadRequest, LoadResult, runLoad } from '../support/load';
-import { Client } from 'pg';
-import { backendsCpuMsOf, benchRedis, cpuMsOf, ServerProcess, startBenchApi } from '../support/processes';
+import { benchRedis, ServerProcess, startBenchApi } from '../support/processes';
+import { formatCost, RequestCost, RequestCostMeter } from '../support/request-cost';
 import { formatErrors, formatMs, ratio } from '../support/stats';
 import { createBenchDatabase, dropBenchDatabase } from '../support/bench-database';
 
@@ -19,18 +19,6 @@ const PASSWORD = 'bench-password-2017';
 const CONTEST = 'Hội thi Sáng tạo Kỹ thuật tỉnh Sóc Trăng';
 const DAY = 24 * 3600 * 1000;
 const log = (line: string) => process.stdout.write(`${line}\n`);
-
-/**
- * What one answered request of a load run cost, whatever else ran on the machine: CPU ms of the API process, of the
- * PostgreSQL backends serving it and of the load client, and database transactions (a statement run outside a
- * transaction counts as one). Null where /proc is missing.
- */
-export interface RequestCost {
-  apiCpuMs: number | null;
-  databaseCpuMs: number | null;
-  clientCpuMs: number;
-  transactions: number;
-}
 
 export interface ScoringBench {
   judges: number;
@@ -170,41 +158,18 @@ export async function benchScoring(options: { root: string; adminUrl: string; se
     };
     const authMe = (_n: number, client: number): LoadRequest => ({ method: 'GET', path: '/auth/me', headers: as(clients[client].token) });
     const durationMs = seconds * 1000;
-    const stats = new Client({ connectionString: adminUrl });
-    await stats.connect();
-    const transactions = async () => {
-      // The statistics a backend sends at its transaction's end are read as of a snapshot: take a fresh one.
-      await stats.query('SELECT pg_stat_clear_snapshot()');
-      const [row] = (await stats.query('SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = $1', [database])).rows;
-      return Number(row.n);
-    };
-    const costs = () => ({ api: cpuMsOf(api!.pid), database: backendsCpuMsOf(database), client: process.cpuUsage() });
+    const meter = await RequestCostMeter.open(adminUrl, database);
     const measure = async (name: string, next: (n: number, client: number) => LoadRequest): Promise<[LoadResult, RequestCost]> => {
       await runLoad({ port, concurrency: JUDGES, requests: JUDGES * 4, next, timeoutMs: 30_000 });
-      const before = costs();
-      const xactBefore = await transactions();
-      const result = await runLoad({ port, concurrency: JUDGES, durationMs, next, timeoutMs: 30_000 });
-      // PostgreSQL sends a backend's counts at most twice a second, and when it goes idle: let them arrive.
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      const xactAfter = await transactions();
-      const after = costs();
-      const per = (a: number | null, b: number | null) => (a === null || b === null ? null : Math.round(((b - a) / result.requests) * 100) / 100);
-      const clientCpu = process.cpuUsage(before.client);
-      const cost: RequestCost = {
-        apiCpuMs: per(before.api, after.api),
-        databaseCpuMs: per(before.database, after.database),
-        clientCpuMs: Math.round(((clientCpu.user + clientCpu.system) / 1000 / result.requests) * 100) / 100,
-        transactions: Math.round(((xactAfter - xactBefore) / result.requests) * 100) / 100,
-      };
+      const [result, cost] = await meter.measure(api!.pid, () => runLoad({ port, concurrency: JUDGES, durationMs, next, timeoutMs: 30_000 }));
       log(
-        `  ${name}: ${result.reqPerSec} req/s, p50 ${formatMs(result.p50Ms)}, p99 ${formatMs(result.p99Ms)}, errors ${formatErrors(result.errors)}, load ${result.loadAverage}; ` +
-          `per request: API ${cost.apiCpuMs} ms CPU, PostgreSQL ${cost.databaseCpuMs} ms CPU, client ${cost.clientCpuMs} ms CPU, ${cost.transactions} transactions`,
+        `  ${name}: ${result.reqPerSec} req/s, p50 ${formatMs(result.p50Ms)}, p99 ${formatMs(result.p99Ms)}, errors ${formatErrors(result.errors)}, load ${result.loadAverage}; per request: ${formatCost(cost)}`,
       );
       return [result, cost];
     };
     const [authMeRun, authMeCost] = await measure('GET /auth/me (ceiling)', authMe);
     const [saveRun, saveSheetCost] = await measure('PUT /panels/{id}/entries/{entryId}/sheet', save);
-    await stats.end();
+    await meter.close();
     const ratioToAuthMe = ratio(saveRun.reqPerSec, authMeRun.reqPerSec);
     return {
       judges: JUDGES,
@@ -228,7 +193,7 @@ export async function benchScoring(options: { root: string; adminUrl: string; se
 export function scoringText(result: ScoringBench): string {
   const row = (name: string, r: LoadResult, c: RequestCost) =>
     `  ${name.padEnd(44)} ${String(r.reqPerSec).padStart(7)} req/s  p50 ${formatMs(r.p50Ms).padStart(8)}  p99 ${formatMs(r.p99Ms).padStart(8)}  errors ${formatErrors(r.errors)}  ` +
-    `CPU/request: API ${c.apiCpuMs ?? '–'} ms, PostgreSQL ${c.databaseCpuMs ?? '–'} ms, client ${c.clientCpuMs} ms; ${c.transactions} transactions`;
+    `CPU/request: ${formatCost(c)}`;
   return (
     `Score submission over HTTP (${result.judges} concurrent judges, ${result.entries} entries, k = 3, ${result.seconds} s each, same API process):\n` +
     `${row('GET /auth/me (ceiling)', result.authMe, result.authMeCost)}\n` +

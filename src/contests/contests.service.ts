@@ -15,7 +15,6 @@ import { ContestListQuery, ContestView, CreateContestDto } from './dto/contest.d
 import { ArchiveEditionDto, ChangeEditionStateDto, CreateEditionDto, EditionDefinitionDto, EditionListQuery, EditionSummaryView, EditionView, UpdateEditionDto } from './dto/edition.dto';
 import { editionChangeProblems, frozenPaths, registrationOpen, transitionProblems } from './edition-lifecycle';
 import { editionProblems, editionWarnings, rubricTotal } from './edition-rules';
-import { SqlPart } from '../core/database/sql-part';
 import { EditionRepository, FirstStage, LoadedEdition, RegistrationEditionRow } from './edition.repository';
 import type { ContestKind, EditionDefinition, Eligibility, StageDefinition } from './edition.types';
 
@@ -172,26 +171,25 @@ export class ContestsService {
    * Any other edition does not exist for them. The one look-up single registration, bulk import and templates share.
    */
   async editionForRegistration(actor: Actor, editionId: string, unitPath?: string): Promise<RegistrationEdition> {
-    const row = await this.editions.registrationEdition(this.db.manager, editionId, this.registrationScope(actor));
-    return this.registrationEditionAt(row, unitPath);
+    return this.registrationEditionAt(actor, await this.editions.registrationEdition(this.db.manager, editionId), unitPath);
   }
 
-  /** The read of editionForRegistration as a part of the caller's statement (a registration reads its school with it). */
-  editionForRegistrationPart(actor: Actor, editionId: string): SqlPart {
-    return this.editions.registrationEditionPart(this.db.manager, editionId, this.registrationScope(actor));
+  /**
+   * editionForRegistration read by the caller's statement (a registration reads its school with it), in two steps:
+   * the read (the edition whose id is the SQL expression `id`, as JSON or null), then `editionForRegistrationOf`.
+   */
+  editionForRegistrationSql(id: string): string {
+    return this.editions.registrationEditionSql(id);
   }
 
-  /** What editionForRegistrationPart read, checked against `unitPath` (the edition runs at that unit or above it). */
-  editionForRegistrationOf(json: Parameters<EditionRepository['registrationEditionOf']>[0], unitPath?: string): RegistrationEdition {
-    return this.registrationEditionAt(this.editions.registrationEditionOf(json), unitPath);
+  /** What editionForRegistrationSql read, checked as editionForRegistration checks it. */
+  editionForRegistrationOf(actor: Actor, json: Parameters<EditionRepository['registrationEditionOf']>[0], unitPath?: string): RegistrationEdition {
+    return this.registrationEditionAt(actor, this.editions.registrationEditionOf(json), unitPath);
   }
 
-  private registrationScope(actor: Actor) {
-    return this.access.condition(actor, Permission.EditionRegister, 'u.path');
-  }
-
-  private registrationEditionAt(row: RegistrationEditionRow | null, unitPath: string | undefined): RegistrationEdition {
-    if (!row || (unitPath !== undefined && !unitPath.startsWith(row.unit.path))) throw new NotFoundError('Edition');
+  private registrationEditionAt(actor: Actor, row: RegistrationEditionRow | null, unitPath: string | undefined): RegistrationEdition {
+    const reachable = row && this.access.reaches(actor, Permission.EditionRegister, row.unit.path);
+    if (!row || !reachable || (unitPath !== undefined && !unitPath.startsWith(row.unit.path))) throw new NotFoundError('Edition');
     const { fields, firstStage, ...edition } = row;
     return { edition, fields: new Map(fields.map(({ code, id, name }) => [code, { id, name }])), firstStage };
   }

@@ -3,7 +3,6 @@ import { EntityManager, In } from 'typeorm';
 import { constraintBrokenBy, stillReferencedReason } from '../core/database/constraint-errors';
 import { FieldProblem, problem, RuleViolationError } from '../core/errors/domain-error';
 import type { Condition } from '../core/access/policy';
-import { selectParts, SqlPart } from '../core/database/sql-part';
 import type { PageQuery } from '../core/http/paging';
 import { Contest, Edition, EditionField, RubricCriterionRow, Stage } from './contest.entity';
 import { withUnitPath } from './contest.repository';
@@ -111,12 +110,12 @@ export class EditionRepository {
   }
 
   /**
-   * The edition registration reads, as one JSON value (RegistrationEditionRow, dates as text), when `scope` (a
-   * condition on `u.path`, the edition's unit) holds; a part of the caller's statement.
+   * The edition registration reads, whose id is `id` (an SQL expression of the caller's statement, e.g. a column of
+   * its rows), as one JSON value (RegistrationEditionRow, dates as text), or null; the caller checks the actor's
+   * reach on its unit's path.
    */
-  registrationEditionPart(manager: EntityManager, editionId: string, [scope, params]: Condition): SqlPart {
-    const [sql, values] = manager.connection.driver.escapeQueryWithParameters(
-      `SELECT json_build_object('id', e.id, 'unitId', e.unit_id, 'number', e.number, 'seasonLabel', e.season_label,
+  registrationEditionSql(id: string): string {
+    return `SELECT json_build_object('id', e.id, 'unitId', e.unit_id, 'number', e.number, 'seasonLabel', e.season_label,
               'registrationOpensAt', e.registration_opens_at, 'registrationClosesAt', e.registration_closes_at, 'state', e.state,
               'archivedAt', e.archived_at, 'eligibility', e.eligibility, 'maxAuthors', e.max_authors,
               'contest', json_build_object('kind', c.kind, 'name', c.name), 'unit', json_build_object('path', u.path),
@@ -124,20 +123,16 @@ export class EditionRepository {
                            FROM edition_fields f WHERE f.edition_id = e.id),
               'firstStage', (SELECT json_build_object('id', s.id, 'name', s.name, 'levelCode', s.level_code) FROM stages s WHERE s.edition_id = e.id AND s.position = 1))
          FROM editions e JOIN contests c ON c.id = e.contest_id JOIN units u ON u.id = e.unit_id
-        WHERE e.id = :registrationEditionId AND ${scope}`,
-      { ...params, registrationEditionId: editionId },
-    );
-    return { sql, params: values };
+        WHERE e.id = ${id}`;
   }
 
-  /** `registrationEditionPart` read on its own. */
-  async registrationEdition(manager: EntityManager, editionId: string, scope: Condition): Promise<RegistrationEditionRow | null> {
-    const { sql, params } = selectParts([['edition', this.registrationEditionPart(manager, editionId, scope)]]);
-    const [row] = await manager.query(sql, params);
+  /** `registrationEditionSql` read on its own. */
+  async registrationEdition(manager: EntityManager, editionId: string): Promise<RegistrationEditionRow | null> {
+    const [row] = await manager.query(`SELECT (${this.registrationEditionSql('$1')}) AS edition`, [editionId]);
     return this.registrationEditionOf(row.edition);
   }
 
-  /** The JSON of `registrationEditionPart` with its dates as dates. */
+  /** The JSON of `registrationEditionSql` with its dates as dates. */
   registrationEditionOf(
     json: (Omit<RegistrationEditionRow, 'registrationOpensAt' | 'registrationClosesAt' | 'archivedAt'> & Record<'registrationOpensAt' | 'registrationClosesAt' | 'archivedAt', string>) | null,
   ): RegistrationEditionRow | null {

@@ -235,6 +235,17 @@ export class EntriesRepository {
     return new Map(written.map((row) => [row.id, row.createdAt]));
   }
 
+  /**
+   * What forms read before they are registered, in one prepared statement for all of them: per key, in order, the
+   * values of `reads.school` and `reads.edition`, the reads (each domain's own, as JSON) of the unit and the edition
+   * whose ids the SQL expressions they are given hold.
+   */
+  registrationReads<T>(manager: EntityManager, reads: { school: (id: string) => string; edition: (id: string) => string }, keys: Array<{ schoolId: string; editionId: string }>): Promise<T[]> {
+    const sql = `SELECT (${reads.school('k.school_id')}) AS school, (${reads.edition('k.edition_id')}) AS edition
+                   FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS k(school_id, edition_id, n) ORDER BY k.n`;
+    return preparedQuery(manager, sql, [keys.map((k) => k.schoolId), keys.map((k) => k.editionId)]);
+  }
+
   /** The entry if it meets the access condition on `e.unit_path`; null when it is missing or out of scope alike. */
   findInScope(manager: EntityManager, [scope, params]: Condition, id: string): Promise<Entry | null> {
     return manager.createQueryBuilder(Entry, 'e').where('e.id = :id', { id }).andWhere(scope, params).getOne();

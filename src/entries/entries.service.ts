@@ -20,8 +20,6 @@ import { ExportCursors } from '../core/database/export-cursor';
 import { UnitReader } from '../units/unit-reader';
 import { UnitsService } from '../units/units.service';
 import type { RegisteringUnit } from '../units/units.repository';
-import { selectParts } from '../core/database/sql-part';
-import { preparedQuery } from '../core/database/prepared-query';
 import { EditEntryDto, EntryPage, EntrySummaryView, EntryView, RegisterEntryDto } from './dto/entry.dto';
 import { EntryFilterQuery, EntryListQuery } from './dto/entry-query.dto';
 import { EntriesRepository, ListedRow, ListFilter, ScopedEntry } from './entries.repository';
@@ -54,6 +52,12 @@ export function requireRegisteringUnit(unit: RegisteringUnit, edition: { unitId:
 
 export function requireRegistered(entry: Pick<Entry, 'status'>): void {
   if (entry.status === 'withdrawn') throw new RuleViolationError('ENTRY_WITHDRAWN', {}, [problem('status', 'WITHDRAWN', {})]);
+}
+
+/** What a registration reads before it writes: its school and its edition, as JSON, each null when missing. */
+interface RegistrationRead {
+  school: RegisteringUnit | null;
+  edition: Parameters<ContestsService['editionForRegistrationOf']>[1];
 }
 
 /** The edition's field ids by field code. */
@@ -111,22 +115,24 @@ export class EntriesService {
   /** Forms arriving together are written by one statement (writeForms): one round trip, one commit for tens of them. */
   private readonly forms = new StatementGatherer((forms: FormRegistration[]) => writeForms(this.db.manager, this, forms));
 
+  /** The schools and editions of forms arriving together, read by one statement whose text never varies (so it is prepared). */
+  private readonly registrationReads = new StatementGatherer((keys: Array<{ schoolId: string; editionId: string }>) =>
+    this.entries.registrationReads<RegistrationRead>(this.db.manager, { school: (id) => this.units.registeringUnitSql(id), edition: (id) => this.contests.editionForRegistrationSql(id) }, keys),
+  );
+
   /**
    * A school (or an organiser on its behalf) registers one entry in the first stage of an edition: its school and
-   * edition read in one statement (another when a unit above the school runs the first stage), then everything the
-   * registration writes in one statement, shared with the other forms sent at that moment; a form holding an
-   * Idempotency-Key is written alone, in the transaction that marks its key. The answer is built from what was written.
+   * edition read in one statement shared with the other forms sent at that moment (another when a unit above the
+   * school runs the first stage) and checked against the actor's reach, then everything the registration writes in
+   * one statement, shared likewise; a form holding an Idempotency-Key is written alone, in the transaction that
+   * marks its key. The answer is built from what was written.
    */
   async register(actor: Actor, editionId: string, dto: RegisterEntryDto): Promise<EntryView> {
-    const read = selectParts([
-      ['school', this.units.registeringUnitPart(actor, this.schoolIdOf(actor, dto.unitId))],
-      ['edition', this.contests.editionForRegistrationPart(actor, editionId)],
-    ]);
-    const [row]: Array<{ school: RegisteringUnit | null; edition: Parameters<ContestsService['editionForRegistrationOf']>[0] }> = await preparedQuery(this.db.manager, read.sql, read.params);
-    const school = row.school;
+    const read = await this.registrationReads.submit({ schoolId: this.schoolIdOf(actor, dto.unitId), editionId });
+    const school = this.units.registeringUnitFor(actor, read.school);
     if (!school) throw new NotFoundError('Unit');
     if (school.retiredAt) throw new RuleViolationError('UNIT_RETIRED_CANNOT_REGISTER', { name: school.name }, [problem('unitId', 'RETIRED_UNIT', {})]);
-    const { edition, fields, firstStage } = this.contests.editionForRegistrationOf(row.edition, school.path);
+    const { edition, fields, firstStage } = this.contests.editionForRegistrationOf(actor, read.edition, school.path);
     requireRegisteringUnit(school, edition);
     requireOpenWindow(edition);
     const id = randomUUID();

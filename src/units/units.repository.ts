@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { SqlPart } from '../core/database/sql-part';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Condition } from '../core/access/policy';
@@ -90,18 +89,15 @@ export class UnitsRepository {
   }
 
   /**
-   * One unit by id, with its level, as one JSON value (RegisteringUnit) when `scope` (a condition on `u.path`)
-   * holds: the `pick` of a single registration, as a part of the caller's statement.
+   * The unit whose id is `id` (an SQL expression of the caller's statement, e.g. a column of its rows), with its
+   * level, as one JSON value (RegisteringUnit), or null: a registration's school, read beside its edition. The
+   * caller checks the actor's reach on its path.
    */
-  registeringUnitPart(id: string, [scope, params]: Condition): SqlPart {
-    const [sql, values] = this.db.driver.escapeQueryWithParameters(
-      `SELECT json_build_object('id', u.id, 'code', u.code, 'name', u.name, 'path', u.path, 'levelCode', u.level_code, 'retiredAt', u.retired_at,
+  registeringUnitSql(id: string): string {
+    return `SELECT json_build_object('id', u.id, 'code', u.code, 'name', u.name, 'path', u.path, 'levelCode', u.level_code, 'retiredAt', u.retired_at,
               'level', json_build_object('name', l.name, 'isLeaf', l.is_leaf))
          FROM units u JOIN unit_levels l ON l.code = u.level_code
-        WHERE u.id = :registeringUnitId AND ${scope}`,
-      { ...params, registeringUnitId: id },
-    );
-    return { sql, params: values };
+        WHERE u.id = ${id}`;
   }
 
   /** Units (with their level) meeting the access condition on `u.path`, picked by `which`, by code. */

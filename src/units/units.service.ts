@@ -32,8 +32,7 @@ import { canonicalTable, IMPORT_COLUMNS, ImportPlan, ImportRow, importRows, plan
 import { codeKey, isWithin, placementProblem } from './unit-rules';
 import { Unit, UnitLevel } from './unit.entity';
 import { UnitMoves } from './unit-moves';
-import { Position, UnitPick, UnitsRepository } from './units.repository';
-import { SqlPart } from '../core/database/sql-part';
+import { Position, RegisteringUnit, UnitPick, UnitsRepository } from './units.repository';
 
 function isCodeTaken(error: unknown): boolean {
   if (!(error instanceof QueryFailedError)) return false;
@@ -85,9 +84,18 @@ export class UnitsService {
     return this.units.pick(this.access.condition(actor, Permission.EntryCreate, 'u.path'), which);
   }
 
-  /** `registeringUnits` for one unit, as a part of the caller's statement (a registration reads its edition with it): JSON, or null. */
-  registeringUnitPart(actor: Actor, id: string): SqlPart {
-    return this.units.registeringUnitPart(id, this.access.condition(actor, Permission.EntryCreate, 'u.path'));
+  /**
+   * `registeringUnits` for one unit read by the caller's statement (a registration reads its edition with it), in
+   * two steps: the read (`registeringUnitSql`, the unit whose id is the SQL expression `id`, as JSON or null),
+   * then `registeringUnitFor` on what it read.
+   */
+  registeringUnitSql(id: string): string {
+    return this.units.registeringUnitSql(id);
+  }
+
+  /** The unit `registeringUnitSql` read when the actor may register entries for it; null when missing or out of reach alike. */
+  registeringUnitFor(actor: Actor, unit: RegisteringUnit | null): RegisteringUnit | null {
+    return unit && this.access.reaches(actor, Permission.EntryCreate, unit.path) ? unit : null;
   }
 
   async listLevels(_actor: Actor): Promise<LevelView[]> {

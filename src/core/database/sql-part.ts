@@ -48,14 +48,3 @@ export function fixedWithParts(): (ctes: Array<[name: string, part: SqlPart]>, f
     return { sql, params };
   };
 }
-
-/** `SELECT (part) AS name, …`: several single-value reads, each of its own domain, in one round trip. */
-export function selectParts(parts: Array<[name: string, part: SqlPart]>): SqlPart {
-  const params: unknown[] = [];
-  const columns = parts.map(([name, part]) => {
-    const sql = `(${shifted(part.sql, params.length)}) AS "${name}"`;
-    params.push(...part.params);
-    return sql;
-  });
-  return { sql: `SELECT ${columns.join(', ')}`, params };
-}
