@@ -19,12 +19,25 @@ export function textProblem(value: string, name = false): Reason | null {
   return found[0] === '\u0000' ? reason('NUL_CHARACTER', { name }) : reason('LONE_SURROGATE', { name });
 }
 
+const EVERY_BROKEN_TEXT = new RegExp(BROKEN_TEXT.source, 'g');
+
 /** A key as it can be shown back: broken characters replaced. */
 function printable(key: string): string {
-  return key.replace(new RegExp(BROKEN_TEXT.source, 'g'), '\ufffd');
+  return key.replace(EVERY_BROKEN_TEXT, '\ufffd');
 }
 
-function child(path: string, key: string | number): string {
+/** A value waiting to be read: its field name is only spelt out when it has a problem. */
+interface Place {
+  value: unknown;
+  parent: Place | null;
+  key: string | number;
+  depth: number;
+}
+
+function pathOf(place: Place): string {
+  if (!place.parent) return '';
+  const path = pathOf(place.parent);
+  const key = place.key;
   if (typeof key === 'number' || /^\d+$/.test(key)) return `${path}[${key}]`;
   return path ? `${path}.${printable(key)}` : printable(key);
 }
@@ -35,7 +48,7 @@ function child(path: string, key: string | number): string {
  */
 export function inputProblems(input: unknown, root: string): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  const stack: Array<{ value: unknown; path: string; depth: number }> = [{ value: input, path: '', depth: 0 }];
+  const stack: Place[] = [{ value: input, parent: null, key: '', depth: 0 }];
   // Values seen or waiting: checked before a container's children are queued, so none is queued past the bound.
   let counted = 1;
   const tooMany = (more: number) => {
@@ -45,33 +58,34 @@ export function inputProblems(input: unknown, root: string): FieldProblem[] {
     return true;
   };
   while (stack.length > 0 && problems.length < MAX_PROBLEMS) {
-    const { value, path, depth } = stack.pop()!;
+    const place = stack.pop()!;
+    const { value, depth } = place;
     if (typeof value === 'string') {
       const broken = textProblem(value);
-      if (broken) problems.push(problemOf(path || root, broken));
+      if (broken) problems.push(problemOf(pathOf(place) || root, broken));
       continue;
     }
     if (value === null || typeof value !== 'object') continue;
     if (depth >= INPUT_LIMITS.depth) {
-      problems.push(problem(path || root, 'TOO_DEEP', { max: INPUT_LIMITS.depth }));
+      problems.push(problem(pathOf(place) || root, 'TOO_DEEP', { max: INPUT_LIMITS.depth }));
       break;
     }
     if (Array.isArray(value)) {
       if (tooMany(value.length)) break;
-      for (let index = value.length - 1; index >= 0; index -= 1) stack.push({ value: value[index], path: child(path, index), depth: depth + 1 });
+      for (let index = value.length - 1; index >= 0; index -= 1) stack.push({ value: value[index], parent: place, key: index, depth: depth + 1 });
       continue;
     }
     const keys = Object.keys(value);
     if (keys.length > INPUT_LIMITS.keysPerObject) {
-      problems.push(problem(path || root, 'TOO_MANY_KEYS', { max: INPUT_LIMITS.keysPerObject }));
+      problems.push(problem(pathOf(place) || root, 'TOO_MANY_KEYS', { max: INPUT_LIMITS.keysPerObject }));
       break;
     }
     if (tooMany(keys.length)) break;
     for (let index = keys.length - 1; index >= 0; index -= 1) {
       const key = keys[index];
       const broken = textProblem(key, true);
-      if (broken) problems.push(problemOf(child(path, key), broken));
-      else stack.push({ value: (value as Record<string, unknown>)[key], path: child(path, key), depth: depth + 1 });
+      if (broken) problems.push(problemOf(pathOf({ value: undefined, parent: place, key, depth: depth + 1 }), broken));
+      else stack.push({ value: (value as Record<string, unknown>)[key], parent: place, key, depth: depth + 1 });
     }
   }
   return problems.slice(0, MAX_PROBLEMS);
