@@ -28,11 +28,17 @@ export const RUNTIME = Symbol('RUNTIME');
 
 const ROUTE_CLASSES: RouteClass[] = ['lists'];
 
-/** A route class's own pool: its size and statement timeout, the app's connect and idle-transaction limits. */
+/**
+ * A route class's own pool: its size and statement timeout, the app's connect and idle-transaction limits. Its
+ * statements prepared once per connection (see preparedQuery) are still planned for each call's values: a list's
+ * scope is a path prefix given as a parameter (`LIKE $1`), which only a plan made for its value reads as a range of
+ * the list index; a generic plan would walk the whole edition for a province late in index order.
+ */
 function routeClassPool(runtime: Runtime, entities: Function[], routeClass: RouteClass): DynamicModule {
   const { poolSize, statementMs } = runtime.config.routeClasses[routeClass];
   const timeouts = { ...runtime.config.timeouts, databaseStatementMs: statementMs };
-  return TypeOrmModule.forRoot({ ...dataSourceOptions(runtime.databaseUrl, entities, [], timeouts, poolSize), name: routeClassSource(routeClass) });
+  const options = dataSourceOptions(runtime.databaseUrl, entities, [], timeouts, poolSize);
+  return TypeOrmModule.forRoot({ ...options, extra: { ...options.extra, options: '-c plan_cache_mode=force_custom_plan' }, name: routeClassSource(routeClass) });
 }
 
 function routeClassDatabase(token: symbol, routeClass: RouteClass, runtime: Runtime): Provider {

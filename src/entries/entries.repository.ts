@@ -398,6 +398,8 @@ export class EntriesRepository {
    * (edition, then the scope's path prefix) walked in order from the position, then the page's rows alone read
    * with their authors and stages; when the index alone answers none of the filters (see walksShownRows), the
    * rows are read as the range is walked. `total` is the filter's count (see LIST_TOTAL_CAP), remembered for a while.
+   * Both statements run prepared (their text, page size apart, is one of a few per list shape): PostgreSQL no longer
+   * parses them on every page, and the lists' pool still plans them for each page's values (see routeClassPool).
    */
   async page(
     manager: EntityManager,
@@ -421,7 +423,7 @@ export class EntriesRepository {
           : `(e.edition_id, e.unit_path COLLATE "C", e.reference COLLATE "C", e.id) > (:afterEdition::uuid, :afterPath COLLATE "C", :afterReference COLLATE "C", :afterId::uuid)`,
       );
     }
-    const records: ListedRecord[] = await manager.query(...rowsSql(manager, { conditions, params }, walksShownRows(scope, filter) ? 'list-walk' : 'list', page.limit + 1));
+    const records = await preparedQuery<ListedRecord>(manager, ...rowsSql(manager, { conditions, params }, walksShownRows(scope, filter) ? 'list-walk' : 'list', page.limit + 1));
     const more = records.length > page.limit;
     if (more) records.pop();
     const rows = records.map(listedRow);
@@ -440,7 +442,8 @@ export class EntriesRepository {
 
   /** How many entries the filter matches, counted up to `cap` (an index-only scan of the range, stopped there). */
   private async countUpTo(manager: EntityManager, matching: Matching, cap: number): Promise<ListTotal> {
-    const [{ count }]: Array<{ count: number }> = await manager.query(
+    const [{ count }] = await preparedQuery<{ count: number }>(
+      manager,
       ...positional(manager, `SELECT count(*)::int AS count FROM (SELECT 1 FROM entries e WHERE ${matching.conditions.join(' AND ')} LIMIT :cap) matches`, {
         ...matching.params,
         cap: cap + 1,
@@ -516,7 +519,7 @@ function rowsSql(manager: EntityManager, matching: Matching, use: 'list' | 'list
   const exported = use === 'export' ? `e.summary, e.contact_name AS "contactName", e.contact_email AS "contactEmail", e.contact_phone AS "contactPhone", e.created_year AS "createdYear",` : '';
   const createdAt = use === 'export' ? 'e.created_at' : `to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
   const order = LIST_ORDER.join(', ');
-  const where = `WHERE ${matching.conditions.join(' AND ')} ORDER BY ${order}${limit === undefined ? '' : ` LIMIT ${Number(limit)}`}`;
+  const where = `WHERE ${matching.conditions.join(' AND ')} ORDER BY ${order}${limit === undefined ? '' : ' LIMIT :limit'}`;
   const from = use === 'list-walk' ? `entries e ${where}` : `(SELECT e.id FROM entries e ${where}) listed JOIN entries e ON e.id = listed.id ORDER BY ${order}`;
   return positional(
     manager,
@@ -524,6 +527,6 @@ function rowsSql(manager: EntityManager, matching: Matching, use: 'list' | 'list
             e.reference, e.title, e.status, e.version, ${createdAt} AS "createdAt", ${use === 'export' ? AUTHORS_JSON : AUTHOR_VALUES_JSON} AS authors,
             ${use === 'export' ? STAGES_REACHED_JSON : STAGE_VALUES_JSON} AS stages
        FROM ${from}`,
-    matching.params,
+    limit === undefined ? matching.params : { ...matching.params, limit },
   );
 }
