@@ -1,3 +1,6 @@
+import { getDataSourceToken } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { routeClassSource } from '../../src/core/database/route-class';
 import { eventually } from '../support/eventually';
 import { TestApp, TestResponse } from '../support/test-app';
 
@@ -46,5 +49,12 @@ describe('A busy list does not take the rest of the API down (e2e, one list conn
       await blocker.release();
     }
     expect((await organiser.get('/entries')).statusCode).toBe(200);
+  });
+
+  it('plans each list statement for its own values, under the lists’ own statement timeout', async () => {
+    // A list's scope is a path prefix given as a parameter: a plan made once for any value walks the whole edition.
+    const lists = t.app.get<DataSource>(getDataSourceToken(routeClassSource('lists')));
+    const [settings]: Array<{ plan: string; timeout: string }> = await lists.query(`SELECT current_setting('plan_cache_mode') AS plan, current_setting('statement_timeout') AS timeout`);
+    expect(settings).toEqual({ plan: 'force_custom_plan', timeout: '1500ms' });
   });
 });
