@@ -1,5 +1,5 @@
 import { hash, verify } from '@node-rs/argon2';
-import { Admission } from '../core/database/route-class';
+import { Admission } from '../core/admission';
 import { DomainError } from '../core/errors/domain-error';
 
 /** argon2id with OWASP's minimum: 19 MiB, 2 passes, one lane. */

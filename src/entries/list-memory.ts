@@ -1,3 +1,10 @@
+/** One remembered answer: the read (still running or done), until when it holds, and its value once it is done. */
+interface Remembered<T> {
+  value: Promise<T>;
+  until: number;
+  settled?: { value: T };
+}
+
 /**
  * What a list's count answered, remembered for a while, so that paging through a list (and a hundred organisers
  * opening the same one) counts its matches once. Forgotten at once when this process writes entries, so a change
@@ -7,7 +14,7 @@
 export class ListMemory<T> {
   /** Counts forget()s: a read begun before one must not be remembered after it. */
   private generation = 0;
-  private readonly remembered = new Map<string, { value: Promise<T>; until: number; settled?: { value: T } }>();
+  private readonly remembered = new Map<string, Remembered<T>>();
 
   constructor(
     private readonly ttlMs: number,
@@ -34,7 +41,7 @@ export class ListMemory<T> {
 
   private remember(key: string, read: () => Promise<T>): Promise<T> {
     const value = read();
-    const entry: { value: Promise<T>; until: number; settled?: { value: T } } = { value, until: this.now() + this.ttlMs };
+    const entry: Remembered<T> = { value, until: this.now() + this.ttlMs };
     const generation = this.generation;
     const replaces = () => {
       const current = this.remembered.get(key);

@@ -2,6 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { createTransport, Transporter } from 'nodemailer';
 import { Runtime, RUNTIME } from '../core/core.module';
 import { RenderedMail } from './mail-templates';
+import { Admission } from '../core/admission';
 
 export interface OutgoingMail extends RenderedMail {
   to: string;
@@ -20,10 +21,8 @@ export interface OutgoingMail extends RenderedMail {
 export class MailSender implements OnApplicationShutdown {
   private readonly transport: Transporter;
   private readonly from: string;
-  private readonly inTransportAtMost: number;
-  private sending = 0;
-  /** Mails waiting for a connection, in the order asked: each is handed the slot of the mail that ends. */
-  private readonly waiting: Array<() => void> = [];
+  /** Mails in the transport; the others wait for a connection in the order asked. */
+  private readonly inTransport: Admission;
 
   constructor(@Inject(RUNTIME) runtime: Runtime) {
     // The URL may carry credentials: it goes to nodemailer only, never to a log (nodemailer's logger stays off).
@@ -39,14 +38,12 @@ export class MailSender implements OnApplicationShutdown {
       logger: false,
     });
     this.from = runtime.config.mailFrom;
-    this.inTransportAtMost = 2 * runtime.config.mail.concurrency;
+    this.inTransport = new Admission(2 * runtime.config.mail.concurrency);
   }
 
   /** Sends the mail `compose` builds once a connection is free; an error of `compose` fails this mail alone. */
-  async send(compose: () => OutgoingMail): Promise<void> {
-    if (this.sending < this.inTransportAtMost) this.sending += 1;
-    else await new Promise<void>((takeSlot) => this.waiting.push(takeSlot));
-    try {
+  send(compose: () => OutgoingMail): Promise<void> {
+    return this.inTransport.run(async () => {
       const mail = compose();
       await this.transport.sendMail({
         from: this.from,
@@ -56,11 +53,7 @@ export class MailSender implements OnApplicationShutdown {
         html: mail.html,
         messageId: mail.messageId,
       });
-    } finally {
-      const next = this.waiting.shift();
-      if (next) next();
-      else this.sending -= 1;
-    }
+    });
   }
 
   onApplicationShutdown(): void {

@@ -1,64 +1,9 @@
 import { DataSource, EntityManager } from 'typeorm';
 import type { RouteClass, RouteClassLimits } from '../config/config';
-import { DomainError } from '../errors/domain-error';
-
-/** What a client refused for a busy route class is told to wait. */
-export const BUSY_RETRY_AFTER_SECONDS = 2;
+import { Admission, serverBusy } from '../admission';
 
 /** The name of a route class's TypeORM data source (the app's own pool has none). */
 export const routeClassSource = (routeClass: RouteClass) => `${routeClass}-pool`;
-
-export function serverBusy(): DomainError<'SERVER_BUSY'> {
-  return new DomainError('SERVICE_UNAVAILABLE', 'SERVER_BUSY', { retryAfterSeconds: BUSY_RETRY_AFTER_SECONDS }, { dependency: 'database', retryAfterSeconds: BUSY_RETRY_AFTER_SECONDS });
-}
-
-/**
- * At most `slots` holders at once; the others queue, in order, for up to `waitMs` each, then are refused
- * (503, busy) rather than left to wait behind work that may take seconds.
- */
-export class Admission {
-  private active = 0;
-  private readonly queue: Array<() => void> = [];
-
-  constructor(
-    private readonly slots: number,
-    private readonly waitMs: number,
-  ) {}
-
-  async run<T>(work: () => Promise<T>): Promise<T> {
-    await this.enter();
-    try {
-      return await work();
-    } finally {
-      this.leave();
-    }
-  }
-
-  private enter(): Promise<void> {
-    if (this.active < this.slots) {
-      this.active += 1;
-      return Promise.resolve();
-    }
-    return new Promise((resolve, reject) => {
-      const admit = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        this.queue.splice(this.queue.indexOf(admit), 1);
-        reject(serverBusy());
-      }, this.waitMs);
-      this.queue.push(admit);
-    });
-  }
-
-  /** The slot passes straight to the first in the queue, so a newcomer cannot overtake it. */
-  private leave(): void {
-    const next = this.queue.shift();
-    if (next) next();
-    else this.active -= 1;
-  }
-}
 
 /**
  * A class of slow routes (lists) reading through a pool of its own, with its own statement timeout:

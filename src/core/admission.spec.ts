@@ -1,4 +1,4 @@
-import { Admission } from './route-class';
+import { Admission } from './admission';
 
 describe('Admission', () => {
   beforeEach(() => jest.useFakeTimers());
@@ -41,5 +41,16 @@ describe('Admission', () => {
     first.release();
     await running;
     await expect(admission.run(async () => 'next')).resolves.toBe('next');
+  });
+
+  it('without a bound on the wait, keeps one waiting however long the slot stays taken', async () => {
+    const admission = new Admission(1);
+    const first = held();
+    const running = admission.run(() => first.done);
+    const waiting = admission.run(async () => 'in turn');
+    jest.advanceTimersByTime(24 * 3600 * 1000);
+    first.release();
+    await running;
+    await expect(waiting).resolves.toBe('in turn');
   });
 });
