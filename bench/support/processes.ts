@@ -127,14 +127,24 @@ export function backendsCpuMsOf(database: string): number | null {
   let total = 0;
   for (const pid of pids) {
     try {
-      // A backend names itself "postgres: <user> <database> <client> <activity>".
-      const title = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (title.startsWith('postgres: ') && title.split(' ')[2] === database) total += cpuMsOf(Number(pid)) ?? 0;
+      if (backendDatabaseOf(readFileSync(`/proc/${pid}/cmdline`, 'utf8')) === database) total += cpuMsOf(Number(pid)) ?? 0;
     } catch {
       // Gone since listed.
     }
   }
   return total;
+}
+
+/**
+ * The database a PostgreSQL backend's process title names: "postgres: <user> <database> <client> <activity>", after
+ * "<cluster_name>: " where the server has one (Debian's clusters call themselves "15/main"); null for anything else.
+ */
+export function backendDatabaseOf(title: string): string | null {
+  if (!title.startsWith('postgres: ')) return null;
+  const words = title.slice('postgres: '.length).split(' ');
+  if (words[0].endsWith(':')) words.shift();
+  const [user, database, client] = words;
+  return user && database && client ? database : null;
 }
 
 /** Linux's USER_HZ, what /proc counts CPU time in (100 on every Linux build that matters here). */
