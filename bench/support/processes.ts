@@ -127,9 +127,10 @@ export function backendsCpuMsOf(database: string): number | null {
   let total = 0;
   for (const pid of pids) {
     try {
-      // A backend names itself "postgres: <user> <database> <client> <activity>".
-      const title = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (title.startsWith('postgres: ') && title.split(' ')[2] === database) total += cpuMsOf(Number(pid)) ?? 0;
+      // A backend names itself "postgres: [<cluster name>: ]<user> <database> <client> <activity>" (Debian's
+      // clusters are named "15/main").
+      const title = /^postgres: (?:\S+: )?\S+ (\S+) /.exec(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+      if (title?.[1] === database) total += cpuMsOf(Number(pid)) ?? 0;
     } catch {
       // Gone since listed.
     }
