@@ -108,11 +108,8 @@ export class EntryNaming {
     return rows.map(({ fieldId, stages, ...row }, i) => ({ ...row, ...names[i] }));
   }
 
-  /**
-   * The names of the rows' schools, fields and current stages, in the rows' order, without copying the rows: a
-   * list builds its views straight from the row and its names (copying every row twice was a tenth of a list's CPU).
-   */
-  async namesOf(manager: EntityManager, rows: ReadonlyArray<NamedByIds>): Promise<RowNames[]> {
+  /** The names of the rows' schools, fields and current stages, in the rows' order. */
+  private async namesOf(manager: EntityManager, rows: ReadonlyArray<NamedByIds>): Promise<RowNames[]> {
     const [units, catalogues] = await Promise.all([
       this.units.many(
         rows.map((r) => r.unitId),
