@@ -516,7 +516,8 @@ function rowsSql(manager: EntityManager, matching: Matching): [string, unknown[]
  * that order and its item (EntrySummaryView) as JSON, its keys in the view's order, its creation time as JSON writes a
  * Date (ISO 8601 in UTC, to the millisecond). The item comes as bytes (bytea), which the driver hands over as a
  * Buffer of UTF-8 JSON: as text it would be decoded into a JavaScript string only to be encoded again into the
- * answer's bytes, and the string's garbage collected (the two were a third of a page's API CPU). The page's ids are found by walking the index alone, then
+ * answer's bytes, and its garbage collected (in a profile of the province list, writing such strings out and
+ * collecting garbage were about a third of the API's CPU). The page's ids are found by walking the index alone, then
  * their rows are read; or, when `walk` (see walksShownRows), the rows are read straight from the walk of the range,
  * each entry found once rather than by id again. Either way the items (authors, names, stage) are written for the
  * page's rows alone: PostgreSQL evaluates them after the LIMIT.

@@ -35,8 +35,9 @@ export function currentStage(reached: StoredEntryRow['stages'], catalogue: { sta
 }
 
 /**
- * Remembered for NAMES_TTL_MS: a renamed school or field shows under its new name within that time. Lists and
- * exports read thousands of rows that name the same few hundred schools and the same few fields and stages.
+ * Remembered for NAMES_TTL_MS: a renamed school or field shows under its new name within that time. Exports read
+ * thousands of rows that name the same few hundred schools and the same few fields and stages (a list page names
+ * its rows in its own statement, see EntriesRepository.page).
  */
 const NAMES_TTL_MS = 30_000;
 /** More schools than a national season has; past this the oldest are read again. */
