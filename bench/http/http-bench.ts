@@ -43,7 +43,7 @@ export interface HttpFigure extends LoadResult {
   size: number;
   ratioToBare: number | null;
   ratioToInsert: number | null;
-  /** What a request cost, for the figures measured with it (the insert endpoint and registration). */
+  /** What a request cost, for the figures measured with it (the insert endpoint, registration and the lists). */
   cost?: RequestCost;
   note?: string;
 }
@@ -190,25 +190,30 @@ export async function benchHttp(options: HttpBenchOptions) {
           api,
         ),
       );
-      add('GET /entries province, one field', await measure('GET /entries province, one field', size, { port: api.port, next: get(provinceList, provinceToken) }));
+      add('GET /entries province, one field', await measure('GET /entries province, one field', size, { port: api.port, next: get(provinceList, provinceToken) }, api));
       // The same list read page after page, each client somewhere else in it.
       const provincePages = await pageCursors(api.port, provinceToken, { editionId: edition.id }, PAGES_IN_TURN);
       add(
         `GET /entries province, ${provincePages.length} pages in turn`,
-        await measure('GET /entries province, pages in turn', size, {
-          port: api.port,
-          next: (n) => get(list({ editionId: edition.id, pageSize: 50, ...(provincePages[n % provincePages.length] ? { cursor: provincePages[n % provincePages.length] } : {}) }), provinceToken)(),
-        }),
+        await measure(
+          'GET /entries province, pages in turn',
+          size,
+          {
+            port: api.port,
+            next: (n) => get(list({ editionId: edition.id, pageSize: 50, ...(provincePages[n % provincePages.length] ? { cursor: provincePages[n % provincePages.length] } : {}) }), provinceToken)(),
+          },
+          api,
+        ),
       );
       // Nine tenths down the national list, as an organiser paging to its end would: the cursor is found by
       // following nextCursor in the largest pages, then that page is read again and again.
       const deepCursor = await cursorAt(api.port, nationalToken, { editionId: edition.id }, Math.floor(size * 0.9));
       add(
         `GET /entries deep page (entry ${Math.floor(size * 0.9).toLocaleString('en')})`,
-        await measure('GET /entries deep page', size, { port: api.port, next: get(list({ editionId: edition.id, pageSize: 50, cursor: deepCursor }), nationalToken) }),
+        await measure('GET /entries deep page', size, { port: api.port, next: get(list({ editionId: edition.id, pageSize: 50, cursor: deepCursor }), nationalToken) }, api),
       );
       // "may" is in every "Máy …" title: a broad search over the province, as a hurried organiser types it.
-      add('GET /entries?q=may (province)', await measure('GET /entries?q=may', size, { port: api.port, next: get(list({ editionId: edition.id, q: 'may', pageSize: 50 }), provinceToken) }));
+      add('GET /entries?q=may (province)', await measure('GET /entries?q=may', size, { port: api.port, next: get(list({ editionId: edition.id, q: 'may', pageSize: 50 }), provinceToken) }, api));
       if (!last) continue;
 
       // Mixed: /auth/me alone, then the same clients while 20 more read the province list.

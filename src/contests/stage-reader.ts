@@ -121,6 +121,21 @@ export class StageReader {
     return rows[0] ?? null;
   }
 
+  /** The field whose id is `id` (an SQL expression of the caller's statement) as JSON `{ code, name }`. */
+  fieldRefSql(id: string): string {
+    return `(SELECT row_to_json(field_ref) FROM (SELECT f.code, f.name FROM edition_fields f WHERE f.id = ${id}) field_ref)`;
+  }
+
+  /**
+   * The furthest of the stages `reached` (an SQL relation of the caller's statement with columns `stage_id` and
+   * `unit_id`: the stages an entry reached and the units running them there) as JSON `{ id, name, position, unitId }`,
+   * or null when it reached none: an entry's current stage, as EntryNaming's currentStage finds it.
+   */
+  furthestStageSql(reached: string): string {
+    return `(SELECT row_to_json(stage_ref) FROM (SELECT s.id, s.name, s.position, r.unit_id AS "unitId" FROM ${reached} r JOIN stages s ON s.id = r.stage_id
+                                                ORDER BY s.position DESC LIMIT 1) stage_ref)`;
+  }
+
   /** The ids of the fields, in any edition, whose code is `code` whatever its case (codes are unique that way per edition). */
   async fieldIdsWithCode(code: string, manager: EntityManager = this.db.manager): Promise<string[]> {
     const rows: Array<{ id: string }> = await manager.query('SELECT id FROM edition_fields WHERE lower(code) = lower($1)', [code]);

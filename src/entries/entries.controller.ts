@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { Actor } from '../core/auth/actor';
 import { CurrentActor, Requires } from '../core/auth/decorators';
@@ -34,7 +34,8 @@ export class EntriesController {
   @Requires(Permission.EntryRead)
   @ApiOkResponse({ type: EntryPage, description: "Entries in your scope by edition, then unit (a school's entries together, a district's schools together), then reference" })
   @ApiErrors(400, 403, 503)
-  list(@CurrentActor() actor: Actor, @Query() query: EntryListQuery): Promise<EntryPage> {
+  @Header('Content-Type', 'application/json; charset=utf-8')
+  list(@CurrentActor() actor: Actor, @Query() query: EntryListQuery): Promise<Buffer> {
     return this.entries.list(actor, query);
   }
 

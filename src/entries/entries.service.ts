@@ -20,10 +20,11 @@ import { ExportCursors } from '../core/database/export-cursor';
 import { UnitReader } from '../units/unit-reader';
 import { UnitsService } from '../units/units.service';
 import type { RegisteringUnit } from '../units/units.repository';
-import { EditEntryDto, EntryPage, EntrySummaryView, EntryView, RegisterEntryDto } from './dto/entry.dto';
+import { EditEntryDto, EntryView, RegisterEntryDto } from './dto/entry.dto';
 import { EntryFilterQuery, EntryListQuery } from './dto/entry-query.dto';
-import { EntriesRepository, ListedRow, ListFilter, ScopedEntry } from './entries.repository';
-import { EntryNaming, RowNames, StoredEntryRow } from './entry-naming';
+import { EntriesRepository, EntryRefsSql, ListFilter, ScopedEntry } from './entries.repository';
+import { EntryNaming, StoredEntryRow } from './entry-naming';
+import { entryPageJson } from './entry-page';
 import { draftProblems, EntryDraft } from './entry-draft';
 import { RegistrationWindow, windowProblem } from '../contests/edition-lifecycle';
 import { ENTRY_EXPORT_COLUMNS, EntryRow, exportFileName } from './entry-export';
@@ -77,22 +78,6 @@ function refuseIfProblems(problems: FieldProblem[]): void {
 /** What the audit trail keeps of an entry: its content as the school filled it in. */
 function snapshot(draft: EntryDraft, status: Entry['status']) {
   return { ...draft, status };
-}
-
-function summaryView(row: ListedRow, names: RowNames): EntrySummaryView {
-  return {
-    id: row.id,
-    editionId: row.editionId,
-    unit: { id: row.unitId, code: names.unitCode, name: names.unitName },
-    reference: row.reference,
-    title: row.title,
-    field: { code: names.fieldCode, name: names.fieldName },
-    status: row.status,
-    version: row.version,
-    authors: row.authors,
-    currentStage: names.stage,
-    createdAt: row.createdAt,
-  };
 }
 
 @Injectable()
@@ -240,18 +225,23 @@ export class EntriesService {
     });
   }
 
-  /** A page of the entries in scope that pass the filter, read on the lists' own connections. */
-  async list(actor: Actor, query: EntryListQuery): Promise<EntryPage> {
+  /** How a list page's statement names its entries' schools, fields and current stages: through the readers of their domains. */
+  private readonly refs: EntryRefsSql = {
+    unit: (id) => this.unitReader.refSql(id),
+    field: (id) => this.stages.fieldRefSql(id),
+    currentStage: (reached) => this.stages.furthestStageSql(reached),
+  };
+
+  /** A page of the entries in scope that pass the filter, read on the lists' own connections, as the UTF-8 JSON of an EntryPage. */
+  async list(actor: Actor, query: EntryListQuery): Promise<Buffer> {
     const after = query.cursor === undefined ? null : decodeCursor(query.cursor);
     if (query.cursor !== undefined && !after) throw invalidRequest([problem('cursor', 'NOT_A_LIST_CURSOR', {})]);
     const scope = this.access.condition(actor, Permission.EntryRead, 'e.unit_path');
     const { pageSize } = query;
-    return this.lists.read(async (manager): Promise<EntryPage> => {
+    return this.lists.read(async (manager) => {
       const filter = await this.listFilter(manager, query);
-      const { rows, next, total } = filter ? await this.entries.page(manager, scope, filter, { after, limit: pageSize }) : { rows: [], next: null, total: { count: 0, exact: true } };
-      const names = await this.naming.namesOf(manager, rows);
-      const items = rows.map((row, i) => summaryView(row, names[i]));
-      return { items, pageSize, nextCursor: next && encodeCursor(next), total: total.count, totalExact: total.exact };
+      const { items, next, total } = filter ? await this.entries.page(manager, scope, filter, { after, limit: pageSize }, this.refs) : { items: [], next: null, total: { count: 0, exact: true } };
+      return entryPageJson(items, { pageSize, nextCursor: next && encodeCursor(next), total: total.count, totalExact: total.exact });
     });
   }
 

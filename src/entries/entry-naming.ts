@@ -35,8 +35,9 @@ export function currentStage(reached: StoredEntryRow['stages'], catalogue: { sta
 }
 
 /**
- * Remembered for NAMES_TTL_MS: a renamed school or field shows under its new name within that time. Lists and
- * exports read thousands of rows that name the same few hundred schools and the same few fields and stages.
+ * Remembered for NAMES_TTL_MS: a renamed school or field shows under its new name within that time. Exports read
+ * thousands of rows that name the same few hundred schools and the same few fields and stages (a list page names
+ * its rows in its own statement, see EntriesRepository.page).
  */
 const NAMES_TTL_MS = 30_000;
 /** More schools than a national season has; past this the oldest are read again. */
@@ -108,11 +109,8 @@ export class EntryNaming {
     return rows.map(({ fieldId, stages, ...row }, i) => ({ ...row, ...names[i] }));
   }
 
-  /**
-   * The names of the rows' schools, fields and current stages, in the rows' order, without copying the rows: a
-   * list builds its views straight from the row and its names (copying every row twice was a tenth of a list's CPU).
-   */
-  async namesOf(manager: EntityManager, rows: ReadonlyArray<NamedByIds>): Promise<RowNames[]> {
+  /** The names of the rows' schools, fields and current stages, in the rows' order. */
+  private async namesOf(manager: EntityManager, rows: ReadonlyArray<NamedByIds>): Promise<RowNames[]> {
     const [units, catalogues] = await Promise.all([
       this.units.many(
         rows.map((r) => r.unitId),

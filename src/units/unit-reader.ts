@@ -63,6 +63,14 @@ export class UnitReader {
     return this.withLevelWhere(manager, unitId, false);
   }
 
+  /**
+   * The unit whose id is `id` (an SQL expression of the caller's statement, e.g. a column of its rows) as JSON
+   * `{ id, code, name }`: how a row another domain's statement writes out as JSON names its unit.
+   */
+  refSql(id: string): string {
+    return `(SELECT row_to_json(unit_ref) FROM (SELECT u.id, u.code, u.name FROM units u WHERE u.id = ${id}) unit_ref)`;
+  }
+
   /** Every level of the tree, from the top (rank 0) down. */
   async levels(manager: EntityManager = this.db.manager): Promise<LevelView[]> {
     const levels = await levelsOf(manager);
