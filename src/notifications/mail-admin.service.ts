@@ -8,7 +8,7 @@ import { DomainError, NotFoundError, problem, RuleViolationError } from '../core
 import { MAIL_KINDS, MailKind, MailLanguage } from '../core/outbox/mail-catalogue';
 import { DeliveryListQuery, DeliveryPage, DeliveryView, MailPreview } from './dto/mail-admin.dto';
 import { MailTemplates } from './mail-templates';
-import { MAIL_SAMPLES, mailView } from './mail-views';
+import { renderSample } from './mail-views';
 import { NotificationsRepository } from './notifications.repository';
 
 /** What administrators do with mail: preview templates, read failed deliveries, send one again. */
@@ -24,8 +24,7 @@ export class MailAdminService {
 
   preview(_actor: Actor, kind: string, language: MailLanguage): MailPreview {
     if (!(MAIL_KINDS as readonly string[]).includes(kind)) throw new DomainError('NOT_FOUND', 'MAIL_TEMPLATE_NOT_FOUND', { kind });
-    const sample = { kind: kind as MailKind, to: 'preview@example.vn', data: MAIL_SAMPLES[kind as MailKind] };
-    return this.templates.render(kind, language, mailView(sample, { publicUrl: this.config.publicUrl, secret: this.config.jwtSecret }));
+    return renderSample(this.templates, kind as MailKind, language, { publicUrl: this.config.publicUrl, secret: this.config.jwtSecret });
   }
 
   /** Keyset pages in id order, on the (status, id) index. */

@@ -11,7 +11,7 @@ import { DeliveryLocks } from './delivery-locks';
 import { messageIdFor, parseMailPayload, smtpFailureKind } from './mail-job';
 import { MailSender } from './mail-sender';
 import { MailTemplates } from './mail-templates';
-import { mailView } from './mail-views';
+import { MailContext, mailView, renderEverySample } from './mail-views';
 import { UndeliverableMailError } from './notifications.errors';
 import { NotificationsRepository, OutboxMailRow } from './notifications.repository';
 
@@ -99,8 +99,14 @@ export class MailDeliveryService implements OnApplicationBootstrap, OnApplicatio
     throw failures.find((error) => !(error instanceof UnrecoverableError)) ?? failures[0];
   }
 
+  /**
+   * Every template is compiled and run once before the first job: a worker's first mails wait for no compilation
+   * (about 0.1 ms a mail over the mail bench's first thousand), and a template that cannot render stops start-up
+   * instead of failing its mails.
+   */
   onApplicationBootstrap(): void {
     this.locks.open();
+    renderEverySample(this.templates, this.mailContext());
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -173,7 +179,7 @@ export class MailDeliveryService implements OnApplicationBootstrap, OnApplicatio
     try {
       await this.sender.send(() => {
         const mail = parseMailPayload(send.row.payload);
-        const content = this.templates.render(mail.kind, language, mailView(mail, { publicUrl: this.runtime.config.publicUrl, secret: this.runtime.config.jwtSecret }));
+        const content = this.templates.render(mail.kind, language, mailView(mail, this.mailContext()));
         return { ...content, to: mail.to, messageId: messageIdFor(send.row.id) };
       });
     } catch (error) {
@@ -188,6 +194,10 @@ export class MailDeliveryService implements OnApplicationBootstrap, OnApplicatio
       return;
     }
     this.settle(send, 'sent');
+  }
+
+  private mailContext(): MailContext {
+    return { publicUrl: this.runtime.config.publicUrl, secret: this.runtime.config.jwtSecret };
   }
 
   private settle(send: Send, outcome: DeliveryOutcome): void {

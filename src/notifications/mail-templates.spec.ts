@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { passwordToken } from '../core/auth/password-tokens';
 import { EntriesRegisteredData, MAIL_KINDS, MAIL_LANGUAGES } from '../core/outbox/mail-catalogue';
 import { MailTemplates } from './mail-templates';
-import { MAIL_SAMPLES, mailView } from './mail-views';
+import { MAIL_SAMPLES, mailView, renderEverySample } from './mail-views';
 import { UndeliverableMailError, UnknownTemplateError } from './notifications.errors';
 
 const registration: EntriesRegisteredData = {
@@ -100,6 +100,18 @@ describe('MailTemplates', () => {
     }
     const { link: _link, ...withoutLink } = mailView({ kind: 'account-created', to: 'x@example.vn', data: MAIL_SAMPLES['account-created'] }, context) as { link: string };
     expect(() => templates.render('account-created', 'en', withoutLink)).toThrow(/link/);
+  });
+
+  it('renders every sample at once, as a worker does before its first job, and refuses a folder lacking a template', () => {
+    expect(() => renderEverySample(new MailTemplates(), context)).not.toThrow();
+    const dir = mkdtempSync(join(tmpdir(), 'mail-templates-'));
+    try {
+      mkdirSync(join(dir, 'vi'));
+      for (const part of ['subject', 'html', 'text']) writeFileSync(join(dir, 'vi', `entries-registered.${part}.hbs`), '{{schoolName}}');
+      expect(() => renderEverySample(new MailTemplates(dir), context)).toThrow(UnknownTemplateError);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('names the missing parts of an incomplete template', () => {

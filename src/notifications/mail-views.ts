@@ -1,5 +1,6 @@
 import { passwordToken } from '../core/auth/password-tokens';
-import { MailKind, MailKinds, MailPayload } from '../core/outbox/mail-catalogue';
+import { MAIL_KINDS, MAIL_LANGUAGES, MailKind, MailKinds, MailLanguage, MailPayload } from '../core/outbox/mail-catalogue';
+import { MailTemplates, RenderedMail } from './mail-templates';
 
 export interface MailContext {
   publicUrl: string;
@@ -15,6 +16,19 @@ export function mailView<K extends MailKind>(payload: MailPayload<K>, context: M
     return { ...data, link };
   }
   return data;
+}
+
+/** A kind rendered with its sample data, as administrators preview it. */
+export function renderSample(templates: MailTemplates, kind: MailKind, language: MailLanguage, context: MailContext): RenderedMail {
+  return templates.render(kind, language, mailView({ kind, to: 'preview@example.vn', data: MAIL_SAMPLES[kind] }, context));
+}
+
+/**
+ * Renders every kind in every language with its sample: each template compiled (Handlebars compiles on first use)
+ * and run once. Throws for the first one that cannot render.
+ */
+export function renderEverySample(templates: MailTemplates, context: MailContext): void {
+  for (const kind of MAIL_KINDS) for (const language of MAIL_LANGUAGES) renderSample(templates, kind, language, context);
 }
 
 /** Sample data for every kind (the admin preview, and the test that renders every template in every language). */
