@@ -1,12 +1,19 @@
-import { createDeflateRaw, crc32 } from 'node:zlib';
+import { constants, crc32, createDeflateRaw, deflateRawSync } from 'node:zlib';
 
 /**
  * Spreadsheet files built byte by byte, the way an attacker would write them: tiny on the wire, with
  * row numbers, columns and part sizes no spreadsheet program would write. Parts are generated in chunks
- * and deflated as a stream, so building a file that inflates to hundreds of megabytes stays small here.
+ * and deflated piece by piece (a run of one repeated chunk deflated once), so building a file that inflates to
+ * hundreds of megabytes stays small and quick here.
  */
 
-export type Chunks = Iterable<string | Buffer>;
+/** One chunk `times` over in a row: deflated once and its compressed bytes repeated, not compressed `times` over. */
+export interface Repeat {
+  chunk: Buffer;
+  times: number;
+}
+
+export type Chunks = Iterable<string | Buffer | Repeat>;
 
 export interface ZipPart {
   name: string;
@@ -15,21 +22,51 @@ export interface ZipPart {
   claimedSize?: number;
 }
 
-async function deflated(data: Chunks): Promise<{ compressed: Buffer; crc: number; size: number }> {
-  const deflate = createDeflateRaw({ level: 1 });
+/** Raw deflate of `chunks`, ended by a full flush rather than a last block: such pieces join into one stream. */
+async function deflatedPiece(chunks: Buffer[]): Promise<Buffer> {
+  const deflate = createDeflateRaw({ level: 1, finishFlush: constants.Z_FULL_FLUSH });
   const out: Buffer[] = [];
   deflate.on('data', (chunk: Buffer) => out.push(chunk));
   const done = new Promise<void>((resolve, reject) => deflate.on('end', resolve).on('error', reject));
+  for (const chunk of chunks) if (!deflate.write(chunk)) await new Promise((resolve) => deflate.once('drain', resolve));
+  deflate.end();
+  await done;
+  return Buffer.concat(out);
+}
+
+async function deflated(data: Chunks): Promise<{ compressed: Buffer; crc: number; size: number }> {
+  const out: Buffer[] = [];
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  const flush = async () => {
+    if (pending.length) out.push(await deflatedPiece(pending));
+    pending = [];
+    pendingBytes = 0;
+  };
   let crc = 0;
   let size = 0;
   for (const piece of data) {
-    const chunk = typeof piece === 'string' ? Buffer.from(piece) : piece;
-    crc = crc32(chunk, crc);
-    size += chunk.length;
-    if (!deflate.write(chunk)) await new Promise((resolve) => deflate.once('drain', resolve));
+    if (typeof piece === 'string' || Buffer.isBuffer(piece)) {
+      const chunk = typeof piece === 'string' ? Buffer.from(piece) : piece;
+      crc = crc32(chunk, crc);
+      size += chunk.length;
+      pending.push(chunk);
+      pendingBytes += chunk.length;
+      if (pendingBytes >= 16_000_000) await flush();
+      continue;
+    }
+    await flush();
+    // After a full flush nothing refers back past it, so the same compressed bytes stand for every copy.
+    const once = deflateRawSync(piece.chunk, { level: 1, finishFlush: constants.Z_FULL_FLUSH });
+    for (let i = 0; i < piece.times; i += 1) {
+      crc = crc32(piece.chunk, crc);
+      out.push(once);
+    }
+    size += piece.chunk.length * piece.times;
   }
-  deflate.end();
-  await done;
+  await flush();
+  // The last block, empty.
+  out.push(deflateRawSync(Buffer.alloc(0)));
   return { compressed: Buffer.concat(out), crc, size };
 }
 
@@ -80,7 +117,7 @@ const MAIN = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
 const RELS = 'http://schemas.openxmlformats.org/package/2006/relationships';
 const DOC_RELS = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
 
-function* concat(...pieces: Chunks[]): Generator<string | Buffer> {
+function* concat(...pieces: Chunks[]): Generator<string | Buffer | Repeat> {
   for (const piece of pieces) yield* piece;
 }
 
@@ -133,10 +170,12 @@ function columnLetters(number: number): string {
   return letters;
 }
 
-/** `count` copies of `piece`, in chunks of about 1 MB. */
-export function* repeated(piece: string, count: number): Generator<string> {
+/** `count` copies of `piece`: chunks of about 1 MB, each the same, then what remains. */
+export function* repeated(piece: string, count: number): Generator<Repeat | string> {
   const perChunk = Math.max(1, Math.floor(1_000_000 / piece.length));
-  for (let done = 0; done < count; done += perChunk) yield piece.repeat(Math.min(perChunk, count - done));
+  const times = Math.floor(count / perChunk);
+  if (times) yield { chunk: Buffer.from(piece.repeat(perChunk)), times };
+  if (count % perChunk) yield piece.repeat(count % perChunk);
 }
 
 /** Rows 2..count+1 of one short cell each, generated lazily. */
