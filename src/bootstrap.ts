@@ -7,6 +7,7 @@ import { DocumentBuilder, type OpenAPIObject, SwaggerModule } from '@nestjs/swag
 import { documentAccess, routeAccessTable } from './core/access/route-table';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { AppModule, AppOptions } from './app.module';
 import { AppConfig, fastifyTrustProxy } from './core/config/config';
 import { Runtime } from './core/core.module';
@@ -195,6 +196,17 @@ export function closeOnSignals(app: INestApplicationContext, started: StartedRun
     graceMs: SHUTDOWN_GRACE_MS,
   });
   takeOverStopSignals((signal) => void shutdown(signal));
+}
+
+/**
+ * The heap grows by at most 30% past what the last full collection kept. V8's own growing factor (up to four times
+ * when the process allocates fast) let a busy API's heap run to three times its live data before collecting: in the
+ * national season bench the API peaked at 513 MB with about 100 MB live after each full collection; with this, 279 MB,
+ * and the season ran faster (425 → 365 s), its collections smaller. V8 reads the factor at every collection, so
+ * setting it once at start is enough. The API and the workers' process both start with it.
+ */
+export function keepHeapNearLiveSize(): void {
+  setFlagsFromString('--heap-growing-percent=30');
 }
 
 /**

@@ -1,12 +1,13 @@
 import { Logger } from '@nestjs/common';
 import { preloadSpreadsheets } from './core/spreadsheet';
-import { closeOnSignals, createApp, exitOnFatalErrors, exitOnStartupError, prepareRuntime, startedLogging, stopOnFailure } from './bootstrap';
+import { closeOnSignals, createApp, exitOnFatalErrors, keepHeapNearLiveSize, exitOnStartupError, prepareRuntime, startedLogging, stopOnFailure } from './bootstrap';
 import { loadConfig } from './core/config/config';
 import { runMigrations } from './core/database/migrate';
 import { seedDemoIfEmpty } from './seed/demo-seed';
 
 /** `npm start`: API and workers in one process; `--api-only` (npm run start:api) leaves the workers to `worker.js`. */
 async function main(): Promise<void> {
+  keepHeapNearLiveSize();
   const apiOnly = process.argv.includes('--api-only');
   const fatal = exitOnFatalErrors();
   const config = loadConfig();
