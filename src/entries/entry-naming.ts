@@ -3,6 +3,7 @@ import { EntityManager } from 'typeorm';
 import { EditionCatalogue, StageReader } from '../contests/stage-reader';
 import { UnitReader } from '../units/unit-reader';
 import type { EntryRow } from './entry-export';
+import { readTogether } from '../core/database/read-together';
 
 /** An entry as its own tables hold it: its school, field and stages by id, named by EntryNaming. */
 export type StoredEntryRow = Omit<EntryRow, 'unitCode' | 'unitName' | 'fieldCode' | 'fieldName' | 'stage'> & {
@@ -111,16 +112,18 @@ export class EntryNaming {
 
   /** The names of the rows' schools, fields and current stages, in the rows' order. */
   private async namesOf(manager: EntityManager, rows: ReadonlyArray<NamedByIds>): Promise<RowNames[]> {
-    const [units, catalogues] = await Promise.all([
-      this.units.many(
-        rows.map((r) => r.unitId),
-        (ids) => this.unitReader.many(ids, manager),
-      ),
-      this.catalogues(
-        manager,
-        rows.map((r) => r.editionId),
-        rows,
-      ),
+    const [units, catalogues] = await readTogether(manager, [
+      () =>
+        this.units.many(
+          rows.map((r) => r.unitId),
+          (ids) => this.unitReader.many(ids, manager),
+        ),
+      () =>
+        this.catalogues(
+          manager,
+          rows.map((r) => r.editionId),
+          rows,
+        ),
     ]);
     return rows.map((row): RowNames => {
       const unit = units.get(row.unitId);

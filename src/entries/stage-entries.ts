@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { StageReader } from '../contests/stage-reader';
 import { UnitReader } from '../units/unit-reader';
+import { readTogether } from '../core/database/read-together';
 
 /** A registered entry at a stage, with what prize lists, advancement lines and mails show of it. */
 export interface StageEntry {
@@ -68,10 +69,7 @@ export class StageEntries {
       );
       return { schools, parents };
     };
-    // Side by side on the pool; one after the other inside a transaction, whose manager holds a single connection.
-    const [fields, { schools, parents }] = manager.queryRunner
-      ? [await this.fieldsOf(manager, rows), await schoolsAndParents()]
-      : await Promise.all([this.fieldsOf(manager, rows), schoolsAndParents()]);
+    const [fields, { schools, parents }] = await readTogether(manager, [() => this.fieldsOf(manager, rows), schoolsAndParents]);
     // One literal per row, no rest or spread: a stage of thousands is read on every prize list preview (bench/results.ts).
     const byUnit = new Map<string, StageEntry[]>(unitIds.map((id) => [id, []]));
     for (const row of rows) {

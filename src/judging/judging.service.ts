@@ -35,6 +35,7 @@ import { blindFileName, DraftOutcome, DraftSave, JudgingRepository, MemberRow, N
 import { ScoringRules, ScoringRulesCache } from './scoring-rules';
 import { CountedSheet, cuspEntries, earlierJudges, entryProblems, roundedAssignment, settledScores } from './rejudge';
 import { attachmentDisposition } from '../entries/dossier-files';
+import { readTogether } from '../core/database/read-together';
 
 const pairKey = (entryId: string, judgeId: string) => `${entryId}\n${judgeId}`;
 
@@ -152,17 +153,19 @@ export class JudgingService {
   private async seat(actor: Actor, panelId: string, members: AddMemberDto[], at: (index: number, field: string) => string) {
     return this.db.transaction(async (manager) => {
       const panel = await panelFor(this.repo, manager, actor, panelId, 'organise', 'update');
-      const [accounts, activeUnits, seated] = await Promise.all([
-        this.repo.accountsUnder(
-          manager,
-          members.map((m) => m.userId),
-          panel.unitPath,
-        ),
-        this.repo.activeUnitIds(
-          manager,
-          members.flatMap((m) => (m.affiliationUnitId ? [m.affiliationUnitId] : [])),
-        ),
-        manager.findBy(PanelMember, { panelId, userId: In(members.map((m) => m.userId)) }),
+      const [accounts, activeUnits, seated] = await readTogether(manager, [
+        () =>
+          this.repo.accountsUnder(
+            manager,
+            members.map((m) => m.userId),
+            panel.unitPath,
+          ),
+        () =>
+          this.repo.activeUnitIds(
+            manager,
+            members.flatMap((m) => (m.affiliationUnitId ? [m.affiliationUnitId] : [])),
+          ),
+        () => manager.findBy(PanelMember, { panelId, userId: In(members.map((m) => m.userId)) }),
       ]);
       const seatedAs = new Map(seated.filter((m) => !m.removedAt).map((m) => [m.userId, m.role]));
       members.forEach((dto, i) => {

@@ -18,6 +18,7 @@ import { StageReader } from '../contests/stage-reader';
 import { resultsActionProblem } from '../contests/edition-lifecycle';
 import { StageEntries } from '../entries/stage-entries';
 import { UnitReader } from '../units/unit-reader';
+import { readTogether } from '../core/database/read-together';
 
 export interface AdvancementLine {
   entryId: string;
@@ -303,10 +304,10 @@ export class AdvancementService {
   private async standings(manager: EntityManager, contexts: readonly Context[]): Promise<Standing[]> {
     const stage = contexts[0].stage;
     const unitIds = contexts.map((c) => c.unit.id);
-    const [rowsAt, scores, advanced] = await Promise.all([
-      this.entries.atUnits(stage.id, unitIds, manager),
-      stage.judged ? this.scores.scoresAt(stage.id, unitIds) : [],
-      this.repo.advancedFrom(manager, stage.id, unitIds),
+    const [rowsAt, scores, advanced] = await readTogether(manager, [
+      () => this.entries.atUnits(stage.id, unitIds, manager),
+      async () => (stage.judged ? this.scores.scoresAt(stage.id, unitIds) : []),
+      () => this.repo.advancedFrom(manager, stage.id, unitIds),
     ]);
     const fieldOf = await this.entries.fieldCodes(
       advanced.map((a) => a.entryId),
