@@ -39,6 +39,12 @@ const STAGES_REACHED = '(SELECT es.stage_id, es.unit_id FROM entry_stages es WHE
  */
 const LIST_ORDER = ['e.edition_id', 'e.unit_path COLLATE "C"', 'e.reference COLLATE "C"', 'e.id'];
 
+/** Whom a list is for: their access condition on `entries e`, and whether its rows lie in one range of the unit path (AccessService.oneRange). */
+export interface ListScope {
+  condition: Condition;
+  oneRange: boolean;
+}
+
 /** Where a list page starts: just after this entry, in list order. */
 export interface EntryPosition {
   editionId: string;
@@ -387,14 +393,14 @@ export class EntriesRepository {
    */
   async page(
     manager: EntityManager,
-    scope: Condition,
+    scope: ListScope,
     filter: ListFilter,
     page: { after: EntryPosition | null; limit: number },
     refs: EntryRefsSql,
   ): Promise<{ items: Buffer[]; next: EntryPosition | null; total: ListTotal }> {
-    const matching = this.filtered(scope, filter);
+    const matching = this.filtered(scope.condition, filter);
     if (!matching) return { items: [], next: null, total: { count: 0, exact: true } };
-    const total = await this.totals.get(JSON.stringify([scope, filter]), () => this.countUpTo(manager, matching, LIST_TOTAL_CAP));
+    const total = await this.totals.get(JSON.stringify([scope.condition, filter]), () => this.countUpTo(manager, matching, LIST_TOTAL_CAP));
     const conditions = [...matching.conditions];
     const params: Record<string, unknown> = { ...matching.params };
     if (page.after) {
@@ -482,11 +488,11 @@ export function dossierFileView(file: DossierFile): DossierFileView {
  * Whether a list page is best read as its range is walked: when the index alone answers none of its filters (field
  * and status are in it, a stage is found by the entry's id), every row walked is read from the table anyway (to be
  * shown, or to match the searched text), so reading it there once costs less than walking the index for ids and
- * reading the page's rows again by id. A scope of several reaches (OR, IN) is walked in the index alone, which skips
- * the rows between its paths. The same rows either way: a choice of plan.
+ * reading the page's rows again by id. A scope of several ranges is walked in the index alone, which skips the rows
+ * between them. The same rows either way: a choice of plan.
  */
-function walksShownRows([scope]: Condition, filter: ListFilter): boolean {
-  return !/\b(OR|IN)\b/.test(scope) && !filter.fieldIds && !filter.status && !filter.stageId;
+function walksShownRows(scope: ListScope, filter: ListFilter): boolean {
+  return scope.oneRange && !filter.fieldIds && !filter.status && !filter.stageId;
 }
 
 /** `matching`'s entries in list order (the first `limit` of them, if given): their rows when `walk`, else their ids found in the index and their rows read by id. */

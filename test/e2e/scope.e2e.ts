@@ -99,4 +99,25 @@ describe('entry scope (e2e)', () => {
     expect(malformed.json().code).toBe('VALIDATION_FAILED');
     expect((await province.get(`/entries/${ids['ST-KS-01']}/dossier/not-a-uuid`)).statusCode).toBe(400);
   });
+
+  it('lists, page by page in list order, the entries every grant of an account reaches: its own school and a district it organises', async () => {
+    const { id } = (await t.as('school2@test.vn').get('/auth/me')).json();
+    expect((await t.as('admin@test.vn').post(`/users/${id}/grants`, { role: 'organiser', unitId: t.unitId('ST-MT') })).statusCode).toBe(201);
+    const pages = async (email: string, query: Record<string, string>): Promise<string[]> => {
+      const codes: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = await t.as(email).get('/entries', { query: { ...query, pageSize: '1', ...(cursor ? { cursor } : {}) } });
+        expect(page.statusCode).toBe(200);
+        codes.push(...page.json().items.map((e: { unit: { code: string } }) => e.unit.code));
+        cursor = page.json().nextCursor;
+      } while (cursor);
+      return codes;
+    };
+    // The province's list is one range of the index, walked in order: the two grants' entries come in the same order.
+    const inListOrder = (await pages('province@test.vn', {})).filter((code) => code === 'ST-KS-02' || code === 'ST-MT-01');
+    expect(await pages('school2@test.vn', {})).toEqual(inListOrder);
+    expect(await pages('school2@test.vn', { q: 'mo hinh' })).toEqual(inListOrder);
+    expect(await pages('school2@test.vn', { fieldCode: 'HT' })).toEqual(inListOrder);
+  });
 });

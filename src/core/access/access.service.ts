@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from '../auth/actor';
 import { ForbiddenError, NotFoundError } from '../errors/domain-error';
 import type { Thing } from '../errors/problem-codes';
-import { AccessTarget, accessCondition, Condition, mayCall, Permission, reaches } from './policy';
+import { AccessTarget, accessCondition, Condition, mayCall, Permission, reaches, reachesOneRange } from './policy';
 
 /**
  * How a domain's objects are found for an id check: the table (with its alias), the id column and the unit
@@ -30,6 +30,11 @@ export class AccessService {
   /** The condition keeping rows the actor may act on; `target` is the unit path column (or the columns kinds read). */
   condition(actor: Actor, permission: Permission, target: string | AccessTarget, prefix?: string): Condition {
     return accessCondition(actor.grants, permission, typeof target === 'string' ? { path: target } : target, prefix);
+  }
+
+  /** Whether `condition`'s rows for this actor and permission lie in one range of a unit path index (see reachesOneRange). */
+  oneRange(actor: Actor, permission: Permission): boolean {
+    return reachesOneRange(actor.grants, permission);
   }
 
   /** Whether the actor may act under `permission` on an object of the unit at `path` (a row already read whole). */

@@ -1,5 +1,5 @@
 import { ROLES, type Grant, type Role } from '../auth/actor';
-import { accessCondition, describePermission, holdsEverywhere, mayCall, ownUnitIds, Permission, POLICY, reaches, reachesBeyondOwnUnit } from './policy';
+import { accessCondition, describePermission, holdsEverywhere, mayCall, ownUnitIds, Permission, POLICY, reaches, reachesBeyondOwnUnit, reachesOneRange } from './policy';
 
 /**
  * The policy written out a second time, as a table a reader checks line by line: for each permission, which
@@ -125,6 +125,28 @@ describe('access policy', () => {
     const [sql, params] = accessCondition(grants, Permission.EntryRead, { path: 'e.unit_path' });
     expect(sql).toBe('(e.unit_path = :access0 OR e.unit_path LIKE :access1)');
     expect(params).toEqual({ access0: PATH.KS01, access1: `${PATH.MT}%` });
+  });
+
+  it.each(Object.values(Permission).flatMap((permission) => ROLES.map((role) => ({ permission, role }))))(
+    '$permission: $role is one range of the path index exactly when the SQL is one condition with no OR or IN',
+    ({ permission, role }) => {
+      const [sql] = accessCondition(grantOf(role), permission, { path: 'e.unit_path' });
+      expect(reachesOneRange(grantOf(role), permission)).toBe(sql !== 'FALSE' && !/\b(OR|IN)\b/.test(sql));
+    },
+  );
+
+  it('is one range for an administrator, an organiser or a school alone, and not for several grants, ancestors or seats', () => {
+    expect(reachesOneRange(grantOf('admin'), Permission.EntryRead)).toBe(true);
+    expect(reachesOneRange(grantOf('organiser'), Permission.EntryRead)).toBe(true);
+    expect(reachesOneRange(grantOf('school'), Permission.EntryRead)).toBe(true);
+    const schoolAndOrganiser: Grant[] = [
+      { role: 'school', unitId: 'ks01', unitPath: PATH.KS01 },
+      { role: 'organiser', unitId: 'mt', unitPath: PATH.MT },
+    ];
+    expect(reachesOneRange(schoolAndOrganiser, Permission.EntryRead)).toBe(false);
+    expect(reachesOneRange(grantOf('school'), Permission.ContestRead)).toBe(false);
+    expect(reachesOneRange(grantOf('judge'), Permission.EntryRead)).toBe(false);
+    expect(reachesOneRange([], Permission.EntryRead)).toBe(false);
   });
 
   it('keeps values out of the SQL text: paths travel as parameters', () => {

@@ -201,6 +201,18 @@ export function kindCondition(reach: Reach, target: AccessTarget, name: string):
 }
 
 /**
+ * Whether the rows `accessCondition` keeps under `permission` lie in one range of a unit path index: every row,
+ * one subtree or one unit. A list walks such a range in order; several reaches (an OR) or a unit's ancestors (an
+ * IN list) are sought in the index instead, which skips the rows between them.
+ */
+export function reachesOneRange(grants: readonly Grant[], permission: Permission): boolean {
+  const reaches = reachesFor(grants, permission);
+  if (reaches.some((r) => r.kind === 'everywhere')) return true;
+  const byPath = reaches.filter((r) => r.kind !== 'self' && r.kind !== 'assigned');
+  return byPath.length === 1 && byPath[0].kind !== 'alongPath';
+}
+
+/**
  * The condition keeping the rows the actor may act on under `permission`: the union of what each of their
  * reaches covers. No reach: no rows.
  */
