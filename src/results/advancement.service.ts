@@ -304,10 +304,10 @@ export class AdvancementService {
   private async standings(manager: EntityManager, contexts: readonly Context[]): Promise<Standing[]> {
     const stage = contexts[0].stage;
     const unitIds = contexts.map((c) => c.unit.id);
-    const [rowsAt, scores, advanced] = await readTogether(manager, [
-      () => this.entries.atUnits(stage.id, unitIds, manager),
-      async () => (stage.judged ? this.scores.scoresAt(stage.id, unitIds) : []),
-      () => this.repo.advancedFrom(manager, stage.id, unitIds),
+    // The scores are read on the pool: beside the reads on `manager`, even when those run one after the other.
+    const [[rowsAt, advanced], scores] = await Promise.all([
+      readTogether(manager, [() => this.entries.atUnits(stage.id, unitIds, manager), () => this.repo.advancedFrom(manager, stage.id, unitIds)]),
+      stage.judged ? this.scores.scoresAt(stage.id, unitIds) : [],
     ]);
     const fieldOf = await this.entries.fieldCodes(
       advanced.map((a) => a.entryId),
