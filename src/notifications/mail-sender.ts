@@ -12,10 +12,9 @@ export interface OutgoingMail extends RenderedMail {
 /**
  * The one place that sends mail: a pooled SMTP transport to SMTP_URL (or the development mailbox).
  *
- * At most two mails per connection are in the transport at once (one on the wire, one ready to follow it), and a
- * mail is composed only when its turn comes: the jobs in hand hand over hundreds of mails together, and each one
- * built and queued in the transport at once would hold its rendered parts and MIME tree in memory until a connection
- * frees, the first mail waiting behind all of them being rendered.
+ * At most two mails per connection are in the transport at once (one on the wire, one ready to follow it), the
+ * others wait here in the order handed over: the jobs in hand hand over hundreds of mails together, and each one
+ * queued in the transport at once would hold its MIME tree and encoded parts in memory until a connection frees.
  */
 @Injectable()
 export class MailSender implements OnApplicationShutdown {
@@ -41,10 +40,9 @@ export class MailSender implements OnApplicationShutdown {
     this.inTransport = new Admission(2 * runtime.config.mail.concurrency);
   }
 
-  /** Sends the mail `compose` builds once a connection is free; an error of `compose` fails this mail alone. */
-  send(compose: () => OutgoingMail): Promise<void> {
+  /** Sends `mail` once a connection is free for it. */
+  send(mail: OutgoingMail): Promise<void> {
     return this.inTransport.run(async () => {
-      const mail = compose();
       await this.transport.sendMail({
         from: this.from,
         to: mail.to,

@@ -113,6 +113,25 @@ describe('notifications (e2e)', () => {
     expect(t.mailbox.messages.filter((m) => m.to.includes('nobody@example.vn'))).toEqual([]);
   });
 
+  it('fails only the mail that cannot be written: the other mails of its job go out', async () => {
+    await t.db.source.transaction((manager) =>
+      new OutboxService().add(manager, [
+        { eventKey: 'unwritable:e2e-job', topic: 'mail', payload: { kind: 'entries-registered', to: 'unwritable@example.vn', data: {} } },
+        { eventKey: 'entry-registered:e2e-job', topic: 'mail', payload: { kind: 'entries-registered', to: 'same-job@example.vn', data: registration('Xe lăn điện') } },
+      ]),
+    );
+    const [bad, good] = [await row('unwritable:e2e-job'), await row('entry-registered:e2e-job')];
+    const job = await eventually('the job to end', async () => {
+      const found = await queue.getJob(bad.id);
+      return found && (await found.getState()) === 'failed' ? found : null;
+    });
+    expect(job.data.outboxIds).toEqual([bad.id, good.id]);
+    expect((await row('unwritable:e2e-job')).last_error).toContain('cannot be rendered');
+    expect((await row('entry-registered:e2e-job')).delivered_at).toEqual(expect.any(Date));
+    expect(t.mailbox.messages.filter((m) => m.to.includes('same-job@example.vn')).map((m) => m.subject)).toEqual(['Xác nhận đăng ký 1 sản phẩm dự thi: Trường THCS Kế Sách']);
+    expect(t.mailbox.messages.filter((m) => m.to.includes('unwritable@example.vn'))).toEqual([]);
+  });
+
   it('enqueues again an undelivered mail whose job Redis lost, and leaves failed jobs alone', async () => {
     const [{ id: lostId }] = await t.db.source.query(`INSERT INTO outbox (event_key, topic, payload, enqueued_at) VALUES ($1, 'mail', $2, now() - interval '11 minutes') RETURNING id`, [
       'entry-registered:e2e-lost',
