@@ -32,7 +32,7 @@ export class AccessService {
     return accessCondition(actor.grants, permission, typeof target === 'string' ? { path: target } : target, prefix);
   }
 
-  /** Whether `condition`'s rows for this actor and permission lie in one range of a unit path index (see reachesOneRange). */
+  /** Whether the rows `condition` keeps for this actor under `permission` lie in one range of a unit path index (see reachesOneRange). */
   oneRange(actor: Actor, permission: Permission): boolean {
     return reachesOneRange(actor.grants, permission);
   }
