@@ -30,9 +30,10 @@ const ROUTE_CLASSES: RouteClass[] = ['lists'];
 
 /**
  * A route class's own pool: its size and statement timeout, the app's connect and idle-transaction limits. Its
- * statements prepared once per connection (see preparedQuery) are still planned for each call's values: a list's
- * scope is a path prefix given as a parameter (`LIKE $1`), which only a plan made for its value reads as a range of
- * the list index; a generic plan would walk the whole edition for a province late in index order.
+ * statements prepared once per connection (see preparedQuery) are planned for each call's values unless they ask
+ * for one plan whatever the values (preparedQuery's `plan`, entries' planFor): a list's scope is a path prefix
+ * (`LIKE $1`), which only a plan made for its value reads as a range of the list index; a plan made without it would
+ * walk the whole edition for a province late in index order.
  */
 function routeClassPool(runtime: Runtime, entities: Function[], routeClass: RouteClass): DynamicModule {
   const { poolSize, statementMs } = runtime.config.routeClasses[routeClass];

@@ -236,7 +236,7 @@ export class EntriesService {
   async list(actor: Actor, query: EntryListQuery): Promise<Buffer> {
     const after = query.cursor === undefined ? null : decodeCursor(query.cursor);
     if (query.cursor !== undefined && !after) throw invalidRequest([problem('cursor', 'NOT_A_LIST_CURSOR', {})]);
-    const scope = { condition: this.access.condition(actor, Permission.EntryRead, 'e.unit_path'), oneRange: this.access.oneRange(actor, Permission.EntryRead) };
+    const scope = { condition: this.access.condition(actor, Permission.EntryRead, 'e.unit_path'), range: this.access.oneRange(actor, Permission.EntryRead) };
     const { pageSize } = query;
     return this.lists.read(async (manager) => {
       const filter = await this.listFilter(manager, query);

@@ -51,10 +51,25 @@ describe('A busy list does not take the rest of the API down (e2e, one list conn
     expect((await organiser.get('/entries')).statusCode).toBe(200);
   });
 
-  it('plans each list statement for its own values, under the lists’ own statement timeout', async () => {
-    // A list's scope is a path prefix given as a parameter: a plan made once for any value walks the whole edition.
+  it('plans a list of one range once per connection and a searched list for each call, under the lists’ own statement timeout', async () => {
+    const organiser = t.as(ORGANISER);
+    // With one list connection, this source's queries run on the connection the lists run on.
     const lists = t.app.get<DataSource>(getDataSourceToken(routeClassSource('lists')));
-    const [settings]: Array<{ plan: string; timeout: string }> = await lists.query(`SELECT current_setting('plan_cache_mode') AS plan, current_setting('statement_timeout') AS timeout`);
-    expect(settings).toEqual({ plan: 'force_custom_plan', timeout: '1500ms' });
+    const plans = async (): Promise<{ mode: string; timeout: string; generic: number; custom: number }> => {
+      const [settings]: Array<{ mode: string; timeout: string; generic: number; custom: number }> = await lists.query(
+        `SELECT current_setting('plan_cache_mode') AS mode, current_setting('statement_timeout') AS timeout,
+                COALESCE(sum(generic_plans), 0)::int AS generic, COALESCE(sum(custom_plans), 0)::int AS custom
+           FROM pg_prepared_statements WHERE statement LIKE '%convert_to(row_to_json(item)%'`,
+      );
+      return settings;
+    };
+    const before = await plans();
+    const page = await organiser.get('/entries?pageSize=2');
+    expect(page.statusCode).toBe(200);
+    expect(await plans()).toEqual({ mode: 'force_generic_plan', timeout: '1500ms', generic: before.generic + 1, custom: before.custom });
+
+    // A searched text is planned for its words: a rare one is found by the trigram index, not by walking the province.
+    expect((await organiser.get('/entries?q=may&pageSize=2')).statusCode).toBe(200);
+    expect(await plans()).toEqual({ mode: 'force_custom_plan', timeout: '1500ms', generic: before.generic + 1, custom: before.custom + 1 });
   });
 });

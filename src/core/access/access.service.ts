@@ -4,7 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Actor } from '../auth/actor';
 import { ForbiddenError, NotFoundError } from '../errors/domain-error';
 import type { Thing } from '../errors/problem-codes';
-import { AccessTarget, accessCondition, Condition, mayCall, Permission, reaches, reachesOneRange } from './policy';
+import { AccessTarget, accessCondition, Condition, mayCall, oneRangeOf, Permission, reaches } from './policy';
 
 /**
  * How a domain's objects are found for an id check: the table (with its alias), the id column and the unit
@@ -32,9 +32,9 @@ export class AccessService {
     return accessCondition(actor.grants, permission, typeof target === 'string' ? { path: target } : target, prefix);
   }
 
-  /** Whether the rows `condition` keeps for this actor under `permission` lie in one range of a unit path index (see reachesOneRange). */
-  oneRange(actor: Actor, permission: Permission): boolean {
-    return reachesOneRange(actor.grants, permission);
+  /** The path prefix of the one range of a unit path index that the rows `condition` keeps lie in, if they do (see oneRangeOf). */
+  oneRange(actor: Actor, permission: Permission): string | null {
+    return oneRangeOf(actor.grants, permission);
   }
 
   /** Whether the actor may act under `permission` on an object of the unit at `path` (a row already read whole). */

@@ -1,5 +1,5 @@
 import { ROLES, type Grant, type Role } from '../auth/actor';
-import { accessCondition, describePermission, holdsEverywhere, mayCall, ownUnitIds, Permission, POLICY, reaches, reachesBeyondOwnUnit, reachesOneRange } from './policy';
+import { accessCondition, describePermission, holdsEverywhere, mayCall, ownUnitIds, Permission, oneRangeOf, POLICY, reaches, reachesBeyondOwnUnit } from './policy';
 
 /**
  * The policy written out a second time, as a table a reader checks line by line: for each permission, which
@@ -131,22 +131,22 @@ describe('access policy', () => {
     '$permission: $role is one range of the path index exactly when the SQL is one condition with no OR or IN',
     ({ permission, role }) => {
       const [sql] = accessCondition(grantOf(role), permission, { path: 'e.unit_path' });
-      expect(reachesOneRange(grantOf(role), permission)).toBe(sql !== 'FALSE' && !/\b(OR|IN)\b/.test(sql));
+      expect(oneRangeOf(grantOf(role), permission) !== null).toBe(sql !== 'FALSE' && !/\b(OR|IN)\b/.test(sql));
     },
   );
 
-  it('is one range for an administrator, an organiser or a school alone, and not for several grants, ancestors or seats', () => {
-    expect(reachesOneRange(grantOf('admin'), Permission.EntryRead)).toBe(true);
-    expect(reachesOneRange(grantOf('organiser'), Permission.EntryRead)).toBe(true);
-    expect(reachesOneRange(grantOf('school'), Permission.EntryRead)).toBe(true);
+  it('is one range for an administrator (every path), an organiser (their subtree) or a school (its own unit) alone, and not for several grants, ancestors or seats', () => {
+    expect(oneRangeOf(grantOf('admin'), Permission.EntryRead)).toBe('');
+    expect(oneRangeOf(grantOf('organiser'), Permission.EntryRead)).toBe(PATH.KS);
+    expect(oneRangeOf(grantOf('school'), Permission.EntryRead)).toBe(PATH.KS01);
     const schoolAndOrganiser: Grant[] = [
       { role: 'school', unitId: 'ks01', unitPath: PATH.KS01 },
       { role: 'organiser', unitId: 'mt', unitPath: PATH.MT },
     ];
-    expect(reachesOneRange(schoolAndOrganiser, Permission.EntryRead)).toBe(false);
-    expect(reachesOneRange(grantOf('school'), Permission.ContestRead)).toBe(false);
-    expect(reachesOneRange(grantOf('judge'), Permission.EntryRead)).toBe(false);
-    expect(reachesOneRange([], Permission.EntryRead)).toBe(false);
+    expect(oneRangeOf(schoolAndOrganiser, Permission.EntryRead)).toBeNull();
+    expect(oneRangeOf(grantOf('school'), Permission.ContestRead)).toBeNull();
+    expect(oneRangeOf(grantOf('judge'), Permission.EntryRead)).toBeNull();
+    expect(oneRangeOf([], Permission.EntryRead)).toBeNull();
   });
 
   it('keeps values out of the SQL text: paths travel as parameters', () => {

@@ -201,15 +201,16 @@ export function kindCondition(reach: Reach, target: AccessTarget, name: string):
 }
 
 /**
- * Whether the rows `accessCondition` keeps under `permission` lie in one range of a unit path index: every row,
- * one subtree or one unit. A list walks such a range in order; several reaches (an OR) or a unit's ancestors (an
- * IN list) are sought in the index instead, which skips the rows between them.
+ * When the rows `accessCondition` keeps under `permission` lie in one range of a unit path index (every row, one
+ * subtree or one unit): the path prefix they all begin with ('' for every row). Null when they lie in several
+ * ranges (several reaches, an OR; a unit's ancestors, an IN list) or none. A list walks one range in order; several
+ * are sought in the index instead, which skips the rows between them.
  */
-export function reachesOneRange(grants: readonly Grant[], permission: Permission): boolean {
+export function oneRangeOf(grants: readonly Grant[], permission: Permission): string | null {
   const reaches = reachesFor(grants, permission);
-  if (reaches.some((r) => r.kind === 'everywhere')) return true;
+  if (reaches.some((r) => r.kind === 'everywhere')) return '';
   const byPath = reaches.filter((r) => r.kind !== 'self' && r.kind !== 'assigned');
-  return byPath.length === 1 && byPath[0].kind !== 'alongPath';
+  return byPath.length === 1 && byPath[0].kind !== 'alongPath' ? byPath[0].unitPath : null;
 }
 
 /**
