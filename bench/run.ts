@@ -137,6 +137,9 @@ async function copyPayloads(world: World, actor: Actor, file: Buffer) {
       draft.createdYear,
       entrySearchKey(draft),
       actor.userId,
+      // The demo's first stage runs at the school itself: it is the entry's current stage.
+      stages[0].id,
+      school.id,
     ]),
     authors: entries.flatMap(({ id, row }) => row.draft.authors.map((a, i) => [id, i + 1, a.fullName, a.birthDate, a.classOrJob])),
     // The demo's first stage runs at the school itself.
@@ -165,6 +168,8 @@ const ENTRY_COLUMNS = [
   'created_year',
   'search_key',
   'created_by',
+  'current_stage_id',
+  'current_stage_unit_id',
 ];
 
 /** Bulk import against raw COPY, and judge assignment, on a database of its own on the server. */

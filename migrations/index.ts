@@ -7,6 +7,7 @@ import { OrganisationRole1796002500000 } from './1796002500000-OrganisationRole'
 import { DomainSeams1796003000000 } from './1796003000000-DomainSeams';
 import { JudgingPanels1796004000000 } from './1796004000000-JudgingPanels';
 import { Results1796005000000 } from './1796005000000-Results';
+import { EntryCurrentStage1796007100000 } from './1796007100000-EntryCurrentStage';
 import { EntryListIndex1796006100000 } from './1796006100000-EntryListIndex';
 import { OutboxJobId1796006300000 } from './1796006300000-OutboxJobId';
 import { JudgingRounds1796006400000 } from './1796006400000-JudgingRounds';
@@ -31,4 +32,5 @@ export const MIGRATIONS: Function[] = [
   JudgingPins1796006700000,
   OutboxNotify1796006900000,
   OutboxWakeAfterCommit1796007000000,
+  EntryCurrentStage1796007100000,
 ];

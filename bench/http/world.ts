@@ -108,7 +108,23 @@ export function nationalWorld(provinces: number, schoolAccounts: number, now = n
   };
 }
 
-const ENTRY_COLUMNS = ['id', 'edition_id', 'unit_id', 'unit_path', 'field_id', 'reference', 'title', 'summary', 'contact_name', 'contact_email', 'contact_phone', 'search_key', 'created_by'];
+const ENTRY_COLUMNS = [
+  'id',
+  'edition_id',
+  'unit_id',
+  'unit_path',
+  'field_id',
+  'reference',
+  'title',
+  'summary',
+  'contact_name',
+  'contact_email',
+  'contact_phone',
+  'search_key',
+  'created_by',
+  'current_stage_id',
+  'current_stage_unit_id',
+];
 const CHUNK = 10_000;
 
 function authorsOf(row: FileRow) {
@@ -152,6 +168,8 @@ export async function seedEntries(client: Client, world: World, province: string
         row.contact_phone,
         entrySearchKey({ reference: row.reference, title: row.title, authors }),
         creator,
+        stages[0].id,
+        school.id,
       ]),
     );
     await copyRows(

@@ -127,13 +127,12 @@ export class StageReader {
   }
 
   /**
-   * The furthest of the stages `reached` (an SQL relation of the caller's statement with columns `stage_id` and
-   * `unit_id`: the stages an entry reached and the units running them there) as JSON `{ id, name, position, unitId }`,
-   * or null when it reached none: an entry's current stage, as EntryNaming's currentStage finds it.
+   * The stage whose id is `id`, run by the unit whose id is `unitId` (SQL expressions of the caller's statement), as
+   * JSON `{ id, name, position, unitId }`, or null when `id` is null: an entry's current stage, as EntryNaming's
+   * currentStage names it.
    */
-  furthestStageSql(reached: string): string {
-    return `(SELECT row_to_json(stage_ref) FROM (SELECT s.id, s.name, s.position, r.unit_id AS "unitId" FROM ${reached} r JOIN stages s ON s.id = r.stage_id
-                                                ORDER BY s.position DESC LIMIT 1) stage_ref)`;
+  stageRefSql(id: string, unitId: string): string {
+    return `(SELECT row_to_json(stage_ref) FROM (SELECT s.id, s.name, s.position, ${unitId} AS "unitId" FROM stages s WHERE s.id = ${id}) stage_ref)`;
   }
 
   /** The ids of the fields, in any edition, whose code is `code` whatever its case (codes are unique that way per edition). */

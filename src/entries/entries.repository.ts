@@ -29,8 +29,6 @@ export type ScopedEntry = Omit<Entry, 'edition'> & { edition: EntryEditionRules 
 const AUTHORS_JSON = `(SELECT COALESCE(json_agg(a ORDER BY a.position), '[]'::json)
     FROM (SELECT a.position, a.full_name AS "fullName", a.birth_date AS "birthDate", a.class_or_job AS "classOrJob" FROM entry_authors a WHERE a.entry_id = e.id ORDER BY a.position) a)`;
 const STAGES_REACHED_JSON = `(SELECT COALESCE(json_agg(json_build_object('id', es.stage_id, 'unitId', es.unit_id)), '[]'::json) FROM entry_stages es WHERE es.entry_id = e.id)`;
-/** The stages an entry `e` reached, as the relation contests' furthestStageSql reads. */
-const STAGES_REACHED = '(SELECT es.stage_id, es.unit_id FROM entry_stages es WHERE es.entry_id = e.id)';
 
 /**
  * List order: edition, then unit path (a school's entries together, a district's schools together), then the
@@ -58,13 +56,13 @@ export interface EntryPosition {
 
 /**
  * How a list page's statement names what its entries refer to by id, as SQL expressions of the lower domains' readers
- * (units' refSql, contests' fieldRefSql and furthestStageSql): the school and the field of a row by their ids, its
- * current stage from the relation of the stages it reached.
+ * (units' refSql, contests' fieldRefSql and stageRefSql): the school, the field and the current stage of a row (with
+ * the unit running it there) by their ids.
  */
 export interface EntryRefsSql {
   unit: (id: string) => string;
   field: (id: string) => string;
-  currentStage: (reached: string) => string;
+  currentStage: (id: string, unitId: string) => string;
 }
 
 /** A list page's row: its item as UTF-8 JSON (EntrySummaryView, written by PostgreSQL) and its place in list order. */
@@ -171,9 +169,9 @@ export class EntriesRepository {
           WRITTEN_ENTRIES,
           {
             sql: `INSERT INTO entries (id, edition_id, unit_id, unit_path, field_id, reference, title, summary, contact_name, contact_email,
-                                  contact_phone, created_year, search_key, created_by)
+                                  contact_phone, created_year, search_key, created_by, current_stage_id, current_stage_unit_id)
              SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::uuid[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[],
-                                  $11::text[], $12::int[], $13::text[], $14::uuid[])
+                                  $11::text[], $12::int[], $13::text[], $14::uuid[], $15::uuid[], $16::uuid[])
              ON CONFLICT (edition_id, unit_id, reference) DO NOTHING
              RETURNING id, created_at`,
             params: [
@@ -191,6 +189,8 @@ export class EntriesRepository {
               entries.map((e) => e.draft.createdYear),
               entries.map((e) => entrySearchKey(e.draft)),
               entries.map((e) => e.createdBy),
+              entries.map((e) => e.stageId),
+              entries.map((e) => e.stageUnitId),
             ],
           },
         ],
@@ -346,14 +346,16 @@ export class EntriesRepository {
     );
   }
 
-  /** Points these stage records at the units that now run their stages. */
+  /** Points these stage records at the units that now run their stages, and the entries' current stages with them. */
   async placeStageRecords(manager: EntityManager, placements: ReadonlyArray<{ id: string; unitId: string }>): Promise<void> {
     if (placements.length === 0) return;
     this.forgetLists();
-    await manager.query(`UPDATE entry_stages es SET unit_id = p.unit_id FROM unnest($1::uuid[], $2::uuid[]) AS p(id, unit_id) WHERE es.id = p.id`, [
-      placements.map((p) => p.id),
-      placements.map((p) => p.unitId),
-    ]);
+    await manager.query(
+      `WITH placed AS (UPDATE entry_stages es SET unit_id = p.unit_id FROM unnest($1::uuid[], $2::uuid[]) AS p(id, unit_id) WHERE es.id = p.id
+                       RETURNING es.entry_id, es.stage_id, es.unit_id)
+       UPDATE entries e SET current_stage_unit_id = placed.unit_id FROM placed WHERE e.id = placed.entry_id AND e.current_stage_id = placed.stage_id`,
+      [placements.map((p) => p.id), placements.map((p) => p.unitId)],
+    );
   }
 
   /** The entry as its own tables hold it: its school, field and stages by id, for EntryNaming to name. */
@@ -560,7 +562,7 @@ function pageSql(manager: EntityManager, matching: Matching, walk: boolean, limi
     `SELECT e.edition_id AS "editionId", e.unit_path AS "unitPath", e.reference, e.id,
             (SELECT convert_to(row_to_json(item)::text, 'UTF8')
                FROM (SELECT e.id, e.edition_id AS "editionId", ${refs.unit('e.unit_id')} AS unit, e.reference, e.title, ${refs.field('e.field_id')} AS field,
-                            e.status, e.version, ${AUTHORS_JSON} AS authors, ${refs.currentStage(STAGES_REACHED)} AS "currentStage",
+                            e.status, e.version, ${AUTHORS_JSON} AS authors, ${refs.currentStage('e.current_stage_id', 'e.current_stage_unit_id')} AS "currentStage",
                             to_char(e.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdAt") item) AS item
        FROM ${listed(matching, walk, limit)}`,
     { ...matching.params, limit },

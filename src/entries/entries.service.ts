@@ -229,7 +229,7 @@ export class EntriesService {
   private readonly refs: EntryRefsSql = {
     unit: (id) => this.unitReader.refSql(id),
     field: (id) => this.stages.fieldRefSql(id),
-    currentStage: (reached) => this.stages.furthestStageSql(reached),
+    currentStage: (id, unitId) => this.stages.stageRefSql(id, unitId),
   };
 
   /** A page of the entries in scope that pass the filter, read on the lists' own connections, as the UTF-8 JSON of an EntryPage. */

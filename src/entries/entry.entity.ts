@@ -36,6 +36,9 @@ export class Entry {
   /** Title, reference and authors without case or diacritics, for search. */
   @Column('text', { name: 'search_key' }) searchKey: string;
   @Column('int', { default: 1 }) version: number;
+  /** The furthest stage the entry reached and the unit running it there, as its stage records say (EntryStage). */
+  @Column('uuid', { name: 'current_stage_id', nullable: true }) currentStageId: string | null;
+  @Column('uuid', { name: 'current_stage_unit_id', nullable: true }) currentStageUnitId: string | null;
   @ForeignKey('users', { name: 'FK_entries_created_by', onDelete: 'RESTRICT' })
   @Column('uuid', { name: 'created_by', nullable: true })
   createdBy: string | null;

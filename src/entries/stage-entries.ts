@@ -101,13 +101,18 @@ export class StageEntries {
 
   /**
    * Puts each entry in a stage at its unit; an entry already in that stage stays as it is (the unique (entry, stage)
-   * key), so a repeat or a concurrent move moves each entry once. Answers the entries this call moved.
+   * key), so a repeat or a concurrent move moves each entry once. The stage becomes the current stage of the entries
+   * it takes further than they were (Entry's currentStageId). Answers the entries this call moved.
    */
   async moveTo(manager: EntityManager, stageId: string, moves: ReadonlyArray<{ entryId: string; unitId: string }>): Promise<string[]> {
     if (moves.length === 0) return [];
     const moved: Array<{ entry_id: string }> = await manager.query(
-      `INSERT INTO entry_stages (entry_id, stage_id, unit_id) SELECT m.entry_id, $3, m.unit_id FROM unnest($1::uuid[], $2::uuid[]) AS m(entry_id, unit_id)
-       ON CONFLICT (entry_id, stage_id) DO NOTHING RETURNING entry_id`,
+      `WITH moved AS (INSERT INTO entry_stages (entry_id, stage_id, unit_id) SELECT m.entry_id, $3::uuid, m.unit_id FROM unnest($1::uuid[], $2::uuid[]) AS m(entry_id, unit_id)
+                      ON CONFLICT (entry_id, stage_id) DO NOTHING RETURNING entry_id, unit_id),
+            furthest AS (UPDATE entries e SET current_stage_id = $3::uuid, current_stage_unit_id = moved.unit_id FROM moved
+                          WHERE e.id = moved.entry_id
+                            AND (e.current_stage_id IS NULL OR (SELECT position FROM stages WHERE id = e.current_stage_id) < (SELECT position FROM stages WHERE id = $3::uuid)))
+       SELECT entry_id FROM moved`,
       [moves.map((m) => m.entryId), moves.map((m) => m.unitId), stageId],
     );
     return moved.map((m) => m.entry_id);

@@ -159,6 +159,15 @@ describe('results (e2e)', () => {
       expect(again.json().moved).toEqual([]);
       expect(again.json().alreadyAdvanced).toHaveLength(3);
       expect(await count(`SELECT count(*) FROM audit_log WHERE action = 'entry.advance' AND after->>'stageId' = $1 AND entity_id = ANY($2)`, [stage.province, entries['ST-MT-01']])).toBe(3);
+
+      // The list names each entry's furthest stage: the province for those sent up, the district for the one left.
+      const listed = (await t.as('mt@test.vn').get('/entries', { query: { editionId, unitId: unit('ST-MT-01') } })).json();
+      const current = new Map<string, unknown>(listed.items.map((e: { id: string; currentStage: { id: string; unitId: string } }) => [e.id, e.currentStage]));
+      const movedIds = new Set<string>(again.json().alreadyAdvanced);
+      expect(current.size).toBe(4);
+      for (const [id, at] of current) {
+        expect(at).toMatchObject(movedIds.has(id) ? { id: stage.province, name: 'Cấp tỉnh', unitId: unit('ST') } : { id: stage.district, unitId: unit('ST-MT') });
+      }
     });
 
     it('a score threshold, a top percentage and a per-field cap each decide the preview by the rule', async () => {

@@ -118,7 +118,16 @@ describe('unit tree on PostgreSQL (integration)', () => {
     // A ladder whose first round runs at the district: the school's entries start at its district.
     const key = await addEdition(db.source, world, { number: 20, stages: YOUTH_STAGES.slice(1) });
     const [entryId] = await registerEntries(db.source, world, [{ edition: key, school: 'ST-MT-01', reference: 'MV-1', field: 'HT' }]);
-    const stageUnit = async () => (await db.source.query(`SELECT u.code FROM entry_stages es JOIN units u ON u.id = es.unit_id WHERE es.entry_id = $1`, [entryId]))[0].code;
+    // Where its stage record says, and where the entry's current stage (what its list shows) says.
+    const stageUnit = async () => {
+      const [row] = await db.source.query(
+        `SELECT u.code, cu.code AS current FROM entry_stages es JOIN units u ON u.id = es.unit_id JOIN entries e ON e.id = es.entry_id JOIN units cu ON cu.id = e.current_stage_unit_id
+          WHERE es.entry_id = $1`,
+        [entryId],
+      );
+      expect(row.current).toBe(row.code);
+      return row.code;
+    };
     expect(await stageUnit()).toBe('ST-MT');
 
     const school = world.units.get('ST-MT-01')!;
