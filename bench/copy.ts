@@ -7,6 +7,26 @@ interface CopyConnection {
   endCopyFrom(): void;
 }
 
+/** The columns of `entries` a bench writes by COPY, as a registration writes them (EntriesRepository.insertMany). */
+export const ENTRY_COLUMNS = [
+  'id',
+  'edition_id',
+  'unit_id',
+  'unit_path',
+  'field_id',
+  'reference',
+  'title',
+  'summary',
+  'contact_name',
+  'contact_email',
+  'contact_phone',
+  'created_year',
+  'search_key',
+  'created_by',
+  'current_stage_id',
+  'current_stage_unit_id',
+];
+
 const CHUNK = 64 * 1024;
 
 /**

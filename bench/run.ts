@@ -23,7 +23,7 @@ import { DEMO_CONTEST, DEMO_EDITION, DEMO_PROVINCE, demoWorld } from '../src/see
 import { seedWorld, World } from '../src/seed/world';
 import { benchAssignment } from './assignment';
 import { benchResults } from './results';
-import { copyRows } from './copy';
+import { copyRows, ENTRY_COLUMNS } from './copy';
 import { mailModule } from './mail';
 import { csvOf, entryRows, xlsxOf } from './entries-file';
 import { ContestRepository } from '../src/contests/contest.repository';
@@ -152,25 +152,6 @@ async function copyPayloads(world: World, actor: Actor, file: Buffer) {
     }).map((mail) => [mail.eventKey, mail.topic, JSON.stringify(mail.payload)]),
   };
 }
-
-const ENTRY_COLUMNS = [
-  'id',
-  'edition_id',
-  'unit_id',
-  'unit_path',
-  'field_id',
-  'reference',
-  'title',
-  'summary',
-  'contact_name',
-  'contact_email',
-  'contact_phone',
-  'created_year',
-  'search_key',
-  'created_by',
-  'current_stage_id',
-  'current_stage_unit_id',
-];
 
 /** Bulk import against raw COPY, and judge assignment, on a database of its own on the server. */
 async function benchImport(server: { adminUrl: string }) {

@@ -3,7 +3,7 @@ import type { Client } from 'pg';
 import type { WorldSpec, World } from '../../src/seed/world';
 import { YOUTH_FIELDS, YOUTH_RUBRIC, YOUTH_STAGES } from '../../src/seed/demo-world';
 import { entrySearchKey } from '../../src/entries/entry-draft';
-import { copyOut, copyRows } from '../copy';
+import { copyOut, copyRows, ENTRY_COLUMNS } from '../copy';
 import { entryRows, FileRow } from '../entries-file';
 
 /**
@@ -108,23 +108,6 @@ export function nationalWorld(provinces: number, schoolAccounts: number, now = n
   };
 }
 
-const ENTRY_COLUMNS = [
-  'id',
-  'edition_id',
-  'unit_id',
-  'unit_path',
-  'field_id',
-  'reference',
-  'title',
-  'summary',
-  'contact_name',
-  'contact_email',
-  'contact_phone',
-  'search_key',
-  'created_by',
-  'current_stage_id',
-  'current_stage_unit_id',
-];
 const CHUNK = 10_000;
 
 function authorsOf(row: FileRow) {
@@ -166,6 +149,7 @@ export async function seedEntries(client: Client, world: World, province: string
         row.contact_name,
         row.contact_email,
         row.contact_phone,
+        null,
         entrySearchKey({ reference: row.reference, title: row.title, authors }),
         creator,
         stages[0].id,
